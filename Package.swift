@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+var package = Package(
+    name: "acd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "acdd", targets: ["acdd"]),
+        .executable(name: "callgen", targets: ["callgen"]),
+        .library(name: "ACDCore", targets: ["ACDCore"]),
+        .library(name: "IVRFlows", targets: ["IVRFlows"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .target(
+            name: "ACDCore",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .target(
+            name: "IVRFlows",
+            dependencies: ["ACDCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "acdd",
+            dependencies: [
+                "ACDCore", "IVRFlows",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "callgen",
+            dependencies: [
+                "ACDCore", "IVRFlows",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IVRFlowsTests",
+            dependencies: ["IVRFlows", "ACDCore"],
+            resources: [.copy("Scenarios")],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// The benchmark package takes about three minutes to build on two cores, so it joins the
+// graph only when asked for: `ACD_BENCHMARKS=1 swift package benchmark` (see Benchmarks/README.md).
+if ProcessInfo.processInfo.environment["ACD_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: ["ACDCore", "IVRFlows", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/EngineBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

@@ -1,0 +1,269 @@
+extension Engine {
+    // MARK: An arriving call looks for an agent
+
+    /// The idle agent an arriving call to `q` goes to, or -1: among groups that serve `q` without delay, the best
+    /// skill level with an idle agent wins, and the queue's strategy picks among that level's idle agents.
+    
+    mutating func idleAgent(forQueue q: Int) -> Int {
+        var e = eligibilityStart[q]
+        let end = eligibilityStart[q + 1]
+        let strategy = queueStrategy[q]
+        while e < end {
+            let level = eligibility[e].level
+            var levelEnd = e
+            var idleAtLevel = 0
+            while levelEnd < end && eligibility[levelEnd].level == level {
+                let skill = eligibility[levelEnd]
+                if skill.delay == 0 { idleAtLevel += groups[skill.queue].idleCount }
+                levelEnd += 1
+            }
+            if idleAtLevel > 0 {
+                let a: Int
+                if strategy == .longestIdle {
+                    a = longestIdle(from: e, to: levelEnd)
+                } else {
+                    a = scanIdle(from: e, to: levelEnd, idleCount: idleAtLevel, queue: q, strategy: strategy)
+                }
+                removeIdle(agent: a)
+                return a
+            }
+            e = levelEnd
+        }
+        return -1
+    }
+
+    /// The idle agent of `group` that an overflowing call of queue `q` goes to (the group has one).
+    
+    mutating func chooseIdle(inGroup g: Int, queue q: Int) -> Int {
+        let a: Int
+        let strategy = queueStrategy[q]
+        if strategy == .longestIdle {
+            a = Int(groups[g].idleHead)
+        } else {
+            a = scanIdle(group: g, idleCount: groups[g].idleCount, queue: q, strategy: strategy)
+        }
+        removeIdle(agent: a)
+        return a
+    }
+    
+    func longestIdle(from start: Int, to end: Int) -> Int {
+        var best = -1
+        var bestSince = Double.infinity
+        var e = start
+        while e < end {
+            let skill = eligibility[e]
+            e += 1
+            guard skill.delay == 0 else { continue }
+            let head = groups[skill.queue].idleHead
+            if head >= 0 && agents[Int(head)].idleSince < bestSince {
+                best = Int(head)
+                bestSince = agents[Int(head)].idleSince
+            }
+        }
+        return best
+    }
+
+    /// Strategies other than longest-idle look at every idle agent of the level; idle lists are in idle order, so
+    /// ties go to the longest idle.
+    
+    mutating func scanIdle(from start: Int, to end: Int, idleCount: Int, queue q: Int, strategy: RoutingStrategy)
+        -> Int
+    {
+        var chooser = IdleChooser(strategy: strategy, cursor: roundRobinCursor[q], agentCount: agents.count)
+        if strategy == .random { chooser.target = routingStream.below(idleCount) }
+        var e = start
+        while e < end {
+            let skill = eligibility[e]
+            e += 1
+            guard skill.delay == 0 else { continue }
+            var a = groups[skill.queue].idleHead
+            while a >= 0 {
+                chooser.consider(Int(a), agents[Int(a)])
+                a = agents[Int(a)].next
+            }
+        }
+        if strategy == .roundRobin { roundRobinCursor[q] = chooser.best }
+        return chooser.best
+    }
+    
+    mutating func scanIdle(group g: Int, idleCount: Int, queue q: Int, strategy: RoutingStrategy) -> Int {
+        var chooser = IdleChooser(strategy: strategy, cursor: roundRobinCursor[q], agentCount: agents.count)
+        if strategy == .random { chooser.target = routingStream.below(idleCount) }
+        var a = groups[g].idleHead
+        while a >= 0 {
+            chooser.consider(Int(a), agents[Int(a)])
+            a = agents[Int(a)].next
+        }
+        if strategy == .roundRobin { roundRobinCursor[q] = chooser.best }
+        return chooser.best
+    }
+
+    // MARK: A freed agent looks for a call
+
+    /// The call a free agent of group `g` takes, or -1: its best skill level first, then the highest-priority
+    /// queue, then the longest-waiting call. Overflow skills count only once the call has waited their delay.
+    
+    mutating func nextCall(forGroup g: Int, at t: Double) -> Int32 {
+        var s = groupSkillStart[g]
+        let end = groupSkillStart[g + 1]
+        while s < end {
+            let level = groupSkills[s].level
+            var bestQueue = -1
+            var bestPriority = Int.min
+            var bestArrival = Double.infinity
+            while s < end && groupSkills[s].level == level {
+                let skill = groupSkills[s]
+                s += 1
+                let q = skill.queue
+                guard waitingCount[q] > 0 else { continue }
+                let head = liveHead(queue: q)
+                let arrival = calls[Int(head)].arrival
+                guard arrival + skill.delay <= t else { continue }
+                let priority = queuePriority[q]
+                if priority > bestPriority || (priority == bestPriority && arrival < bestArrival) {
+                    bestQueue = q
+                    bestPriority = priority
+                    bestArrival = arrival
+                }
+            }
+            if bestQueue >= 0 { return popHead(queue: bestQueue) }
+        }
+        return -1
+    }
+
+    /// The oldest live call of a queue that has one, dropping entries of calls that have left.
+    
+    mutating func liveHead(queue q: Int) -> Int32 {
+        while let (c, generation) = waiting[q].first {
+            let slot = calls[Int(c)]
+            if slot.generation == generation && slot.state == .waiting { return c }
+            waiting[q].removeFirst()
+        }
+        preconditionFailure("queue \(q) counts waiting calls but holds none")
+    }
+    
+    mutating func popHead(queue q: Int) -> Int32 {
+        let c = liveHead(queue: q)
+        waiting[q].removeFirst()
+        waitingCount[q] &-= 1
+        return c
+    }
+
+    // MARK: Idle list
+    
+    mutating func makeIdle(agent a: Int, at t: Double) {
+        let g = Int(agents[a].group)
+        let tail = groups[g].idleTail
+        agents[a].activity = .idle
+        agents[a].idleSince = t
+        agents[a].previous = tail
+        agents[a].next = -1
+        if tail >= 0 { agents[Int(tail)].next = Int32(a) } else { groups[g].idleHead = Int32(a) }
+        groups[g].idleTail = Int32(a)
+        groups[g].idleCount &+= 1
+    }
+    
+    mutating func removeIdle(agent a: Int) {
+        let g = Int(agents[a].group)
+        let previous = agents[a].previous
+        let next = agents[a].next
+        if previous >= 0 { agents[Int(previous)].next = next } else { groups[g].idleHead = next }
+        if next >= 0 { agents[Int(next)].previous = previous } else { groups[g].idleTail = previous }
+        agents[a].previous = -1
+        agents[a].next = -1
+        groups[g].idleCount &-= 1
+    }
+
+    // MARK: Rota
+
+    /// Applies the headcount of the interval starting now: new agents start (and take waiting calls), surplus idle
+    /// agents leave, and busy ones owed to the rota leave when they have finished their call and wrap-up.
+    mutating func changeRota(at t: Double) {
+        let interval = rotaChanges[nextRotaChange]
+        nextRotaChange += 1
+        for g in 0..<groupCount {
+            let target = model.groups[g].rota.headcount[interval]
+            var difference = target - (groups[g].onShift - groups[g].pendingDepartures)
+            if difference > 0 {
+                let cancelled = min(difference, groups[g].pendingDepartures)
+                groups[g].pendingDepartures -= cancelled
+                departureRequests[g].removeLast(cancelled)
+                difference -= cancelled
+                for _ in 0..<difference {
+                    let a = Int(groups[g].offShiftHead)
+                    groups[g].offShiftHead = agents[a].next
+                    agents[a].next = -1
+                    groups[g].onShift += 1
+                    agentAvailable(agent: a, at: t)
+                }
+            } else if difference < 0 {
+                var surplus = -difference
+                while surplus > 0 && groups[g].idleCount > 0 {
+                    let a = Int(groups[g].idleHead)
+                    removeIdle(agent: a)
+                    goOffShift(agent: a, group: g)
+                    surplus -= 1
+                }
+                groups[g].pendingDepartures += surplus
+                departureRequests[g].append(contentsOf: repeatElement(t, count: surplus))
+            }
+        }
+        if nextRotaChange < rotaChanges.count {
+            calendar.schedule(.rotaChange, at: Double(rotaChanges[nextRotaChange]) * intervalLength, subject: 0)
+        }
+    }
+
+    /// An agent whose shift has ended finishes: the time since the shift ended is overtime.
+    
+    mutating func leave(agent a: Int, group g: Int, at t: Double) {
+        let requested = departureRequests[g].removeFirst()
+        groups[g].pendingDepartures -= 1
+        if requested >= warmup && requested < horizon {
+            groupTallies[g * intervalCount + intervalIndex(requested)].overtime += t - requested
+        }
+        goOffShift(agent: a, group: g)
+    }
+    
+    mutating func goOffShift(agent a: Int, group g: Int) {
+        agents[a].activity = .offShift
+        agents[a].next = groups[g].offShiftHead
+        groups[g].offShiftHead = Int32(a)
+        groups[g].onShift -= 1
+    }
+}
+
+/// Picks one idle agent under a strategy other than longest-idle, looking at candidates in idle order.
+
+struct IdleChooser {
+    let strategy: RoutingStrategy
+    let cursor: Int
+    let agentCount: Int
+    var target = 0
+    var seen = 0
+    var best = -1
+    var bestKey = Double.infinity
+    
+    init(strategy: RoutingStrategy, cursor: Int, agentCount: Int) {
+        self.strategy = strategy
+        self.cursor = cursor
+        self.agentCount = agentCount
+    }
+    
+    mutating func consider(_ a: Int, _ agent: AgentState) {
+        let key: Double
+        switch strategy {
+        case .longestIdle: key = agent.idleSince
+        case .roundRobin: key = Double((a - cursor - 1 + 2 * agentCount) % agentCount)
+        case .fewestCalls: key = Double(agent.callsAnswered)
+        case .leastTalkTime: key = agent.talkTime
+        case .random:
+            if seen == target { best = a }
+            seen += 1
+            return
+        }
+        if key < bestKey {
+            best = a
+            bestKey = key
+        }
+    }
+}

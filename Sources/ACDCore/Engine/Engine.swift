@@ -1,0 +1,456 @@
+import Foundation
+
+/// The discrete-event simulation of one replication of a contact centre.
+///
+/// All state lives in flat arrays indexed by integer ids: calls in recycled slots, agents, groups, queues. Processing
+/// an event allocates nothing once the arrays have grown to the run's peak. The engine does not know what time it
+/// is outside of its calendar: a ``SimulatedClock`` runs it event after event, a ``WallClock`` paces it against real
+/// time. Both call the same ``advance(through:)``.
+package struct Engine: Sendable {
+    // MARK: Static model, flattened
+    package let model: CentreModel
+    let intervalLength: Double
+    let intervalCount: Int
+    let horizon: Double
+    let warmup: Double
+    let shortAbandonThreshold: Double
+    let queueCount: Int
+    let groupCount: Int
+
+    var queueHandle: ContiguousArray<Distribution>
+    var queuePatience: ContiguousArray<Distribution>
+    var queueHasPatience: ContiguousArray<Bool>
+    var queuePriority: ContiguousArray<Int>
+    var queueStrategy: ContiguousArray<RoutingStrategy>
+    var queueThreshold: ContiguousArray<Double>
+    var queueRedial: ContiguousArray<Redial?>
+    /// Arrival rate per second, `[queue * intervalCount + interval]`.
+    var arrivalRate: ContiguousArray<Double>
+    /// Groups that may answer each queue, `eligibility[eligibilityStart[q] ..< eligibilityStart[q + 1]]`, best level
+    /// first.
+    var eligibility: ContiguousArray<Skill>
+    var eligibilityStart: ContiguousArray<Int>
+    /// Queues each group answers, `groupSkills[groupSkillStart[g] ..< groupSkillStart[g + 1]]`, best level first,
+    /// then by queue priority; `Skill.queue` holds the queue.
+    var groupSkills: ContiguousArray<Skill>
+    var groupSkillStart: ContiguousArray<Int>
+    var groupWrapUp: ContiguousArray<Distribution>
+    /// Intervals at which some group's headcount changes.
+    var rotaChanges: ContiguousArray<Int>
+
+    // MARK: Dynamic state
+    package internal(set) var now: Double = 0
+    package internal(set) var eventsProcessed = 0
+    var calendar = EventCalendar()
+    var agents: ContiguousArray<AgentState>
+    var groups: ContiguousArray<GroupState>
+    var calls: ContiguousArray<CallSlot> = []
+    var freeCalls: ContiguousArray<Int32> = []
+    var waiting: ContiguousArray<CallRing>
+    /// Live waiting calls per queue (the rings may also hold entries of calls that have gone).
+    var waitingCount: ContiguousArray<Int>
+    var roundRobinCursor: ContiguousArray<Int>
+    var nextRotaChange = 0
+    var nextSerial = 0
+    var departureRequests: [[Double]]
+
+    // MARK: Random streams
+    var arrivalStreams: ContiguousArray<RandomStream>
+    var serviceStreams: ContiguousArray<RandomStream>
+    var patienceStreams: ContiguousArray<RandomStream>
+    var wrapUpStream: RandomStream
+    var redialStream: RandomStream
+    var routingStream: RandomStream
+
+    // MARK: Results
+    package internal(set) var queueTallies: ContiguousArray<QueueTally>
+    package internal(set) var groupTallies: ContiguousArray<GroupTally>
+    package internal(set) var waitHistograms: [WaitHistogram]
+    /// When on, every offered call leaves a ``CallRecord`` in ``records`` (drain it with ``drainRecords()``).
+    package var recordsCalls = false
+    package internal(set) var records: [CallRecord] = []
+
+    /// Builds a replication's engine. The model must have no ``CentreModel/problems()``.
+    package init(model: CentreModel, seed: UInt64, replication: Int) {
+        precondition(model.problems().isEmpty, "invalid model: \(model.problems().joined(separator: "; "))")
+        self.model = model
+        intervalLength = model.intervalLength
+        intervalCount = model.intervalCount
+        horizon = model.horizon
+        warmup = model.warmup
+        shortAbandonThreshold = model.definitions.shortAbandonThreshold
+        queueCount = model.queues.count
+        groupCount = model.groups.count
+
+        queueHandle = ContiguousArray(model.queues.map(\.handleTime))
+        queuePatience = ContiguousArray(model.queues.map { $0.patience ?? .deterministic(.infinity) })
+        queueHasPatience = ContiguousArray(model.queues.map { $0.patience != nil })
+        queuePriority = ContiguousArray(model.queues.map(\.priority))
+        queueStrategy = ContiguousArray(model.queues.map(\.strategy))
+        queueThreshold = ContiguousArray(model.queues.map(\.targets.serviceLevelThreshold))
+        queueRedial = ContiguousArray(model.queues.map(\.redial))
+        arrivalRate = ContiguousArray(model.queues.flatMap { $0.volumes.map { $0 / model.intervalLength } })
+
+        var byQueue = Array(repeating: [(group: Int, skill: Skill)](), count: model.queues.count)
+        for (g, group) in model.groups.enumerated() {
+            for skill in group.skills { byQueue[skill.queue].append((g, skill)) }
+        }
+        eligibility = []
+        eligibilityStart = [0]
+        for entries in byQueue {
+            let sorted = entries.sorted { ($0.skill.level, $0.group) < ($1.skill.level, $1.group) }
+            for entry in sorted {
+                eligibility.append(Skill(queue: entry.group, level: entry.skill.level, delay: entry.skill.delay))
+            }
+            eligibilityStart.append(eligibility.count)
+        }
+        groupSkills = []
+        groupSkillStart = [0]
+        for group in model.groups {
+            let sorted = group.skills.sorted {
+                ($0.level, -model.queues[$0.queue].priority, $0.queue)
+                    < ($1.level, -model.queues[$1.queue].priority, $1.queue)
+            }
+            groupSkills.append(contentsOf: sorted)
+            groupSkillStart.append(groupSkills.count)
+        }
+        groupWrapUp = ContiguousArray(model.groups.map(\.wrapUp))
+        rotaChanges = []
+        for i in 0..<model.intervalCount
+        where i == 0 || model.groups.contains(where: { $0.rota.headcount[i] != $0.rota.headcount[i - 1] }) {
+            rotaChanges.append(i)
+        }
+
+        agents = []
+        groups = []
+        for (g, group) in model.groups.enumerated() {
+            var state = GroupState()
+            for _ in 0..<group.rota.peak {
+                let a = Int32(agents.count)
+                agents.append(AgentState(group: Int32(g), next: state.offShiftHead))
+                state.offShiftHead = a
+            }
+            groups.append(state)
+        }
+        departureRequests = Array(repeating: [], count: model.groups.count)
+        waiting = ContiguousArray(repeating: CallRing(), count: model.queues.count)
+        waitingCount = ContiguousArray(repeating: 0, count: model.queues.count)
+        roundRobinCursor = ContiguousArray(repeating: -1, count: model.queues.count)
+
+        arrivalStreams = ContiguousArray(model.queues.indices.map {
+            RandomStream(seed: seed, replication: replication, purpose: .arrivals, index: $0)
+        })
+        serviceStreams = ContiguousArray(model.queues.indices.map {
+            RandomStream(seed: seed, replication: replication, purpose: .service, index: $0)
+        })
+        patienceStreams = ContiguousArray(model.queues.indices.map {
+            RandomStream(seed: seed, replication: replication, purpose: .patience, index: $0)
+        })
+        wrapUpStream = RandomStream(seed: seed, replication: replication, purpose: .wrapUp)
+        redialStream = RandomStream(seed: seed, replication: replication, purpose: .redial)
+        routingStream = RandomStream(seed: seed, replication: replication, purpose: .routing)
+
+        queueTallies = ContiguousArray(repeating: QueueTally(), count: model.queues.count * model.intervalCount)
+        groupTallies = ContiguousArray(repeating: GroupTally(), count: model.groups.count * model.intervalCount)
+        waitHistograms = Array(repeating: WaitHistogram(), count: model.queues.count)
+
+        for q in 0..<queueCount { scheduleNextArrival(queue: q, after: 0, interval: 0) }
+        if !rotaChanges.isEmpty { calendar.schedule(.rotaChange, at: 0, subject: 0) }
+    }
+
+    // MARK: Running
+
+    /// The time of the next pending event; `nil` once the run is over.
+    package var nextEventTime: Double? { calendar.nextTime }
+
+    /// Processes every event due at or before `time`, in order, and leaves ``now`` at the last one processed.
+    
+    package mutating func advance(through time: Double) {
+        while let next = calendar.nextTime, next <= time {
+            let event = calendar.popNext().unsafelyUnwrapped
+            process(event)
+        }
+    }
+
+    /// Processes events until none is left.
+    
+    package mutating func runToCompletion() {
+        while let event = calendar.popNext() { process(event) }
+    }
+    
+    mutating func process(_ event: Event) {
+        now = event.time
+        eventsProcessed &+= 1
+        switch event.kind {
+        case .arrival: arrive(queue: Int(event.subject), at: event.time)
+        case .abandon: abandon(call: event.subject, generation: event.tag, at: event.time)
+        case .talkEnd: endTalk(agent: Int(event.subject), at: event.time)
+        case .wrapUpEnd: agentFinished(agent: Int(event.subject), at: event.time)
+        case .overflow: overflow(call: event.subject, generation: event.tag, at: event.time)
+        case .rotaChange: changeRota(at: event.time)
+        case .redial: offer(queue: Int(event.subject), at: event.time, attempt: Int(event.tag))
+        }
+    }
+
+    /// Hands over the call records gathered so far and forgets them.
+    package mutating func drainRecords() -> [CallRecord] {
+        defer { records.removeAll(keepingCapacity: true) }
+        return records
+    }
+
+    // MARK: Arrivals
+
+    /// Schedules the queue's next arrival after `time` by inverting the cumulative rate: one exponential per arrival,
+    /// consumed across intervals of different rates, so the arrival stream is the same whatever else changes.
+    
+    mutating func scheduleNextArrival(queue q: Int, after time: Double, interval start: Int) {
+        var work = -log(arrivalStreams[q].uniform())
+        var t = time
+        var i = start
+        let base = q * intervalCount
+        while i < intervalCount {
+            let rate = arrivalRate[base + i]
+            let end = Double(i + 1) * intervalLength
+            if rate > 0 {
+                let candidate = t + work / rate
+                if candidate < end {
+                    calendar.schedule(.arrival, at: candidate, subject: Int32(q), tag: UInt32(i))
+                    return
+                }
+                work -= rate * (end - t)
+            }
+            t = end
+            i += 1
+        }
+    }
+    
+    mutating func arrive(queue q: Int, at t: Double) {
+        let interval = intervalIndex(t)
+        scheduleNextArrival(queue: q, after: t, interval: interval)
+        offer(queue: q, at: t, attempt: 0)
+    }
+
+    @inline(__always)
+    func intervalIndex(_ t: Double) -> Int {
+        min(Int(t / intervalLength), intervalCount - 1)
+    }
+
+    /// A call joins queue `q`: answered at once by an idle agent, or queued with its patience running.
+    
+    mutating func offer(queue q: Int, at t: Double, attempt: Int) {
+        let talk: Double
+        let patience: Double
+        if attempt == 0 {
+            talk = queueHandle[q].sample(&serviceStreams[q])
+            patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+        } else {
+            talk = queueHandle[q].sample(&redialStream)
+            patience = queueHasPatience[q] ? queuePatience[q].sample(&redialStream) : .infinity
+        }
+        let interval = intervalIndex(t)
+        let counted = t >= warmup
+        let c = allocateCall()
+        calls.withUnsafeMutableBufferPointer { slots in
+            slots[Int(c)].queue = Int32(q)
+            slots[Int(c)].interval = Int32(interval)
+            slots[Int(c)].arrival = t
+            slots[Int(c)].talk = talk
+            slots[Int(c)].counted = counted
+            slots[Int(c)].attempt = UInt8(truncatingIfNeeded: attempt)
+            slots[Int(c)].serial = nextSerial
+            slots[Int(c)].state = .waiting
+        }
+        nextSerial &+= 1
+        if counted {
+            queueTallies[q * intervalCount + interval].offered &+= 1
+            if attempt > 0 { queueTallies[q * intervalCount + interval].redials &+= 1 }
+        }
+        let agent = idleAgent(forQueue: q)
+        if agent >= 0 {
+            answer(call: c, agent: agent, at: t)
+            return
+        }
+        if counted { queueTallies[q * intervalCount + interval].queued &+= 1 }
+        let generation = calls[Int(c)].generation
+        waiting[q].push(call: c, generation: generation)
+        waitingCount[q] &+= 1
+        if patience.isFinite {
+            calendar.schedule(.abandon, at: t + patience, subject: c, tag: generation)
+        }
+        var e = eligibilityStart[q]
+        let end = eligibilityStart[q + 1]
+        while e < end {
+            let skill = eligibility[e]
+            if skill.delay > 0 && skill.delay < patience {
+                calendar.schedule(.overflow, at: t + skill.delay, subject: c, tag: generation)
+            }
+            e += 1
+        }
+    }
+    
+    mutating func allocateCall() -> Int32 {
+        if let c = freeCalls.popLast() {
+            calls[Int(c)].generation &+= 1
+            return c
+        }
+        calls.append(CallSlot())
+        return Int32(calls.count - 1)
+    }
+
+    @inline(__always)
+    mutating func releaseCall(_ c: Int32) {
+        calls[Int(c)].state = .free
+        freeCalls.append(c)
+    }
+
+    // MARK: Answer, talk, wrap-up
+    
+    mutating func answer(call c: Int32, agent a: Int, at t: Double) {
+        let slot = calls[Int(c)]
+        let q = Int(slot.queue)
+        let wait = t - slot.arrival
+        calls[Int(c)].state = .answered
+        agents.withUnsafeMutableBufferPointer { agents in
+            agents[a].activity = .talking
+            agents[a].call = c
+            agents[a].busySince = t
+        }
+        calendar.schedule(.talkEnd, at: t + slot.talk, subject: Int32(a))
+        if slot.counted {
+            let index = q * intervalCount + Int(slot.interval)
+            queueTallies.withUnsafeMutableBufferPointer { tallies in
+                tallies[index].answered &+= 1
+                tallies[index].waitAnswered += wait
+                if wait <= queueThreshold[q] { tallies[index].answeredWithinThreshold &+= 1 }
+                if wait > tallies[index].maxWait { tallies[index].maxWait = wait }
+            }
+            waitHistograms[q].record(seconds: wait)
+        }
+        if recordsCalls {
+            records.append(
+                CallRecord(
+                    serial: slot.serial, queue: q, arrival: slot.arrival, outcome: .answered, endOfWait: t, agent: a,
+                    talkEnd: t + slot.talk, attempt: Int(slot.attempt)))
+        }
+    }
+    
+    mutating func endTalk(agent a: Int, at t: Double) {
+        let c = agents[a].call
+        let slot = calls[Int(c)]
+        let g = Int(agents[a].group)
+        let wrap = groupWrapUp[g].sample(&wrapUpStream)
+        agents.withUnsafeMutableBufferPointer { agents in
+            agents[a].callsAnswered &+= 1
+            agents[a].talkTime += slot.talk
+            agents[a].call = -1
+        }
+        if slot.counted {
+            let index = Int(slot.queue) * intervalCount + Int(slot.interval)
+            queueTallies[index].talk += slot.talk
+            queueTallies[index].wrapUp += wrap
+            groupTallies[g * intervalCount + Int(slot.interval)].answered &+= 1
+        }
+        releaseCall(c)
+        if wrap > 0 {
+            agents[a].activity = .wrapUp
+            calendar.schedule(.wrapUpEnd, at: t + wrap, subject: Int32(a))
+        } else {
+            agentFinished(agent: a, at: t)
+        }
+    }
+
+    /// The agent has finished a call and its wrap-up: count the busy time, then leave, take a call, or go idle.
+    
+    mutating func agentFinished(agent a: Int, at t: Double) {
+        addBusyTime(group: Int(agents[a].group), from: agents[a].busySince, to: t)
+        agentAvailable(agent: a, at: t)
+    }
+    
+    mutating func agentAvailable(agent a: Int, at t: Double) {
+        let g = Int(agents[a].group)
+        if groups[g].pendingDepartures > 0 {
+            leave(agent: a, group: g, at: t)
+            return
+        }
+        let c = nextCall(forGroup: g, at: t)
+        if c >= 0 {
+            answer(call: c, agent: a, at: t)
+        } else {
+            makeIdle(agent: a, at: t)
+        }
+    }
+
+    /// Adds `[from, to)` to the group's busy time, split over intervals and clipped to the counted part of the period.
+    
+    mutating func addBusyTime(group g: Int, from: Double, to: Double) {
+        var start = max(from, warmup)
+        let stop = min(to, horizon)
+        guard start < stop else { return }
+        var i = intervalIndex(start)
+        while start < stop {
+            let end = min(Double(i + 1) * intervalLength, stop)
+            groupTallies[g * intervalCount + i].busy += end - start
+            start = end
+            i += 1
+        }
+    }
+
+    // MARK: Abandonment and overflow
+    
+    mutating func abandon(call c: Int32, generation: UInt32, at t: Double) {
+        let slot = calls[Int(c)]
+        guard slot.generation == generation, slot.state == .waiting else { return }
+        let q = Int(slot.queue)
+        waitingCount[q] &-= 1
+        let wait = t - slot.arrival
+        let short = wait < shortAbandonThreshold
+        if slot.counted {
+            let index = q * intervalCount + Int(slot.interval)
+            queueTallies.withUnsafeMutableBufferPointer { tallies in
+                if short {
+                    tallies[index].shortAbandoned &+= 1
+                } else {
+                    tallies[index].abandoned &+= 1
+                    if wait <= queueThreshold[q] { tallies[index].abandonedWithinThreshold &+= 1 }
+                }
+                tallies[index].waitAbandoned += wait
+            }
+        }
+        if recordsCalls {
+            records.append(
+                CallRecord(
+                    serial: slot.serial, queue: q, arrival: slot.arrival, outcome: short ? .shortAbandoned : .abandoned,
+                    endOfWait: t, agent: -1, talkEnd: t, attempt: Int(slot.attempt)))
+        }
+        releaseCall(c)
+        if let redial = queueRedial[q], Int(slot.attempt) < redial.maxAttempts {
+            if redialStream.uniform() < redial.probability {
+                let at = t + redial.delay.sample(&redialStream)
+                if at < horizon {
+                    calendar.schedule(.redial, at: at, subject: Int32(q), tag: UInt32(slot.attempt) + 1)
+                }
+            }
+        }
+    }
+
+    /// A waiting call has become eligible for an overflow group: if that group has an idle agent, it takes the
+    /// longest-waiting call of the queue (which has waited at least as long).
+    
+    mutating func overflow(call c: Int32, generation: UInt32, at t: Double) {
+        let slot = calls[Int(c)]
+        guard slot.generation == generation, slot.state == .waiting else { return }
+        let q = Int(slot.queue)
+        var e = eligibilityStart[q]
+        let end = eligibilityStart[q + 1]
+        while e < end {
+            let skill = eligibility[e]
+            let g = skill.queue
+            e += 1
+            guard skill.delay > 0, slot.arrival + skill.delay == t, groups[g].idleCount > 0 else { continue }
+            let a = chooseIdle(inGroup: g, queue: q)
+            let head = popHead(queue: q)
+            answer(call: head, agent: a, at: t)
+            return
+        }
+    }
+}

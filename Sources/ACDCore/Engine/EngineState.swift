@@ -1,0 +1,100 @@
+/// An agent's state machine: `offShift -> idle -> talking -> wrapUp -> idle ... -> offShift`.
+
+struct AgentState: Sendable {
+    enum Activity: UInt8, Sendable {
+        case offShift
+        case idle
+        case talking
+        case wrapUp
+    }
+
+    var group: Int32
+    var activity: Activity = .offShift
+    /// Links of the group's idle list (oldest idle first) or, off shift, of its off-shift stack.
+    var previous: Int32 = -1
+    var next: Int32 = -1
+    /// The call being talked to, or -1.
+    var call: Int32 = -1
+    var idleSince = 0.0
+    var busySince = 0.0
+    var callsAnswered = 0
+    var talkTime = 0.0
+
+    init(group: Int32, next: Int32) {
+        self.group = group
+        self.next = next
+    }
+}
+
+/// Per-group bookkeeping: the idle list (a doubly linked list through the agents, longest idle at the head), the
+/// off-shift stack, and agents owed to the rota who are finishing a call.
+
+struct GroupState: Sendable {
+    var idleHead: Int32 = -1
+    var idleTail: Int32 = -1
+    var idleCount = 0
+    var offShiftHead: Int32 = -1
+    /// Agents on shift, including those who will leave after their current call.
+    var onShift = 0
+    /// Agents who must leave as soon as they finish their call (their shift has ended).
+    var pendingDepartures = 0
+
+    init() {}
+}
+
+/// A call in the system. Slots are recycled; `generation` tells a new occupant from an old one.
+
+struct CallSlot: Sendable {
+    enum State: UInt8, Sendable {
+        case free
+        case waiting
+        case answered
+    }
+
+    var queue: Int32 = 0
+    var interval: Int32 = 0
+    var generation: UInt32 = 0
+    var state: State = .free
+    var counted = false
+    var attempt: UInt8 = 0
+    var arrival = 0.0
+    var talk = 0.0
+    var serial = 0
+
+    init() {}
+}
+
+/// A FIFO of waiting calls as (slot, generation) pairs in a power-of-two ring. Calls that abandon stay in the ring
+/// until they reach its head, where they are recognised by their generation or state and skipped.
+
+struct CallRing: Sendable {
+    var buffer: ContiguousArray<UInt64> = ContiguousArray(repeating: 0, count: 16)
+    var head = 0
+    var count = 0
+
+    init() {}
+    
+    mutating func push(call: Int32, generation: UInt32) {
+        if count == buffer.count { grow() }
+        buffer[(head + count) & (buffer.count - 1)] = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: call))
+        count += 1
+    }
+    
+    var first: (call: Int32, generation: UInt32)? {
+        guard count > 0 else { return nil }
+        let entry = buffer[head]
+        return (Int32(bitPattern: UInt32(truncatingIfNeeded: entry)), UInt32(truncatingIfNeeded: entry >> 32))
+    }
+    
+    mutating func removeFirst() {
+        head = (head + 1) & (buffer.count - 1)
+        count -= 1
+    }
+    
+    mutating func grow() {
+        var bigger = ContiguousArray<UInt64>(repeating: 0, count: buffer.count * 2)
+        for i in 0..<count { bigger[i] = buffer[(head + i) & (buffer.count - 1)] }
+        buffer = bigger
+        head = 0
+    }
+}

@@ -1,0 +1,48 @@
+/// Agents who share skills, a wrap-up time and a rota.
+package struct AgentGroup: Sendable, Equatable {
+    package var name: String
+    package var skills: [Skill]
+    /// After-call work following every answered call.
+    package var wrapUp: Distribution
+    /// Agents on shift in each interval of the period.
+    package var rota: Rota
+
+    package init(name: String, skills: [Skill], wrapUp: Distribution = .deterministic(0), rota: Rota) {
+        self.name = name
+        self.skills = skills
+        self.wrapUp = wrapUp
+        self.rota = rota
+    }
+}
+
+/// A group's ability to answer a queue.
+package struct Skill: Sendable, Equatable {
+    /// Index of the queue in the model.
+    package var queue: Int
+    /// 1 is the best; an arriving call goes to the best level that has an idle agent, and a freed agent serves its
+    /// best-level queues first.
+    package var level: Int
+    /// Seconds a call must have waited before this group may take it: 0 for the queue's own agents, more for an
+    /// overflow tier.
+    package var delay: Double
+
+    package init(queue: Int, level: Int = 1, delay: Double = 0) {
+        self.queue = queue
+        self.level = level
+        self.delay = delay
+    }
+}
+
+/// Headcount on shift per interval. Agents whose shift ends mid-call finish the call and its wrap-up first.
+package struct Rota: Sendable, Equatable {
+    package var headcount: [Int]
+
+    package init(headcount: [Int]) { self.headcount = headcount }
+
+    /// The same headcount in every one of `intervals` intervals.
+    package static func constant(_ agents: Int, intervals: Int) -> Rota {
+        Rota(headcount: Array(repeating: agents, count: intervals))
+    }
+
+    package var peak: Int { headcount.max() ?? 0 }
+}

@@ -1,0 +1,91 @@
+/// Everything the engine needs to simulate one contact centre over one period.
+package struct CentreModel: Sendable, Equatable {
+    package var queues: [Queue]
+    package var groups: [AgentGroup]
+    /// Seconds per interval (900, 1800, 3600).
+    package var intervalLength: Double
+    /// Intervals in the period; every queue's volumes and every rota cover exactly this many.
+    package var intervalCount: Int
+    /// Calls arriving before this many seconds are simulated but not counted (steady-state runs).
+    package var warmup: Double
+    package var definitions: MetricDefinitions
+
+    package init(
+        queues: [Queue], groups: [AgentGroup], intervalLength: Double, intervalCount: Int, warmup: Double = 0,
+        definitions: MetricDefinitions = MetricDefinitions()
+    ) {
+        self.queues = queues
+        self.groups = groups
+        self.intervalLength = intervalLength
+        self.intervalCount = intervalCount
+        self.warmup = warmup
+        self.definitions = definitions
+    }
+
+    /// Seconds from the start of the period to its end.
+    package var horizon: Double { intervalLength * Double(intervalCount) }
+
+    /// Problems that would make a run meaningless, as sentences; empty when the model is sound.
+    /// File formats check their own input first and report locations; this is the engine's last line of defence.
+    package func problems() -> [String] {
+        var out: [String] = []
+        if intervalLength <= 0 { out.append("interval length must be positive") }
+        if intervalCount <= 0 { out.append("the period must hold at least one interval") }
+        if queues.isEmpty { out.append("the model has no queue") }
+        for queue in queues {
+            if queue.volumes.count != intervalCount {
+                out.append(
+                    "queue \(queue.name): \(queue.volumes.count) interval volumes for a period of \(intervalCount)")
+            }
+            if queue.volumes.contains(where: { !($0 >= 0) || !$0.isFinite }) {
+                out.append("queue \(queue.name): volumes must be finite and not negative")
+            }
+        }
+        for group in groups {
+            if group.rota.headcount.count != intervalCount {
+                out.append(
+                    "group \(group.name): rota has \(group.rota.headcount.count) intervals for a period of \(intervalCount)")
+            }
+            if group.rota.headcount.contains(where: { $0 < 0 }) { out.append("group \(group.name): negative headcount") }
+            for skill in group.skills where !queues.indices.contains(skill.queue) {
+                out.append("group \(group.name): skill names queue #\(skill.queue), which does not exist")
+            }
+        }
+        return out
+    }
+}
+
+/// The definitions the industry disagrees on; a scenario chooses (docs/metrics.md defines each).
+package struct MetricDefinitions: Sendable, Equatable {
+    package enum ServiceLevelBasis: String, Sendable, CaseIterable {
+        /// Answered within the threshold / answered.
+        case answered
+        /// Answered within the threshold / offered.
+        case offered
+        /// Answered within the threshold / (offered - short abandons).
+        case offeredLessShortAbandons = "offered-less-short-abandons"
+    }
+
+    package enum AbandonmentBasis: String, Sendable, CaseIterable {
+        /// Abandoned (not short) / offered.
+        case offered
+        /// Abandoned (not short) / calls that had to queue.
+        case queued
+        /// Abandoned (not short) / (offered - short abandons).
+        case offeredLessShortAbandons = "offered-less-short-abandons"
+    }
+
+    package var serviceLevel: ServiceLevelBasis
+    package var abandonment: AbandonmentBasis
+    /// Callers who hang up within this many seconds are short abandons: reported, not counted as abandoned.
+    package var shortAbandonThreshold: Double
+
+    package init(
+        serviceLevel: ServiceLevelBasis = .answered, abandonment: AbandonmentBasis = .offered,
+        shortAbandonThreshold: Double = 0
+    ) {
+        self.serviceLevel = serviceLevel
+        self.abandonment = abandonment
+        self.shortAbandonThreshold = shortAbandonThreshold
+    }
+}

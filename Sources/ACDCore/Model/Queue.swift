@@ -1,0 +1,91 @@
+/// A queue callers wait in: its arrivals, its handle time, its callers' patience and its targets.
+package struct Queue: Sendable, Equatable {
+    package var name: String
+    /// Higher is served first when an agent could take calls from several queues at the same skill level.
+    package var priority: Int
+    /// Expected calls offered in each interval of the period (a non-homogeneous Poisson process, constant rate
+    /// within each interval). Its count equals the model's interval count.
+    package var volumes: [Double]
+    /// Talk time (including hold) of an answered call.
+    package var handleTime: Distribution
+    /// How long a caller waits before hanging up; `nil` means callers never abandon.
+    package var patience: Distribution?
+    package var targets: Targets
+    /// How an arriving call picks among idle agents.
+    package var strategy: RoutingStrategy
+    /// What abandoned callers do next.
+    package var redial: Redial?
+
+    package init(
+        name: String, priority: Int = 0, volumes: [Double], handleTime: Distribution,
+        patience: Distribution? = nil, targets: Targets = Targets(), strategy: RoutingStrategy = .longestIdle,
+        redial: Redial? = nil
+    ) {
+        self.name = name
+        self.priority = priority
+        self.volumes = volumes
+        self.handleTime = handleTime
+        self.patience = patience
+        self.targets = targets
+        self.strategy = strategy
+        self.redial = redial
+    }
+}
+
+/// A queue's targets. Any may be absent; a metric without a target is reported without a verdict.
+package struct Targets: Sendable, Equatable {
+    /// Average speed of answer, seconds.
+    package var asa: Double?
+    /// Abandoned share, a fraction (0.08 for 8%), on the basis the model's ``MetricDefinitions`` chooses.
+    package var abandonment: Double?
+    /// Service level: at least `share` of calls answered within `threshold` seconds.
+    package var serviceLevel: ServiceLevelTarget?
+    /// The threshold used to report a service level when no target is set.
+    package var serviceLevelThreshold: Double { serviceLevel?.threshold ?? 20 }
+
+    package init(asa: Double? = nil, abandonment: Double? = nil, serviceLevel: ServiceLevelTarget? = nil) {
+        self.asa = asa
+        self.abandonment = abandonment
+        self.serviceLevel = serviceLevel
+    }
+}
+
+package struct ServiceLevelTarget: Sendable, Equatable {
+    /// Seconds.
+    package var threshold: Double
+    /// A fraction (0.8 for 80%).
+    package var share: Double
+
+    package init(threshold: Double, share: Double) {
+        self.threshold = threshold
+        self.share = share
+    }
+}
+
+/// Abandoned callers who call again: each does so with `probability`, after a delay drawn from `delay`,
+/// as a new offered call, at most `maxAttempts` times per original call.
+package struct Redial: Sendable, Equatable {
+    package var probability: Double
+    package var delay: Distribution
+    package var maxAttempts: Int
+
+    package init(probability: Double, delay: Distribution, maxAttempts: Int = 3) {
+        self.probability = probability
+        self.delay = delay
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// How an arriving call chooses among the idle agents of the best skill level for its queue.
+package enum RoutingStrategy: String, Sendable, CaseIterable, Equatable {
+    /// The agent idle the longest (the ACD default; fair in occupancy).
+    case longestIdle = "longest-idle"
+    /// Agents in turn, after the last one this queue used.
+    case roundRobin = "round-robin"
+    /// The agent who has answered the fewest calls so far; ties go to the longest idle.
+    case fewestCalls = "fewest-calls"
+    /// The agent with the least talk time so far; ties go to the longest idle.
+    case leastTalkTime = "least-talk-time"
+    /// Any idle agent, uniformly at random (from the routing stream).
+    case random = "random"
+}

@@ -1,0 +1,37 @@
+/// What one replication produced: tallies per queue and group, per interval and in total.
+package struct ReplicationResult: Sendable {
+    package var replication: Int
+    package var queueIntervals: [QueueTally]
+    package var groupIntervals: [GroupTally]
+    package var queueTotals: [QueueTally]
+    package var groupTotals: [GroupTally]
+    package var histograms: [WaitHistogram]
+    package var events: Int
+    package var calls: Int
+
+    package init(engine: Engine, replication: Int) {
+        let model = engine.model
+        let intervals = model.intervalCount
+        self.replication = replication
+        queueIntervals = Array(engine.queueTallies)
+        groupIntervals = Array(engine.groupTallies)
+        queueTotals = model.queues.indices.map { q in
+            var total = QueueTally()
+            for i in 0..<intervals { total.add(engine.queueTallies[q * intervals + i]) }
+            return total
+        }
+        groupTotals = model.groups.indices.map { g in
+            var total = GroupTally()
+            for i in 0..<intervals { total.add(engine.groupTallies[g * intervals + i]) }
+            return total
+        }
+        histograms = engine.waitHistograms
+        events = engine.eventsProcessed
+        calls = engine.nextSerial
+    }
+
+    /// The metrics of queue `q` over the run.
+    package func queueMetrics(_ q: Int, definitions: MetricDefinitions) -> QueueMetrics {
+        QueueMetrics(tally: queueTotals[q], definitions: definitions, histogram: histograms[q])
+    }
+}

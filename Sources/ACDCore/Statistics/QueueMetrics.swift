@@ -1,0 +1,103 @@
+/// The figures reported for one queue over some span of time (an interval, or the whole run), as defined in
+/// docs/metrics.md.
+package struct QueueMetrics: Sendable, Equatable {
+    package var offered = 0.0
+    package var answered = 0.0
+    package var abandoned = 0.0
+    package var shortAbandoned = 0.0
+    package var redials = 0.0
+    /// Average speed of answer: mean wait of answered calls, seconds.
+    package var asa = 0.0
+    /// Mean wait of all callers who waited or were answered (answered and abandoned), seconds.
+    package var meanWait = 0.0
+    /// Share answered within the threshold, on the chosen basis (0...1).
+    package var serviceLevel = 0.0
+    /// Share abandoned (short abandons excluded), on the chosen basis (0...1).
+    package var abandonment = 0.0
+    /// Mean talk plus wrap-up of answered calls, seconds.
+    package var averageHandleTime = 0.0
+    package var p50 = 0.0
+    package var p90 = 0.0
+    package var p95 = 0.0
+    package var p99 = 0.0
+    package var maxWait = 0.0
+
+    package init() {}
+
+    /// The metrics of a tally under the model's definitions; percentiles come from `histogram` when given.
+    package init(tally t: QueueTally, definitions: MetricDefinitions, histogram: WaitHistogram? = nil) {
+        offered = Double(t.offered)
+        answered = Double(t.answered)
+        abandoned = Double(t.abandoned)
+        shortAbandoned = Double(t.shortAbandoned)
+        redials = Double(t.redials)
+        asa = t.answered > 0 ? t.waitAnswered / Double(t.answered) : 0
+        let finished = t.answered + t.abandoned + t.shortAbandoned
+        meanWait = finished > 0 ? (t.waitAnswered + t.waitAbandoned) / Double(finished) : 0
+        let slBase: Int
+        switch definitions.serviceLevel {
+        case .answered: slBase = t.answered
+        case .offered: slBase = t.answered + t.abandoned + t.shortAbandoned
+        case .offeredLessShortAbandons: slBase = t.answered + t.abandoned
+        }
+        serviceLevel = slBase > 0 ? Double(t.answeredWithinThreshold) / Double(slBase) : 1
+        let abandonBase: Int
+        switch definitions.abandonment {
+        case .offered: abandonBase = t.answered + t.abandoned + t.shortAbandoned
+        case .queued: abandonBase = t.queued
+        case .offeredLessShortAbandons: abandonBase = t.answered + t.abandoned
+        }
+        abandonment = abandonBase > 0 ? Double(t.abandoned) / Double(abandonBase) : 0
+        averageHandleTime = t.answered > 0 ? (t.talk + t.wrapUp) / Double(t.answered) : 0
+        maxWait = t.maxWait
+        if let histogram {
+            p50 = histogram.percentile(50)
+            p90 = histogram.percentile(90)
+            p95 = histogram.percentile(95)
+            p99 = histogram.percentile(99)
+        }
+    }
+
+    /// The value of one metric.
+    package subscript(_ metric: QueueMetric) -> Double {
+        switch metric {
+        case .offered: offered
+        case .answered: answered
+        case .abandoned: abandoned
+        case .shortAbandoned: shortAbandoned
+        case .redials: redials
+        case .asa: asa
+        case .meanWait: meanWait
+        case .serviceLevel: serviceLevel
+        case .abandonment: abandonment
+        case .averageHandleTime: averageHandleTime
+        case .p50: p50
+        case .p90: p90
+        case .p95: p95
+        case .p99: p99
+        case .maxWait: maxWait
+        }
+    }
+}
+
+/// The metrics of ``QueueMetrics`` by their report names, in report order.
+package enum QueueMetric: String, Sendable, CaseIterable, Codable {
+    case offered
+    case answered
+    case abandoned
+    case shortAbandoned = "short_abandoned"
+    case redials
+    case asa
+    case meanWait = "mean_wait"
+    case serviceLevel = "service_level"
+    case abandonment
+    case averageHandleTime = "aht"
+    case p50 = "p50_wait"
+    case p90 = "p90_wait"
+    case p95 = "p95_wait"
+    case p99 = "p99_wait"
+    case maxWait = "max_wait"
+
+    /// Whether the value is a share (0...1) rather than a count or seconds.
+    package var isShare: Bool { self == .serviceLevel || self == .abandonment }
+}

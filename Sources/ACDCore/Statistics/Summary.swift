@@ -1,0 +1,192 @@
+/// Results over all replications: per queue and per group, each metric with its 95% confidence interval, and the
+/// verdict against each target.
+package struct Summary: Sendable {
+    package let model: CentreModel
+    package let results: [ReplicationResult]
+    package let queues: [QueueSummary]
+    /// All queues together.
+    package let total: QueueSummary
+    package let groups: [GroupSummary]
+
+    package var replications: Int { results.count }
+
+    package init(model: CentreModel, results: [ReplicationResult]) {
+        self.model = model
+        self.results = results
+        let definitions = model.definitions
+        queues = model.queues.indices.map { q in
+            QueueSummary(
+                name: model.queues[q].name, targets: model.queues[q].targets,
+                perReplication: results.map { $0.queueMetrics(q, definitions: definitions) })
+        }
+        total = QueueSummary(
+            name: "All queues", targets: Targets(),
+            perReplication: results.map { result in
+                var tally = QueueTally()
+                var histogram = WaitHistogram()
+                for q in model.queues.indices {
+                    tally.add(result.queueTotals[q])
+                    histogram.add(result.histograms[q])
+                }
+                return QueueMetrics(tally: tally, definitions: definitions, histogram: histogram)
+            })
+        groups = model.groups.indices.map { g in
+            GroupSummary(model: model, group: g, results: results)
+        }
+    }
+
+    /// Metrics of queue `q` in each interval, each an estimate over replications.
+    package func intervalMetrics(queue q: Int) -> [[Estimate]] {
+        let n = model.intervalCount
+        return (0..<n).map { i in
+            let values = results.map {
+                QueueMetrics(tally: $0.queueIntervals[q * n + i], definitions: model.definitions)
+            }
+            return QueueMetric.allCases.map { metric in Estimate(values.map { $0[metric] }) }
+        }
+    }
+
+    /// Occupancy of group `g` in each interval.
+    package func intervalOccupancy(group g: Int) -> [Estimate] {
+        let n = model.intervalCount
+        return (0..<n).map { i in
+            Estimate(
+                results.map { result in
+                    GroupSummary.occupancy(
+                        busy: result.groupIntervals[g * n + i].busy,
+                        staffed: model.staffedSeconds(group: g, interval: i),
+                        overtime: result.groupIntervals[g * n + i].overtime)
+                })
+        }
+    }
+
+    /// Whether every targeted metric of every queue has a half-width within the goal.
+    package func meets(_ goal: PrecisionGoal) -> Bool {
+        guard replications >= 2 else { return false }
+        for queue in queues {
+            let t = queue.targets
+            if t.asa != nil, !goal.accepts(queue.asa, absolute: goal.asaSeconds) { return false }
+            if t.abandonment != nil, !goal.accepts(queue.abandonment, absolute: goal.sharePoints.map { $0 / 100 }) {
+                return false
+            }
+            if t.serviceLevel != nil,
+                !goal.accepts(queue.serviceLevel, absolute: goal.sharePoints.map { $0 / 100 })
+            {
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// One queue's estimates.
+package struct QueueSummary: Sendable {
+    package let name: String
+    package let targets: Targets
+    /// Estimates in the order of ``QueueMetric/allCases``.
+    package let estimates: [Estimate]
+
+    init(name: String, targets: Targets, perReplication: [QueueMetrics]) {
+        self.name = name
+        self.targets = targets
+        estimates = QueueMetric.allCases.map { metric in Estimate(perReplication.map { $0[metric] }) }
+    }
+
+    package subscript(_ metric: QueueMetric) -> Estimate {
+        estimates[QueueMetric.allCases.firstIndex(of: metric)!]
+    }
+
+    package var offered: Estimate { self[.offered] }
+    package var answered: Estimate { self[.answered] }
+    package var abandoned: Estimate { self[.abandoned] }
+    package var asa: Estimate { self[.asa] }
+    package var serviceLevel: Estimate { self[.serviceLevel] }
+    package var abandonment: Estimate { self[.abandonment] }
+
+    package var asaVerdict: Verdict? { targets.asa.map { Verdict(asa, atMost: $0) } }
+    package var abandonmentVerdict: Verdict? { targets.abandonment.map { Verdict(abandonment, atMost: $0) } }
+    package var serviceLevelVerdict: Verdict? {
+        targets.serviceLevel.map { Verdict(serviceLevel, atLeast: $0.share) }
+    }
+}
+
+/// A metric against its target: met or missed by the mean, and whether the confidence interval agrees.
+package struct Verdict: Sendable, Equatable {
+    package var met: Bool
+    /// False when the target lies inside the 95% interval: more replications could change the verdict.
+    package var certain: Bool
+
+    init(_ estimate: Estimate, atMost target: Double) {
+        met = estimate.mean <= target
+        certain = !estimate.contains(target)
+    }
+
+    init(_ estimate: Estimate, atLeast target: Double) {
+        met = estimate.mean >= target
+        certain = !estimate.contains(target)
+    }
+
+    package var label: String { (met ? "met" : "missed") + (certain ? "" : "?") }
+}
+
+/// One agent group's estimates.
+package struct GroupSummary: Sendable {
+    package let name: String
+    /// Busy (talk and wrap-up) over staffed time including overtime.
+    package let occupancy: Estimate
+    /// Hours worked past the end of shifts to finish calls.
+    package let overtimeHours: Estimate
+    package let answered: Estimate
+    /// Agent-hours on the rota over the counted part of the period.
+    package let scheduledHours: Double
+
+    init(model: CentreModel, group g: Int, results: [ReplicationResult]) {
+        name = model.groups[g].name
+        let staffed = (0..<model.intervalCount).reduce(0.0) { $0 + model.staffedSeconds(group: g, interval: $1) }
+        scheduledHours = staffed / 3600
+        occupancy = Estimate(
+            results.map {
+                GroupSummary.occupancy(
+                    busy: $0.groupTotals[g].busy, staffed: staffed, overtime: $0.groupTotals[g].overtime)
+            })
+        overtimeHours = Estimate(results.map { $0.groupTotals[g].overtime / 3600 })
+        answered = Estimate(results.map { Double($0.groupTotals[g].answered) })
+    }
+
+    static func occupancy(busy: Double, staffed: Double, overtime: Double) -> Double {
+        let available = staffed + overtime
+        return available > 0 ? min(1, busy / available) : 0
+    }
+}
+
+extension CentreModel {
+    /// Agent-seconds on the rota for a group in an interval, counting only the part after the warm-up.
+    package func staffedSeconds(group g: Int, interval i: Int) -> Double {
+        let start = max(Double(i) * intervalLength, warmup)
+        let end = Double(i + 1) * intervalLength
+        return end > start ? Double(groups[g].rota.headcount[i]) * (end - start) : 0
+    }
+}
+
+/// How precise a run must be before it stops adding replications: either relative (a fraction of each metric's
+/// mean) or absolute per kind of metric.
+package struct PrecisionGoal: Sendable, Equatable {
+    /// Half-width at most this fraction of the mean (0.05 for 5%).
+    package var relative: Double?
+    /// Half-width of ASA at most this many seconds.
+    package var asaSeconds: Double?
+    /// Half-width of abandonment and service level at most this many percentage points.
+    package var sharePoints: Double?
+
+    package init(relative: Double? = nil, asaSeconds: Double? = nil, sharePoints: Double? = nil) {
+        self.relative = relative
+        self.asaSeconds = asaSeconds
+        self.sharePoints = sharePoints
+    }
+
+    func accepts(_ estimate: Estimate, absolute: Double?) -> Bool {
+        if let absolute { return estimate.halfWidth <= absolute }
+        if let relative { return estimate.halfWidth <= relative * abs(estimate.mean) || estimate.halfWidth == 0 }
+        return true
+    }
+}
