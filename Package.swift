@@ -32,10 +32,11 @@ var package = Package(
             dependencies: ["ACDCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "ACDReports", dependencies: ["ACDCore", "IVRFlows"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "acdd",
             dependencies: [
-                "ACDCore", "IVRFlows",
+                "ACDCore", "IVRFlows", "ACDReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -51,7 +52,7 @@ var package = Package(
         .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IVRFlowsTests",
-            dependencies: ["IVRFlows", "ACDCore"],
+            dependencies: ["IVRFlows", "ACDCore", "ACDReports"],
             resources: [.copy("Scenarios")],
             swiftSettings: swiftSettings
         ),

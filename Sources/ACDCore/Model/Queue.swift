@@ -40,8 +40,10 @@ package struct Targets: Sendable, Equatable {
     package var abandonment: Double?
     /// Service level: at least `share` of calls answered within `threshold` seconds.
     package var serviceLevel: ServiceLevelTarget?
-    /// The threshold used to report a service level when no target is set.
-    package var serviceLevelThreshold: Double { serviceLevel?.threshold ?? 20 }
+    /// The threshold used to report a service level when no target sets one (20 s unless overridden).
+    package var serviceLevelThresholdOverride: Double?
+    /// The service-level threshold of this queue: the target's, else the override, else 20 s.
+    package var serviceLevelThreshold: Double { serviceLevel?.threshold ?? serviceLevelThresholdOverride ?? 20 }
 
     package init(asa: Double? = nil, abandonment: Double? = nil, serviceLevel: ServiceLevelTarget? = nil) {
         self.asa = asa

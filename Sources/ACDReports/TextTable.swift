@@ -1,0 +1,32 @@
+/// A plain-text table with aligned columns, for terminals and for pasting into documents.
+package struct TextTable {
+    package var header: [String]
+    package var rows: [[String]] = []
+    /// Columns aligned left (the others align right, as numbers do).
+    package var leftAligned: Set<Int> = [0]
+
+    package init(header: [String]) { self.header = header }
+
+    package mutating func add(_ row: [String]) { rows.append(row) }
+
+    package func render() -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return leftAligned.contains(c) ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,51 @@
+import ACDCore
+import Foundation
+
+/// A scenario file: a contact-centre model and how to run it (docs/scenario.md).
+package struct Scenario: Sendable {
+    package var name: String
+    package var file: String
+    package var model: CentreModel
+    package var seed: UInt64
+    package var replications: Int
+    /// Day of the week of the period's first day, 0 = Monday.
+    package var startWeekday: Int
+    /// The period's first day as written (`2020-01-06`), if given.
+    package var startDate: String?
+    /// Things that are allowed but probably not meant, located like errors.
+    package var warnings: [InputError]
+
+    /// Reads and checks a scenario file. Every problem is an ``InputError`` naming the file, line, column and field.
+    package static func load(path: String) throws(InputError) -> Scenario {
+        var reader = ScenarioReader(root: try YAMLValue.load(path: path))
+        return try reader.read()
+    }
+
+    /// Parses scenario text (tests, `--set`).
+    package static func parse(_ text: String, file: String = "<scenario>") throws(InputError) -> Scenario {
+        var reader = ScenarioReader(root: try YAMLValue.parse(text, file: file))
+        return try reader.read()
+    }
+
+    /// A readable label for interval `i`: `Mon 08:30` (with the day number when the period is over a week).
+    package func intervalLabel(_ i: Int) -> String {
+        let seconds = Int(Double(i) * model.intervalLength)
+        let day = seconds / 86400
+        let minutes = (seconds % 86400) / 60
+        let weekday = Weekday.names[(startWeekday + day) % 7].capitalized
+        let clock = String(format: "%02d:%02d", minutes / 60, minutes % 60)
+        return model.horizon > 7 * 86400 ? "day \(day + 1) \(weekday) \(clock)" : "\(weekday) \(clock)"
+    }
+}
+
+enum Weekday {
+    static let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    /// 0 = Monday, for a proleptic Gregorian date (Sakamoto's method).
+    static func of(year: Int, month: Int, day: Int) -> Int {
+        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
+        let y = month < 3 ? year - 1 : year
+        let sundayBased = (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7
+        return (sundayBased + 6) % 7
+    }
+}

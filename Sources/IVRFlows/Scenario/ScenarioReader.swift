@@ -1,0 +1,434 @@
+import ACDCore
+import Foundation
+
+/// Turns a parsed scenario file into a ``Scenario``, checking every field as it goes.
+struct ScenarioReader {
+    let root: YAMLValue
+    var warnings: [InputError] = []
+
+    init(root: YAMLValue) { self.root = root }
+
+    static let topKeys = [
+        "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups",
+    ]
+
+    mutating func read() throws(InputError) -> Scenario {
+        try root.expectKeys(Self.topKeys, required: ["interval", "period", "queues", "groups"])
+        let name = try root["name"]?.string() ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
+        let intervalValue = try root.required("interval")
+        let interval = try intervalValue.positiveDuration()
+        guard (86400 / interval).rounded() == 86400 / interval, interval >= 60 else {
+            throw intervalValue.error("the interval must divide a day into whole intervals (15m, 30m, 1h, ...)")
+        }
+        let (intervalCount, startWeekday, startDate) = try readPeriod(try root.required("period"), interval: interval)
+        let warmup = try root["warmup"]?.duration() ?? 0
+        if warmup >= Double(intervalCount) * interval, let w = root["warmup"] {
+            throw w.error("the warm-up is as long as the period: nothing would be counted")
+        }
+        let seed = try root["seed"].map { v throws(InputError) in UInt64(try v.nonNegativeInt()) } ?? 1
+        let replications = try root["replications"]?.int() ?? 10
+        if replications < 1, let r = root["replications"] { throw r.error("at least one replication is needed") }
+        let definitions = try readDefinitions(root["definitions"])
+
+        let context = PeriodContext(interval: interval, count: intervalCount, startWeekday: startWeekday)
+        let queueValues = try root.required("queues").items()
+        guard !queueValues.isEmpty else { throw try root.required("queues").error("the scenario has no queue") }
+        var queueNames: [String: Int] = [:]
+        var queues: [Queue] = []
+        for value in queueValues {
+            let queue = try readQueue(value, context: context)
+            if queueNames[queue.name] != nil {
+                throw try value.required("name").error("a queue named '\(queue.name)' is already defined")
+            }
+            queueNames[queue.name] = queues.count
+            queues.append(queue)
+        }
+
+        let groupValues = try root.required("groups").items()
+        var groupNames: [String: Int] = [:]
+        var groups: [AgentGroup] = []
+        for value in groupValues {
+            let group = try readGroup(value, queues: queueNames, context: context)
+            if groupNames[group.name] != nil {
+                throw try value.required("name").error("a group named '\(group.name)' is already defined")
+            }
+            groupNames[group.name] = groups.count
+            groups.append(group)
+        }
+        // Overflow tiers are written on the queue but belong to the groups they widen to.
+        for (q, value) in queueValues.enumerated() {
+            guard let overflow = value["overflow"] else { continue }
+            for tier in try overflow.items() {
+                try tier.expectKeys(["group", "after", "level"], required: ["group", "after"])
+                let groupValue = try tier.required("group")
+                let groupName = try groupValue.string()
+                guard let g = groupNames[groupName] else {
+                    throw groupValue.error(unknown("group", groupName, among: Array(groupNames.keys)))
+                }
+                if groups[g].skills.contains(where: { $0.queue == q }) {
+                    throw groupValue.error("group '\(groupName)' already answers queue '\(queues[q].name)'")
+                }
+                let after = try tier.required("after").positiveDuration()
+                let level = try tier["level"]?.int() ?? 1
+                if level < 1, let l = tier["level"] { throw l.error("levels start at 1 (the best)") }
+                groups[g].skills.append(Skill(queue: q, level: level, delay: after))
+            }
+        }
+        for (q, queue) in queues.enumerated() {
+            let servers = groups.filter { $0.skills.contains { $0.queue == q } }
+            if servers.isEmpty {
+                throw try queueValues[q].required("name").error(
+                    "no group answers queue '\(queue.name)': add it to a group's skills or an overflow tier")
+            }
+            let unstaffed = (0..<intervalCount).filter { i in
+                queue.volumes[i] > 0 && servers.allSatisfy { $0.rota.headcount[i] == 0 }
+            }
+            if let first = unstaffed.first {
+                warnings.append(
+                    try queueValues[q].required("name").error(
+                        "calls arrive in \(unstaffed.count) interval(s) with nobody on shift to answer them (the first is interval \(first))"
+                    ))
+            }
+        }
+        let model = CentreModel(
+            queues: queues, groups: groups, intervalLength: interval, intervalCount: intervalCount, warmup: warmup,
+            definitions: definitions)
+        if let problem = model.problems().first { throw root.error(problem) }
+        return Scenario(
+            name: name, file: root.file, model: model, seed: seed, replications: replications,
+            startWeekday: startWeekday, startDate: startDate, warnings: warnings)
+    }
+
+    // MARK: Period
+
+    func readPeriod(_ value: YAMLValue, interval: Double) throws(InputError) -> (Int, Int, String?) {
+        try value.expectKeys(["start", "days", "duration"])
+        var weekday = 0
+        var date: String?
+        if let start = value["start"] {
+            let text = try start.string()
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+                throw start.error("expected a date as YYYY-MM-DD, found '\(text)'")
+            }
+            weekday = Weekday.of(year: parts[0], month: parts[1], day: parts[2])
+            date = text
+        }
+        let seconds: Double
+        let source: YAMLValue
+        switch (value["days"], value["duration"]) {
+        case (let days?, nil):
+            let n = try days.int()
+            guard n >= 1 else { throw days.error("the period needs at least one day") }
+            seconds = Double(n) * 86400
+            source = days
+        case (nil, let duration?):
+            seconds = try duration.positiveDuration()
+            source = duration
+        case (.some, .some):
+            throw value.error("give either 'days' or 'duration', not both")
+        case (nil, nil):
+            throw value.error("the period needs 'days' or 'duration'")
+        }
+        let count = seconds / interval
+        guard count.rounded() == count else {
+            throw source.error("the period (\(seconds) s) is not a whole number of \(Int(interval / 60))-minute intervals")
+        }
+        guard count <= 2_000_000 else { throw source.error("the period has more than 2,000,000 intervals") }
+        return (Int(count), weekday, date)
+    }
+
+    func readDefinitions(_ value: YAMLValue?) throws(InputError) -> MetricDefinitions {
+        var definitions = MetricDefinitions()
+        guard let value else { return definitions }
+        try value.expectKeys(["service_level", "abandonment", "short_abandon"])
+        if let sl = value["service_level"] {
+            let text = try sl.string()
+            guard let basis = MetricDefinitions.ServiceLevelBasis(rawValue: text) else {
+                throw sl.error(
+                    "unknown basis '\(text)'; one of \(MetricDefinitions.ServiceLevelBasis.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            definitions.serviceLevel = basis
+        }
+        if let ab = value["abandonment"] {
+            let text = try ab.string()
+            guard let basis = MetricDefinitions.AbandonmentBasis(rawValue: text) else {
+                throw ab.error(
+                    "unknown basis '\(text)'; one of \(MetricDefinitions.AbandonmentBasis.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            definitions.abandonment = basis
+        }
+        if let short = value["short_abandon"] { definitions.shortAbandonThreshold = try short.duration() }
+        return definitions
+    }
+
+    // MARK: Queues
+
+    static let queueKeys = [
+        "name", "priority", "arrivals", "handle_time", "patience", "targets", "service_level_threshold", "strategy",
+        "redial", "overflow",
+    ]
+
+    func readQueue(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Queue {
+        try value.expectKeys(Self.queueKeys, required: ["name", "arrivals", "handle_time"])
+        let name = try value.required("name").string()
+        guard !name.isEmpty else { throw try value.required("name").error("a queue needs a name") }
+        let priority = try value["priority"]?.int() ?? 0
+        let volumes = try readArrivals(try value.required("arrivals"), context: context)
+        let handle = try value.required("handle_time").distribution()
+        let patience = try value["patience"]?.distribution()
+        var targets = try readTargets(value["targets"])
+        if let threshold = value["service_level_threshold"] {
+            let seconds = try threshold.duration()
+            if let sl = targets.serviceLevel, sl.threshold != seconds {
+                throw threshold.error("the service-level target already sets a threshold of \(sl.threshold) s")
+            }
+            if targets.serviceLevel == nil { targets.serviceLevelThresholdOverride = seconds }
+        }
+        var strategy = RoutingStrategy.longestIdle
+        if let s = value["strategy"] {
+            let text = try s.string()
+            guard let parsed = RoutingStrategy(rawValue: text) else {
+                throw s.error(unknown("strategy", text, among: RoutingStrategy.allCases.map(\.rawValue)))
+            }
+            strategy = parsed
+        }
+        var redial: Redial?
+        if let r = value["redial"] {
+            try r.expectKeys(["probability", "delay", "max_attempts"], required: ["probability", "delay"])
+            let attempts = try r["max_attempts"]?.int() ?? 3
+            if attempts < 1, let a = r["max_attempts"] { throw a.error("at least one attempt") }
+            redial = Redial(
+                probability: try r.required("probability").share(), delay: try r.required("delay").distribution(),
+                maxAttempts: attempts)
+        }
+        if let overflow = value["overflow"] { _ = try overflow.items() }
+        return Queue(
+            name: name, priority: priority, volumes: volumes, handleTime: handle, patience: patience,
+            targets: targets, strategy: strategy, redial: redial)
+    }
+
+    func readTargets(_ value: YAMLValue?) throws(InputError) -> Targets {
+        var targets = Targets()
+        guard let value else { return targets }
+        try value.expectKeys(["asa", "abandonment", "service_level"])
+        targets.asa = try value["asa"]?.duration()
+        targets.abandonment = try value["abandonment"]?.share()
+        if let sl = value["service_level"] {
+            try sl.expectKeys(["share", "within"], required: ["share", "within"])
+            targets.serviceLevel = ServiceLevelTarget(
+                threshold: try sl.required("within").duration(), share: try sl.required("share").share())
+        }
+        return targets
+    }
+
+    /// Expected calls per interval from one of the arrival forms.
+    func readArrivals(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> [Double] {
+        if !value.isMapping {
+            let rate = try readRate(value)
+            return Array(repeating: rate * context.interval, count: context.count)
+        }
+        try value.expectKeys(["rate", "per_interval", "daily", "shape"])
+        if let rate = value["rate"] {
+            if value["per_interval"] != nil || value["daily"] != nil {
+                throw value.error("give one of 'rate', 'per_interval' or 'daily'")
+            }
+            return Array(repeating: try readRate(rate) * context.interval, count: context.count)
+        }
+        if let list = value["per_interval"] {
+            if value["daily"] != nil { throw value.error("give one of 'rate', 'per_interval' or 'daily'") }
+            let items = try list.items()
+            guard items.count == context.count else {
+                throw list.error(
+                    "\(items.count) volumes for a period of \(context.count) intervals: give one per interval")
+            }
+            return try items.map { item throws(InputError) in
+                let v = try item.double()
+                guard v >= 0 else { throw item.error("a call volume cannot be negative, found \(v)") }
+                return v
+            }
+        }
+        guard let daily = value["daily"] else {
+            throw value.error("the arrivals need 'rate', 'per_interval' or 'daily' with 'shape'")
+        }
+        let perDay = context.perDay
+        var dayTotals = Array(repeating: 0.0, count: 7)
+        if daily.isMapping {
+            try daily.expectKeys(Weekday.names)
+            for (d, day) in Weekday.names.enumerated() {
+                if let v = daily[day] {
+                    dayTotals[d] = try v.double()
+                    guard dayTotals[d] >= 0 else { throw v.error("a call volume cannot be negative") }
+                }
+            }
+        } else {
+            let v = try daily.double()
+            guard v >= 0 else { throw daily.error("a call volume cannot be negative") }
+            dayTotals = Array(repeating: v, count: 7)
+        }
+        var shape = Array(repeating: 1.0 / Double(perDay), count: perDay)
+        if let shapeValue = value["shape"] {
+            let items = try shapeValue.items()
+            guard items.count == perDay else {
+                throw shapeValue.error("\(items.count) weights for a day of \(perDay) intervals: give one per interval")
+            }
+            shape = try items.map { item throws(InputError) in
+                let v = try item.double()
+                guard v >= 0 else { throw item.error("a weight cannot be negative") }
+                return v
+            }
+            let sum = shape.reduce(0, +)
+            guard sum > 0 else { throw shapeValue.error("the weights sum to zero") }
+            shape = shape.map { $0 / sum }
+        }
+        return (0..<context.count).map { i in
+            dayTotals[context.weekday(ofInterval: i)] * shape[i % perDay]
+        }
+    }
+
+    /// A rate such as `120/h`, `2/m`, `0.5/s` or `2880/d`, in calls per second.
+    func readRate(_ value: YAMLValue) throws(InputError) -> Double {
+        let text = try value.string().replacingOccurrences(of: " ", with: "")
+        let parts = text.split(separator: "/")
+        let units: [String: Double] = ["s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400]
+        guard parts.count == 2, let count = Double(parts[0]), let unit = units[String(parts[1])] else {
+            throw value.error("expected a rate such as 120/h (calls per s, m, h or d), found \(value.kindName)")
+        }
+        guard count >= 0, count.isFinite else { throw value.error("a rate cannot be negative, found \(value.kindName)") }
+        return count / unit
+    }
+
+    // MARK: Groups
+
+    func readGroup(_ value: YAMLValue, queues: [String: Int], context: PeriodContext) throws(InputError) -> AgentGroup {
+        try value.expectKeys(["name", "skills", "wrap_up", "agents"], required: ["name", "skills", "agents"])
+        let name = try value.required("name").string()
+        let skillsValue = try value.required("skills")
+        var skills: [Skill] = []
+        if skillsValue.isSequence {
+            for item in try skillsValue.items() {
+                let queueName = try item.string()
+                guard let q = queues[queueName] else {
+                    throw item.error(unknown("queue", queueName, among: Array(queues.keys)))
+                }
+                skills.append(Skill(queue: q))
+            }
+        } else {
+            for entry in try skillsValue.entries() {
+                guard let q = queues[entry.key] else {
+                    throw entry.keyValue.error(unknown("queue", entry.key, among: Array(queues.keys)))
+                }
+                let level = try entry.value.int()
+                guard level >= 1 else { throw entry.value.error("levels start at 1 (the best)") }
+                skills.append(Skill(queue: q, level: level))
+            }
+        }
+        let wrapUp = try value["wrap_up"]?.distribution() ?? .deterministic(0)
+        let rota = try readRota(try value.required("agents"), context: context)
+        return AgentGroup(name: name, skills: skills, wrapUp: wrapUp, rota: rota)
+    }
+
+    func readRota(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Rota {
+        if !value.isMapping {
+            return .constant(try value.nonNegativeInt(), intervals: context.count)
+        }
+        try value.expectKeys(["per_interval", "shifts"])
+        switch (value["per_interval"], value["shifts"]) {
+        case (let list?, nil):
+            let items = try list.items()
+            guard items.count == context.count else {
+                throw list.error(
+                    "the rota covers \(items.count) intervals but the period has \(context.count): give one headcount per interval"
+                )
+            }
+            return Rota(headcount: try items.map { item throws(InputError) in try item.nonNegativeInt() })
+        case (nil, let shifts?):
+            var headcount = Array(repeating: 0, count: context.count)
+            for shift in try shifts.items() {
+                try shift.expectKeys(["days", "from", "to", "agents"], required: ["from", "to", "agents"])
+                let days = try readDays(shift["days"])
+                let from = try readClock(try shift.required("from"), context: context)
+                let to = try readClock(try shift.required("to"), context: context)
+                let agents = try shift.required("agents").nonNegativeInt()
+                guard from != to else { throw try shift.required("to").error("the shift ends when it starts") }
+                // A shift that ends before it starts runs past midnight into the next day.
+                let length = to > from ? to - from : to + context.perDay - from
+                for i in 0..<context.count where i % context.perDay == 0 {
+                    guard days.contains(context.weekday(ofInterval: i)) else { continue }
+                    for k in 0..<length where i + from + k < context.count {
+                        headcount[i + from + k] += agents
+                    }
+                }
+            }
+            return Rota(headcount: headcount)
+        case (.some, .some):
+            throw value.error("give either 'per_interval' or 'shifts', not both")
+        case (nil, nil):
+            throw value.error("the agents need a number, 'per_interval' or 'shifts'")
+        }
+    }
+
+    /// `mon-fri`, `all`, `sat`, or a list of day names.
+    func readDays(_ value: YAMLValue?) throws(InputError) -> Set<Int> {
+        guard let value else { return Set(0..<7) }
+        let words: [String]
+        if value.isSequence {
+            words = try value.items().map { v throws(InputError) in try v.string() }
+        } else {
+            words = [try value.string()]
+        }
+        var days = Set<Int>()
+        for word in words.map({ $0.lowercased() }) {
+            if word == "all" || word == "every day" {
+                days.formUnion(0..<7)
+            } else if let dash = word.firstIndex(of: "-") {
+                guard let a = Weekday.names.firstIndex(of: String(word[..<dash])),
+                    let b = Weekday.names.firstIndex(of: String(word[word.index(after: dash)...]))
+                else { throw value.error("expected day names such as mon-fri, found '\(word)'") }
+                var d = a
+                while true {
+                    days.insert(d)
+                    if d == b { break }
+                    d = (d + 1) % 7
+                }
+            } else if let d = Weekday.names.firstIndex(of: word) {
+                days.insert(d)
+            } else {
+                throw value.error("unknown day '\(word)': use mon, tue, wed, thu, fri, sat, sun, ranges like mon-fri, or all")
+            }
+        }
+        return days
+    }
+
+    /// `HH:MM` as an interval index within the day (24:00 allowed); must fall on an interval boundary.
+    func readClock(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Int {
+        let text = try value.string()
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0...24).contains(parts[0]), (0..<60).contains(parts[1]),
+            parts[0] * 60 + parts[1] <= 1440
+        else { throw value.error("expected a time as HH:MM, found '\(text)'") }
+        let seconds = Double(parts[0] * 3600 + parts[1] * 60)
+        let index = seconds / context.interval
+        guard index.rounded() == index else {
+            throw value.error("\(text) is not on a \(Int(context.interval / 60))-minute interval boundary")
+        }
+        return Int(index) % (context.perDay + 1)
+    }
+
+    func unknown(_ kind: String, _ name: String, among names: [String]) -> String {
+        let hint = closest(name, among: names).map { " Did you mean '\($0)'?" } ?? ""
+        return "unknown \(kind) '\(name)'.\(hint) Known: \(names.sorted().joined(separator: ", "))."
+    }
+}
+
+struct PeriodContext {
+    let interval: Double
+    let count: Int
+    let startWeekday: Int
+
+    var perDay: Int { Int(86400 / interval) }
+
+    func weekday(ofInterval i: Int) -> Int { (startWeekday + i / perDay) % 7 }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct ACDD: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acdd",
+        abstract: "Automatic call distributor and IVR simulator: what-if runs, exact Erlang figures, staffing.",
+        discussion: """
+            Exit status: 0 on success, 2 when an input file or value is wrong (the message names the file, line, \
+            column and field), 1 on any other failure.
+            """,
+        subcommands: [Simulate.self, Erlang.self]
+    )
+}

@@ -1,0 +1,137 @@
+import ACDCore
+import ACDReports
+import ArgumentParser
+import Foundation
+import IVRFlows
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario and report each queue against its targets.",
+        discussion: """
+            SCENARIO is a scenario file (docs/scenario.md) or a folder holding scenario.yaml. Replications run in \
+            parallel on all cores; the same seed gives the same numbers whatever the thread count.
+
+            Examples:
+              acdd simulate examples/single-queue.yaml
+              acdd simulate examples/single-queue.yaml --replications 50 --format csv > results.csv
+              acdd simulate examples/two-skills.yaml --precision 0.02      # add replications until ±2%
+              acdd simulate examples/single-queue.yaml --precision asa=2 --precision share=0.5
+            """)
+
+    @Argument(help: "The scenario file, or a folder with scenario.yaml.")
+    var scenario: String
+
+    @Option(name: .shortAndLong, help: "Replications to run (default: the scenario's, else 10).")
+    var replications: Int?
+
+    @Option(name: .shortAndLong, help: "Seed of the random streams (default: the scenario's, else 1).")
+    var seed: UInt64?
+
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    @Option(name: .shortAndLong, help: "Output: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "With json or csv: add per-interval figures.")
+    var intervals = false
+
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "Keep adding replications until every targeted metric is this precise: a fraction of its mean (0.05), "
+                + "or absolute with asa=SECONDS and share=PERCENTAGE-POINTS. Repeatable.",
+            valueName: "goal"))
+    var precision: [String] = []
+
+    @Option(help: "Most replications --precision may run.")
+    var maxReplications = 1000
+
+    @Option(
+        help: ArgumentHelp(
+            "Run one replication on the wall clock at this speed (simulated seconds per real second) instead of "
+                + "in simulated time; the daemon's clock.", valueName: "speed"))
+    var wallClock: Double?
+
+    @Flag(help: "Print the time taken and simulated calls per second on the table.")
+    var timing = false
+
+    func validate() throws {
+        if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let wallClock, !(wallClock > 0) { throw ValidationError("--wall-clock takes a positive speed") }
+        _ = try parsedGoal()
+    }
+
+    func parsedGoal() throws -> PrecisionGoal? {
+        guard !precision.isEmpty else { return nil }
+        var goal = PrecisionGoal()
+        for item in precision {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 1, let relative = Double(parts[0]), relative > 0 {
+                goal.relative = relative
+            } else if parts.count == 2, let value = Double(parts[1].replacingOccurrences(of: "%", with: "")), value > 0 {
+                switch parts[0] {
+                case "asa": goal.asaSeconds = value
+                case "share": goal.sharePoints = value
+                default: throw ValidationError("--precision \(item): use a fraction, asa=SECONDS or share=POINTS")
+                }
+            } else {
+                throw ValidationError("--precision \(item): use a fraction such as 0.05, asa=SECONDS or share=POINTS")
+            }
+        }
+        return goal
+    }
+
+    func run() throws {
+        let scenario: Scenario
+        do {
+            scenario = try Scenario.load(path: scenarioPath(self.scenario))
+        } catch {
+            throw failInput(error)
+        }
+        scenario.warnings.forEach(warn)
+        let seed = self.seed ?? scenario.seed
+        let start = Date()
+        let summary: Summary
+        if let speed = wallClock {
+            summary = runOnWallClock(scenario, seed: seed, speed: speed)
+        } else {
+            let runner = ReplicationRunner(model: scenario.model, seed: seed, threads: threads)
+            let goal = try parsedGoal()
+            let count = replications ?? scenario.replications
+            let progress = Progress(total: goal == nil ? count : maxReplications, label: "replications")
+            summary = runner.summarize(
+                replications: max(count, goal == nil ? 1 : 2), goal: goal, maxReplications: maxReplications,
+                progress: { progress.update($0) })
+            progress.finish()
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let report = SimulationReport(scenario: scenario, summary: summary, seed: seed, elapsed: timing ? elapsed : nil)
+        switch format {
+        case .table: print(report.table(), terminator: "")
+        case .json: print(report.json(intervals: intervals), terminator: "")
+        case .csv: print(report.csv(intervals: intervals), terminator: "")
+        }
+    }
+
+    private func runOnWallClock(_ scenario: Scenario, seed: UInt64, speed: Double) -> Summary {
+        let clock = WallClock(speed: speed)
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        clock.run(Engine(model: scenario.model, seed: seed, replication: 0)) { engine in
+            box.result = ReplicationResult(engine: engine, replication: 0)
+            done.signal()
+        }
+        done.wait()
+        return Summary(model: scenario.model, results: [box.result!])
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var result: ReplicationResult?
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
