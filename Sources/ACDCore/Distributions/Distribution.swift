@@ -49,7 +49,6 @@ package enum Distribution: Sendable, Equatable {
     }
 
     /// Draws one value.
-    
     package func sample(_ rng: inout RandomStream) -> Double {
         switch self {
         case .exponential(let mean):
@@ -72,7 +71,6 @@ package enum Distribution: Sendable, Equatable {
     }
 
     /// Marsaglia and Tsang's method, with the shape < 1 boost.
-    
     static func gammaVariate(shape: Double, _ rng: inout RandomStream) -> Double {
         if shape < 1 {
             let boost = pow(rng.uniform(), 1 / shape)
@@ -95,7 +93,6 @@ package enum Distribution: Sendable, Equatable {
     }
 
     /// Box-Muller; one normal per call, so the stream position does not depend on earlier calls' parity.
-    
     static func standardNormal(_ rng: inout RandomStream) -> Double {
         let u1 = rng.uniform()
         let u2 = rng.uniform()
@@ -151,7 +148,7 @@ package struct HistogramTable: Sendable, Equatable {
         self.mean = mean
         self.variance = second - mean * mean
     }
-    
+
     package func sample(_ rng: inout RandomStream) -> Double {
         let u = rng.uniform()
         var lo = 0

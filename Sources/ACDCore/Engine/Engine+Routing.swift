@@ -3,7 +3,6 @@ extension Engine {
 
     /// The idle agent an arriving call to `q` goes to, or -1: among groups that serve `q` without delay, the best
     /// skill level with an idle agent wins, and the queue's strategy picks among that level's idle agents.
-    
     mutating func idleAgent(forQueue q: Int) -> Int {
         var e = eligibilityStart[q]
         let end = eligibilityStart[q + 1]
@@ -33,7 +32,6 @@ extension Engine {
     }
 
     /// The idle agent of `group` that an overflowing call of queue `q` goes to (the group has one).
-    
     mutating func chooseIdle(inGroup g: Int, queue q: Int) -> Int {
         let a: Int
         let strategy = queueStrategy[q]
@@ -45,7 +43,7 @@ extension Engine {
         removeIdle(agent: a)
         return a
     }
-    
+
     func longestIdle(from start: Int, to end: Int) -> Int {
         var best = -1
         var bestSince = Double.infinity
@@ -65,7 +63,6 @@ extension Engine {
 
     /// Strategies other than longest-idle look at every idle agent of the level; idle lists are in idle order, so
     /// ties go to the longest idle.
-    
     mutating func scanIdle(from start: Int, to end: Int, idleCount: Int, queue q: Int, strategy: RoutingStrategy)
         -> Int
     {
@@ -85,7 +82,7 @@ extension Engine {
         if strategy == .roundRobin { roundRobinCursor[q] = chooser.best }
         return chooser.best
     }
-    
+
     mutating func scanIdle(group g: Int, idleCount: Int, queue q: Int, strategy: RoutingStrategy) -> Int {
         var chooser = IdleChooser(strategy: strategy, cursor: roundRobinCursor[q], agentCount: agents.count)
         if strategy == .random { chooser.target = routingStream.below(idleCount) }
@@ -102,7 +99,6 @@ extension Engine {
 
     /// The call a free agent of group `g` takes, or -1: its best skill level first, then the highest-priority
     /// queue, then the longest-waiting call. Overflow skills count only once the call has waited their delay.
-    
     mutating func nextCall(forGroup g: Int, at t: Double) -> Int32 {
         var s = groupSkillStart[g]
         let end = groupSkillStart[g + 1]
@@ -132,7 +128,6 @@ extension Engine {
     }
 
     /// The oldest live call of a queue that has one, dropping entries of calls that have left.
-    
     mutating func liveHead(queue q: Int) -> Int32 {
         while let (c, generation) = waiting[q].first {
             let slot = calls[Int(c)]
@@ -141,7 +136,7 @@ extension Engine {
         }
         preconditionFailure("queue \(q) counts waiting calls but holds none")
     }
-    
+
     mutating func popHead(queue q: Int) -> Int32 {
         let c = liveHead(queue: q)
         waiting[q].removeFirst()
@@ -150,7 +145,7 @@ extension Engine {
     }
 
     // MARK: Idle list
-    
+
     mutating func makeIdle(agent a: Int, at t: Double) {
         let g = Int(agents[a].group)
         let tail = groups[g].idleTail
@@ -162,7 +157,7 @@ extension Engine {
         groups[g].idleTail = Int32(a)
         groups[g].idleCount &+= 1
     }
-    
+
     mutating func removeIdle(agent a: Int) {
         let g = Int(agents[a].group)
         let previous = agents[a].previous
@@ -214,7 +209,6 @@ extension Engine {
     }
 
     /// An agent whose shift has ended finishes: the time since the shift ended is overtime.
-    
     mutating func leave(agent a: Int, group g: Int, at t: Double) {
         let requested = departureRequests[g].removeFirst()
         groups[g].pendingDepartures -= 1
@@ -223,7 +217,7 @@ extension Engine {
         }
         goOffShift(agent: a, group: g)
     }
-    
+
     mutating func goOffShift(agent a: Int, group g: Int) {
         agents[a].activity = .offShift
         agents[a].next = groups[g].offShiftHead
@@ -242,13 +236,13 @@ struct IdleChooser {
     var seen = 0
     var best = -1
     var bestKey = Double.infinity
-    
+
     init(strategy: RoutingStrategy, cursor: Int, agentCount: Int) {
         self.strategy = strategy
         self.cursor = cursor
         self.agentCount = agentCount
     }
-    
+
     mutating func consider(_ a: Int, _ agent: AgentState) {
         let key: Double
         switch strategy {

@@ -164,7 +164,6 @@ package struct Engine: Sendable {
     package var nextEventTime: Double? { calendar.nextTime }
 
     /// Processes every event due at or before `time`, in order, and leaves ``now`` at the last one processed.
-    
     package mutating func advance(through time: Double) {
         while let next = calendar.nextTime, next <= time {
             let event = calendar.popNext().unsafelyUnwrapped
@@ -173,11 +172,10 @@ package struct Engine: Sendable {
     }
 
     /// Processes events until none is left.
-    
     package mutating func runToCompletion() {
         while let event = calendar.popNext() { process(event) }
     }
-    
+
     mutating func process(_ event: Event) {
         now = event.time
         eventsProcessed &+= 1
@@ -189,6 +187,7 @@ package struct Engine: Sendable {
         case .overflow: overflow(call: event.subject, generation: event.tag, at: event.time)
         case .rotaChange: changeRota(at: event.time)
         case .redial: offer(queue: Int(event.subject), at: event.time, attempt: Int(event.tag))
+        case .injected: admit(call: event.subject, at: event.time)
         }
     }
 
@@ -202,7 +201,6 @@ package struct Engine: Sendable {
 
     /// Schedules the queue's next arrival after `time` by inverting the cumulative rate: one exponential per arrival,
     /// consumed across intervals of different rates, so the arrival stream is the same whatever else changes.
-    
     mutating func scheduleNextArrival(queue q: Int, after time: Double, interval start: Int) {
         var work = -log(arrivalStreams[q].uniform())
         var t = time
@@ -223,7 +221,7 @@ package struct Engine: Sendable {
             i += 1
         }
     }
-    
+
     mutating func arrive(queue q: Int, at t: Double) {
         let interval = intervalIndex(t)
         scheduleNextArrival(queue: q, after: t, interval: interval)
@@ -235,8 +233,26 @@ package struct Engine: Sendable {
         min(Int(t / intervalLength), intervalCount - 1)
     }
 
-    /// A call joins queue `q`: answered at once by an idle agent, or queued with its patience running.
-    
+    /// Schedules a call from outside the model's own arrivals (a real call in the daemon, a scripted one in a test),
+    /// with its talk time and patience given rather than drawn.
+    package mutating func inject(queue q: Int, at t: Double, talk: Double, patience: Double = .infinity) {
+        precondition(q >= 0 && q < queueCount, "no queue \(q)")
+        precondition(t >= now, "a call cannot be injected in the past")
+        let c = allocateCall()
+        calls[Int(c)].queue = Int32(q)
+        calls[Int(c)].talk = talk
+        calls[Int(c)].patience = patience
+        calls[Int(c)].attempt = 0
+        calls[Int(c)].state = .scheduled
+        calendar.schedule(.injected, at: t, subject: c, tag: calls[Int(c)].generation)
+    }
+
+    mutating func admit(call c: Int32, at t: Double) {
+        let q = Int(calls[Int(c)].queue)
+        enter(call: c, queue: q, at: t, talk: calls[Int(c)].talk, patience: calls[Int(c)].patience, attempt: 0)
+    }
+
+    /// A call from the model's arrivals (or a redial) joins queue `q`, with its talk time and patience drawn now.
     mutating func offer(queue q: Int, at t: Double, attempt: Int) {
         let talk: Double
         let patience: Double
@@ -247,9 +263,14 @@ package struct Engine: Sendable {
             talk = queueHandle[q].sample(&redialStream)
             patience = queueHasPatience[q] ? queuePatience[q].sample(&redialStream) : .infinity
         }
+        enter(call: allocateCall(), queue: q, at: t, talk: talk, patience: patience, attempt: attempt)
+    }
+
+    /// The call joins queue `q`: answered at once by an idle agent, or queued with its patience running.
+    @inline(__always)
+    mutating func enter(call c: Int32, queue q: Int, at t: Double, talk: Double, patience: Double, attempt: Int) {
         let interval = intervalIndex(t)
         let counted = t >= warmup
-        let c = allocateCall()
         calls.withUnsafeMutableBufferPointer { slots in
             slots[Int(c)].queue = Int32(q)
             slots[Int(c)].interval = Int32(interval)
@@ -287,7 +308,7 @@ package struct Engine: Sendable {
             e += 1
         }
     }
-    
+
     mutating func allocateCall() -> Int32 {
         if let c = freeCalls.popLast() {
             calls[Int(c)].generation &+= 1
@@ -304,7 +325,7 @@ package struct Engine: Sendable {
     }
 
     // MARK: Answer, talk, wrap-up
-    
+
     mutating func answer(call c: Int32, agent a: Int, at t: Double) {
         let slot = calls[Int(c)]
         let q = Int(slot.queue)
@@ -333,7 +354,7 @@ package struct Engine: Sendable {
                     talkEnd: t + slot.talk, attempt: Int(slot.attempt)))
         }
     }
-    
+
     mutating func endTalk(agent a: Int, at t: Double) {
         let c = agents[a].call
         let slot = calls[Int(c)]
@@ -360,12 +381,11 @@ package struct Engine: Sendable {
     }
 
     /// The agent has finished a call and its wrap-up: count the busy time, then leave, take a call, or go idle.
-    
     mutating func agentFinished(agent a: Int, at t: Double) {
         addBusyTime(group: Int(agents[a].group), from: agents[a].busySince, to: t)
         agentAvailable(agent: a, at: t)
     }
-    
+
     mutating func agentAvailable(agent a: Int, at t: Double) {
         let g = Int(agents[a].group)
         if groups[g].pendingDepartures > 0 {
@@ -381,7 +401,6 @@ package struct Engine: Sendable {
     }
 
     /// Adds `[from, to)` to the group's busy time, split over intervals and clipped to the counted part of the period.
-    
     mutating func addBusyTime(group g: Int, from: Double, to: Double) {
         var start = max(from, warmup)
         let stop = min(to, horizon)
@@ -396,7 +415,7 @@ package struct Engine: Sendable {
     }
 
     // MARK: Abandonment and overflow
-    
+
     mutating func abandon(call c: Int32, generation: UInt32, at t: Double) {
         let slot = calls[Int(c)]
         guard slot.generation == generation, slot.state == .waiting else { return }
@@ -435,7 +454,6 @@ package struct Engine: Sendable {
 
     /// A waiting call has become eligible for an overflow group: if that group has an idle agent, it takes the
     /// longest-waiting call of the queue (which has waited at least as long).
-    
     mutating func overflow(call c: Int32, generation: UInt32, at t: Double) {
         let slot = calls[Int(c)]
         guard slot.generation == generation, slot.state == .waiting else { return }

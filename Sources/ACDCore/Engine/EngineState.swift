@@ -47,6 +47,8 @@ struct GroupState: Sendable {
 struct CallSlot: Sendable {
     enum State: UInt8, Sendable {
         case free
+        /// Injected, due to arrive later.
+        case scheduled
         case waiting
         case answered
     }
@@ -59,6 +61,7 @@ struct CallSlot: Sendable {
     var attempt: UInt8 = 0
     var arrival = 0.0
     var talk = 0.0
+    var patience = Double.infinity
     var serial = 0
 
     init() {}
@@ -73,24 +76,24 @@ struct CallRing: Sendable {
     var count = 0
 
     init() {}
-    
+
     mutating func push(call: Int32, generation: UInt32) {
         if count == buffer.count { grow() }
         buffer[(head + count) & (buffer.count - 1)] = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: call))
         count += 1
     }
-    
+
     var first: (call: Int32, generation: UInt32)? {
         guard count > 0 else { return nil }
         let entry = buffer[head]
         return (Int32(bitPattern: UInt32(truncatingIfNeeded: entry)), UInt32(truncatingIfNeeded: entry >> 32))
     }
-    
+
     mutating func removeFirst() {
         head = (head + 1) & (buffer.count - 1)
         count -= 1
     }
-    
+
     mutating func grow() {
         var bigger = ContiguousArray<UInt64>(repeating: 0, count: buffer.count * 2)
         for i in 0..<count { bigger[i] = buffer[(head + i) & (buffer.count - 1)] }

@@ -17,6 +17,7 @@ package struct Event: Sendable {
         case overflow
         case rotaChange
         case redial
+        case injected
     }
 
     @inline(__always)
@@ -40,21 +41,21 @@ package struct EventCalendar: Sendable {
     package var isEmpty: Bool { storage.isEmpty }
     /// The time of the next event, if any.
     package var nextTime: Double? { storage.first?.time }
-    
+
     package mutating func schedule(_ kind: Event.Kind, at time: Double, subject: Int32, tag: UInt32 = 0) {
         let event = Event(time: time, sequence: nextSequence, kind: kind, subject: subject, tag: tag)
         nextSequence &+= 1
         storage.append(event)
         siftUp(storage.count - 1, event)
     }
-    
+
     package mutating func popNext() -> Event? {
         guard let first = storage.first else { return nil }
         let last = storage.removeLast()
         if !storage.isEmpty { siftDown(0, last) }
         return first
     }
-    
+
     mutating func siftUp(_ start: Int, _ event: Event) {
         storage.withUnsafeMutableBufferPointer { heap in
             var hole = start
@@ -70,7 +71,7 @@ package struct EventCalendar: Sendable {
             heap[hole] = event
         }
     }
-    
+
     mutating func siftDown(_ start: Int, _ event: Event) {
         storage.withUnsafeMutableBufferPointer { heap in
             let n = heap.count

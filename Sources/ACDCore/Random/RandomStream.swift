@@ -20,6 +20,11 @@ package struct RandomStream: Sendable {
         if s0 | s1 | s2 | s3 == 0 { s0 = 0x9E37_79B9_7F4A_7C15 }
     }
 
+    /// A generator with its state given word by word (tests against the reference sequence).
+    package init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        (s0, s1, s2, s3) = state
+    }
+
     /// An independent stream for one purpose (arrivals of queue 2, patience of queue 0, ...) of one replication.
     package init(seed: UInt64, replication: Int, purpose: StreamPurpose, index: Int = 0) {
         var h = SplitMix64(state: seed)
@@ -72,12 +77,12 @@ package enum StreamPurpose: UInt8, Sendable {
 
 struct SplitMix64 {
     var state: UInt64
-    
+
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return SplitMix64.mix(state)
     }
-    
+
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -72,7 +72,7 @@ package struct WaitHistogram: Sendable {
         lowestDiscernibleValue: 1, highestTrackableValue: 7 * 86_400_000, numberOfSignificantValueDigits: .two)
 
     package init() {}
-    
+
     package mutating func record(seconds: Double) {
         let ms = UInt64(min(max(seconds, 0) * 1000, 7 * 86_400_000))
         _ = histogram.record(ms)

@@ -1,0 +1,115 @@
+import ACDCore
+import Dispatch
+import Foundation
+import Testing
+
+@Suite("Determinism and clocks")
+struct DeterminismTests {
+    static let model: CentreModel = {
+        let intervals = 8
+        return CentreModel(
+            queues: [
+                Queue(
+                    name: "a", priority: 1, volumes: Array(repeating: 300, count: intervals),
+                    handleTime: .lognormal(mean: 200, standardDeviation: 120), patience: .exponential(mean: 150),
+                    redial: Redial(probability: 0.3, delay: .exponential(mean: 300))),
+                Queue(
+                    name: "b", volumes: (0..<intervals).map { Double(100 + 20 * $0) },
+                    handleTime: .erlang(k: 2, mean: 300), patience: .uniform(low: 30, high: 300)),
+            ],
+            groups: [
+                AgentGroup(
+                    name: "ga", skills: [Skill(queue: 0)], wrapUp: .deterministic(20),
+                    rota: Rota(headcount: [18, 18, 20, 20, 16, 16, 14, 14])),
+                AgentGroup(
+                    name: "gb", skills: [Skill(queue: 1), Skill(queue: 0, level: 2, delay: 45)],
+                    wrapUp: .exponential(mean: 15), rota: .constant(10, intervals: intervals)),
+            ],
+            intervalLength: 1800, intervalCount: intervals,
+            definitions: MetricDefinitions(shortAbandonThreshold: 5))
+    }()
+
+    @Test("the same seed gives the same numbers, bit for bit, with 1 or 8 threads")
+    func threadsDoNotMatter() {
+        let one = ReplicationRunner(model: Self.model, seed: 11, threads: 1).summarize(replications: 12)
+        let eight = ReplicationRunner(model: Self.model, seed: 11, threads: 8).summarize(replications: 12)
+        for (a, b) in zip(one.queues + [one.total], eight.queues + [eight.total]) {
+            #expect(a.estimates == b.estimates)
+        }
+        #expect(one.groups.map(\.occupancy) == eight.groups.map(\.occupancy))
+        let other = ReplicationRunner(model: Self.model, seed: 12, threads: 1).summarize(replications: 12)
+        #expect(other.queues[0].estimates != one.queues[0].estimates)
+    }
+
+    @Test("staffing changes do not reshuffle arrivals (common random numbers)")
+    func commonRandomNumbers() {
+        var more = Self.model
+        more.groups[0].rota = .constant(30, intervals: 8)
+        func firstAttempts(_ model: CentreModel) -> [Double] {
+            var engine = Engine(model: model, seed: 5, replication: 2)
+            engine.recordsCalls = true
+            return engine.finishedRecords().filter { $0.attempt == 0 }.map(\.arrival).sorted()
+        }
+        let base = firstAttempts(Self.model)
+        #expect(base.count > 1000)
+        #expect(base == firstAttempts(more))
+    }
+
+    @Test("the wall clock and the simulated clock give the same call outcomes")
+    func wallClockMatchesSimulatedClock() async {
+        var short = Self.model
+        short.intervalCount = 2
+        short.intervalLength = 600
+        for q in short.queues.indices { short.queues[q].volumes = Array(short.queues[q].volumes.prefix(2)) }
+        for g in short.groups.indices {
+            short.groups[g].rota = Rota(headcount: Array(short.groups[g].rota.headcount.prefix(2)))
+        }
+        var simulated = Engine(model: short, seed: 3, replication: 0)
+        simulated.recordsCalls = true
+        let expected = simulated.finishedRecords()
+        #expect(expected.count > 50)
+
+        var paced = Engine(model: short, seed: 3, replication: 0)
+        paced.recordsCalls = true
+        let clock = WallClock(speed: 20_000)  // about 0.2 s of real time for the whole run
+        let started = Date()
+        let records: [CallRecord] = await withCheckedContinuation { continuation in
+            clock.run(paced) { engine in
+                var engine = engine
+                continuation.resume(returning: engine.drainRecords().sorted { $0.serial < $1.serial })
+            }
+        }
+        #expect(records == expected)
+        // It really was paced: the last event is about 1,600 simulated seconds in, 0.08 s at this speed.
+        #expect(Date().timeIntervalSince(started) >= (expected.map(\.talkEnd).max() ?? 0) / 20_000 * 0.9)
+    }
+
+    @Test("the calendar orders by time, then by scheduling order")
+    func calendarTies() {
+        var calendar = EventCalendar()
+        var order: [Int32] = []
+        let times: [Double] = [5, 1, 5, 3, 1, 5, 0, 3]
+        for (i, t) in times.enumerated() { calendar.schedule(.arrival, at: t, subject: Int32(i)) }
+        while let event = calendar.popNext() { order.append(event.subject) }
+        #expect(order == [6, 1, 4, 3, 7, 0, 2, 5])
+    }
+
+    @Test("redials happen with the stated probability")
+    func redialProbability() {
+        let model = Models.single(
+            agents: 5, callsPerHour: 200, handle: .exponential(mean: 180), patience: .exponential(mean: 60),
+            hours: 200, redial: Redial(probability: 0.4, delay: .exponential(mean: 60), maxAttempts: 1))
+        let result = ReplicationRunner(model: model, seed: 8, threads: 2).run(replications: 0..<1)[0]
+        // Only first attempts may redial (maxAttempts 1); redials are binomial(first-attempt abandons, 0.4).
+        var engine = Engine(model: model, seed: 8, replication: 0)
+        engine.recordsCalls = true
+        let records = engine.finishedRecords()
+        let firstAbandons = records.filter { $0.attempt == 0 && $0.outcome != .answered }.count
+        let redials = result.queueTotals[0].redials
+        let p = Double(redials) / Double(firstAbandons)
+        let standardError = (0.4 * 0.6 / Double(firstAbandons)).squareRoot()
+        #expect(firstAbandons > 5000)
+        #expect(abs(p - 0.4) <= 4 * standardError, "redial share \(p)")
+        #expect(records.allSatisfy { $0.attempt <= 1 })
+    }
+}
