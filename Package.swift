@@ -53,7 +53,7 @@ var package = Package(
         .testTarget(
             name: "IVRFlowsTests",
             dependencies: ["IVRFlows", "ACDCore", "ACDReports"],
-            resources: [.copy("Scenarios")],
+            exclude: ["Scenarios"],
             swiftSettings: swiftSettings
         ),
     ],
