@@ -79,6 +79,10 @@ package struct SimulationReport {
                 "short_abandon_s": summary.model.definitions.shortAbandonThreshold,
             ],
         ]
+        if let elapsed {
+            let calls = summary.results.reduce(0) { $0 + $1.calls }
+            root["timing"] = ["elapsed_s": elapsed, "calls": calls, "calls_per_second": Double(calls) / elapsed]
+        }
         root["queues"] = (summary.queues + [summary.total]).enumerated().map { q, queue in
             var entry: [String: Any] = ["name": queue.name]
             var metrics: [String: Any] = [:]

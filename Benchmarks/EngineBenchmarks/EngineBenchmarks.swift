@@ -1,0 +1,44 @@
+import ACDCore
+import Benchmark
+
+/// M/M/100+M at 95% load: 100 agents, AHT 180 s, mean patience 300 s, arrivals at 0.95 * 100 / 180 per second.
+func mmn95(calls: Int) -> CentreModel {
+    let rate = 0.95 * 100 / 180.0
+    let hours = Int((Double(calls) / (rate * 3600)).rounded(.up))
+    return CentreModel(
+        queues: [
+            Queue(
+                name: "q", volumes: Array(repeating: rate * 3600, count: hours), handleTime: .exponential(mean: 180),
+                patience: .exponential(mean: 300))
+        ],
+        groups: [AgentGroup(name: "g", skills: [Skill(queue: 0)], rota: .constant(100, intervals: hours))],
+        intervalLength: 3600, intervalCount: hours)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .throughput]
+    Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 10)
+
+    // One iteration simulates about a million calls; calls per second = 1e6 / wall-clock time.
+    Benchmark("MMn95_1M_calls") { benchmark in
+        let model = mmn95(calls: 1_000_000)
+        benchmark.startMeasurement()
+        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
+        blackHole(engine.eventsProcessed)
+    }
+
+    // Ten times the calls: allocations and peak memory should not grow with them.
+    Benchmark("MMn95_10M_calls", configuration: .init(metrics: metrics, maxDuration: .seconds(30), maxIterations: 3)) {
+        benchmark in
+        let model = mmn95(calls: 10_000_000)
+        benchmark.startMeasurement()
+        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
+        blackHole(engine.eventsProcessed)
+    }
+
+    Benchmark("ErlangA_staffing_100_agents") { benchmark in
+        let traffic = Traffic(arrivalRate: 0.95 * 100 / 180, meanHandleTime: 180, meanPatience: 300)
+        let goal = StaffingGoal(asa: 20, abandonment: 0.02, serviceLevel: ServiceLevelTarget(threshold: 20, share: 0.8))
+        for _ in benchmark.scaledIterations { blackHole(staff(traffic, goal: goal)) }
+    }
+}
