@@ -1,0 +1,30 @@
+# The newcomer's commands: `make run` (set up, build, simulate the bundled Leeds model) and `make test`.
+SWIFT ?= swift
+ACDD := .build/release/acdd
+
+.PHONY: deps build run test bench peers clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product acdd
+	$(SWIFT) build -c release --product callgen
+
+run: build
+	$(ACDD) simulate flows/leeds
+
+test: deps
+	$(SWIFT) build -c release --product acdd
+	python3 scripts/check-schema.py
+	scripts/cli-checks.sh
+	$(SWIFT) test -c release
+
+bench: deps
+	ACD_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench benchmark --target EngineBenchmarks --format markdown
+
+peers: deps
+	Benchmarks/compare-peers.sh
+
+clean:
+	rm -rf .build .build-bench
