@@ -85,27 +85,14 @@ package struct SimulationReport {
         }
         root["queues"] = (summary.queues + [summary.total]).enumerated().map { q, queue in
             var entry: [String: Any] = ["name": queue.name]
-            var metrics: [String: Any] = [:]
-            for metric in QueueMetric.allCases { metrics[metric.rawValue] = estimateJSON(queue[metric]) }
-            entry["metrics"] = metrics
-            var targets: [String: Any] = [:]
-            if let asa = queue.targets.asa { targets["asa"] = ["target_s": asa, "verdict": queue.asaVerdict!.label] }
-            if let ab = queue.targets.abandonment {
-                targets["abandonment"] = ["target": ab, "verdict": queue.abandonmentVerdict!.label]
-            }
-            if let sl = queue.targets.serviceLevel {
-                targets["service_level"] = [
-                    "share": sl.share, "within_s": sl.threshold, "verdict": queue.serviceLevelVerdict!.label,
-                ]
-            }
-            entry["targets"] = targets
+            entry["metrics"] = metricsJSON(queue.estimates, queue.targets)
+            if let sl = queue.targets.serviceLevel { entry["service_level_within_s"] = sl.threshold }
             if intervals && q < summary.queues.count {
                 entry["intervals"] = summary.intervalMetrics(queue: q).enumerated().map { i, estimates in
-                    var row: [String: Any] = ["interval": i, "label": scenario.intervalLabel(i)]
-                    for (metric, estimate) in zip(QueueMetric.allCases, estimates) {
-                        row[metric.rawValue] = estimateJSON(estimate)
-                    }
-                    return row
+                    [
+                        "interval": i, "label": scenario.intervalLabel(i),
+                        "metrics": metricsJSON(estimates, queue.targets, perInterval: true),
+                    ] as [String: Any]
                 }
             }
             return entry
@@ -127,6 +114,20 @@ package struct SimulationReport {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
+    /// Each metric's estimate, with its target and verdict where it has one.
+    private func metricsJSON(_ estimates: [Estimate], _ targets: Targets, perInterval: Bool = false) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (metric, e) in zip(QueueMetric.allCases, estimates) where !perInterval || metric.isPerInterval {
+            var entry = estimateJSON(e)
+            if let target = targets.value(of: metric), let verdict = targets.verdict(metric, e) {
+                entry["target"] = target
+                entry["verdict"] = verdict.label
+            }
+            out[metric.rawValue] = entry
+        }
+        return out
+    }
+
     private func estimateJSON(_ e: Estimate) -> [String: Any] {
         ["mean": finite(e.mean), "half_width": finite(e.halfWidth)]
     }
@@ -136,40 +137,28 @@ package struct SimulationReport {
 
     // MARK: CSV
 
-    /// One row per queue (or per queue and interval) and metric: mean and half-width, spreadsheet-ready.
+    /// One row per queue (or per queue and interval) and metric: mean, half-width, target and verdict,
+    /// spreadsheet-ready.
     package func csv(intervals: Bool = false) -> String {
-        var out = intervals ? "queue,interval,label,metric,mean,half_width\n" : "queue,metric,mean,half_width,target,verdict\n"
+        var out = intervals ? "queue,interval,label," : "queue,"
+        out += "metric,mean,half_width,target,verdict\n"
+        func rows(_ prefix: String, _ estimates: [Estimate], _ targets: Targets) {
+            for (metric, e) in zip(QueueMetric.allCases, estimates) where !intervals || metric.isPerInterval {
+                let target = targets.value(of: metric).map(csvNumber) ?? ""
+                let verdict = targets.verdict(metric, e)?.label ?? ""
+                out += "\(prefix)\(metric.rawValue),\(csvNumber(e.mean)),\(csvNumber(e.halfWidth)),\(target),\(verdict)\n"
+            }
+        }
         if intervals {
             for (q, queue) in summary.queues.enumerated() {
                 for (i, estimates) in summary.intervalMetrics(queue: q).enumerated() {
-                    for (metric, e) in zip(QueueMetric.allCases, estimates) {
-                        out += "\(csvField(queue.name)),\(i),\(scenario.intervalLabel(i)),\(metric.rawValue),"
-                        out += "\(csvNumber(e.mean)),\(csvNumber(e.halfWidth))\n"
-                    }
+                    rows("\(csvField(queue.name)),\(i),\(scenario.intervalLabel(i)),", estimates, queue.targets)
                 }
             }
             return out
         }
         for queue in summary.queues + [summary.total] {
-            for metric in QueueMetric.allCases {
-                let e = queue[metric]
-                var target = ""
-                var verdict = ""
-                switch metric {
-                case .asa:
-                    target = queue.targets.asa.map(csvNumber) ?? ""
-                    verdict = queue.asaVerdict?.label ?? ""
-                case .abandonment:
-                    target = queue.targets.abandonment.map(csvNumber) ?? ""
-                    verdict = queue.abandonmentVerdict?.label ?? ""
-                case .serviceLevel:
-                    target = queue.targets.serviceLevel.map { csvNumber($0.share) } ?? ""
-                    verdict = queue.serviceLevelVerdict?.label ?? ""
-                default: break
-                }
-                out += "\(csvField(queue.name)),\(metric.rawValue),\(csvNumber(e.mean)),\(csvNumber(e.halfWidth)),"
-                out += "\(target),\(verdict)\n"
-            }
+            rows("\(csvField(queue.name)),", queue.estimates, queue.targets)
         }
         for group in summary.groups {
             out += "\(csvField(group.name)),occupancy,\(csvNumber(group.occupancy.mean)),"

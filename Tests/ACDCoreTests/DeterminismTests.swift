@@ -113,3 +113,34 @@ struct DeterminismTests {
         #expect(records.allSatisfy { $0.attempt <= 1 })
     }
 }
+
+@Suite("Replications")
+struct ReplicationTests {
+    @Test("--precision adds replications until every targeted metric is precise enough")
+    func precisionGoal() {
+        var model = Models.single(
+            agents: 7, callsPerHour: 120, handle: .exponential(mean: 180), patience: .exponential(mean: 120), hours: 8)
+        model.queues[0].targets = Targets(asa: 30, abandonment: 0.05)
+        let runner = ReplicationRunner(model: model, seed: 4, threads: 2)
+        let goal = PrecisionGoal(relative: 0.03)
+        let summary = runner.summarize(replications: 2, goal: goal)
+        #expect(summary.replications > 2)
+        #expect(summary.meets(goal))
+        let queue = summary.queues[0]
+        #expect(queue.asa.halfWidth <= 0.03 * queue.asa.mean)
+        #expect(queue.abandonment.halfWidth <= 0.03 * queue.abandonment.mean)
+        // Half as many replications, a point the rule passed through, was not precise enough.
+        let fewer = Summary(model: model, results: Array(summary.results.prefix(summary.replications / 2)))
+        #expect(!fewer.meets(goal))
+    }
+
+    @Test("the 95% interval uses Student's t")
+    func studentT() {
+        #expect(StudentT.quantile975(degreesOfFreedom: 1) == 12.706204736)
+        #expect(abs(StudentT.quantile975(degreesOfFreedom: 40) - 2.021075) < 1e-5)
+        #expect(abs(StudentT.quantile975(degreesOfFreedom: 120) - 1.979930) < 1e-5)
+        let e = Estimate([1, 2, 3, 4])
+        #expect(e.mean == 2.5)
+        #expect(abs(e.halfWidth - 3.182446305 * (1.6666666666666667 / 4).squareRoot()) < 1e-12)
+    }
+}

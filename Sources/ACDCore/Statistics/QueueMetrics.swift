@@ -98,6 +98,9 @@ package enum QueueMetric: String, Sendable, CaseIterable, Codable {
     case p99 = "p99_wait"
     case maxWait = "max_wait"
 
+    /// Whether the metric is reported per interval too (wait percentiles are kept for the whole run only).
+    package var isPerInterval: Bool { ![.p50, .p90, .p95, .p99].contains(self) }
+
     /// Whether the value is a share (0...1) rather than a count or seconds.
     package var isShare: Bool { self == .serviceLevel || self == .abandonment }
 }

@@ -103,10 +103,26 @@ package struct QueueSummary: Sendable {
     package var serviceLevel: Estimate { self[.serviceLevel] }
     package var abandonment: Estimate { self[.abandonment] }
 
-    package var asaVerdict: Verdict? { targets.asa.map { Verdict(asa, atMost: $0) } }
-    package var abandonmentVerdict: Verdict? { targets.abandonment.map { Verdict(abandonment, atMost: $0) } }
-    package var serviceLevelVerdict: Verdict? {
-        targets.serviceLevel.map { Verdict(serviceLevel, atLeast: $0.share) }
+    package var asaVerdict: Verdict? { targets.verdict(.asa, asa) }
+    package var abandonmentVerdict: Verdict? { targets.verdict(.abandonment, abandonment) }
+    package var serviceLevelVerdict: Verdict? { targets.verdict(.serviceLevel, serviceLevel) }
+}
+
+extension Targets {
+    /// The target of a metric, if it has one: ASA in seconds, abandonment and service level as shares.
+    package func value(of metric: QueueMetric) -> Double? {
+        switch metric {
+        case .asa: asa
+        case .abandonment: abandonment
+        case .serviceLevel: serviceLevel?.share
+        default: nil
+        }
+    }
+
+    /// An estimate of a metric against its target; `nil` when the metric has no target.
+    package func verdict(_ metric: QueueMetric, _ estimate: Estimate) -> Verdict? {
+        guard let target = value(of: metric) else { return nil }
+        return metric == .serviceLevel ? Verdict(estimate, atLeast: target) : Verdict(estimate, atMost: target)
     }
 }
 
