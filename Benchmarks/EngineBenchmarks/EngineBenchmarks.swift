@@ -15,6 +15,28 @@ func mmn95(calls: Int) -> CentreModel {
         intervalLength: 3600, intervalCount: hours)
 }
 
+/// The same centre, but callers dial a number and pass a 5-step menu first: greeting (8 s), menu (6 s) with three
+/// options by intent, a confirmation for each (3 s), then the queue. Five steps per caller.
+func mmn95WithMenu(calls: Int) -> CentreModel {
+    var model = mmn95(calls: calls)
+    let volumes = model.queues[0].volumes
+    model.queues[0].volumes = Array(repeating: 0, count: volumes.count)
+    model.intents = ["a", "b", "c"]
+    let steps = [
+        FlowStep(name: "greeting", duration: .deterministic(8), action: .route(targets: [1], weights: [[1], [1], [1]])),
+        FlowStep(
+            name: "menu", duration: .exponential(mean: 6),
+            action: .route(targets: [2, 3, 4], weights: [[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9]])),
+        FlowStep(name: "confirm-a", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
+        FlowStep(name: "confirm-b", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
+        FlowStep(name: "confirm-c", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
+        FlowStep(name: "queue", action: .queue(0)),
+    ]
+    model.flows = [CallFlow(name: "menu", steps: steps)]
+    model.entries = [Entry(name: "main", volumes: volumes, flow: 0, intentMix: [0.5, 0.3, 0.2])]
+    return model
+}
+
 let benchmarks: @Sendable () -> Void = {
     let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .throughput]
     Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 10)
@@ -31,6 +53,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("MMn95_10M_calls", configuration: .init(metrics: metrics, maxDuration: .seconds(30), maxIterations: 3)) {
         benchmark in
         let model = mmn95(calls: 10_000_000)
+        benchmark.startMeasurement()
+        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
+        blackHole(engine.eventsProcessed)
+    }
+
+    // IVR steps per second: each caller takes 4 timed steps and one instant one before queueing.
+    Benchmark("MMn95_5step_menu_1M_calls") { benchmark in
+        let model = mmn95WithMenu(calls: 1_000_000)
         benchmark.startMeasurement()
         let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
         blackHole(engine.eventsProcessed)

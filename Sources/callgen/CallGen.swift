@@ -10,7 +10,7 @@ struct CallGen: ParsableCommand {
         abstract: "The load generator: the calls a scenario offers, one per line, as CSV.",
         discussion: """
             Writes every call offered in one replication of SCENARIO: its number, queue, arrival time (seconds from \
-            the start of the period), attempt (0 for a first call, 1+ for redials), and what became of it in that \
+            the start of the period; "-" as the queue for a caller who left an IVR flow without queueing), attempt (0 for a first call, 1+ for redials), and what became of it in that \
             replication. Lines come in the order in which the waits ended (answered or abandoned). Arrivals come from the same random streams as `acdd simulate`, so they do not change when \
             only staffing changes. Exit status 2 on a bad scenario.
             """)
@@ -45,7 +45,7 @@ struct CallGen: ParsableCommand {
         while engine.nextEventTime != nil {
             engine.advance(through: (engine.nextEventTime ?? 0) + 3600)
             for r in engine.drainRecords().sorted(by: { $0.serial < $1.serial }) {
-                out += "\(r.serial),\(names[r.queue]),\(r.arrival),\(r.attempt),\(r.outcome),"
+                out += "\(r.serial),\(r.queue >= 0 ? names[r.queue] : "-"),\(r.arrival),\(r.attempt),\(r.outcome),"
                 out += "\(r.endOfWait - r.arrival),\(r.agent),\(r.talkEnd)\n"
             }
             if out.utf8.count > flushAt {

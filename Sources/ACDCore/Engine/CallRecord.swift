@@ -4,10 +4,13 @@ package struct CallRecord: Sendable, Equatable, Hashable {
         case answered
         case abandoned
         case shortAbandoned
+        /// Left an IVR/EVR flow without reaching a queue (self-served, deflected, transferred, closed, hung up).
+        case leftFlow
     }
 
     /// The call's number in offer order, from 0, within one replication.
     package var serial: Int
+    /// The queue, or -1 for a caller who left a flow without queueing.
     package var queue: Int
     package var arrival: Double
     package var outcome: Outcome

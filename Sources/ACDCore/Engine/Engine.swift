@@ -37,6 +37,8 @@ package struct Engine: Sendable {
     var groupWrapUp: ContiguousArray<Distribution>
     /// Intervals at which some group's headcount changes.
     var rotaChanges: ContiguousArray<Int>
+    /// The model's flows flattened (Engine+Flow.swift).
+    var flowPlan: FlowPlan
 
     // MARK: Dynamic state
     package internal(set) var now: Double = 0
@@ -61,11 +63,16 @@ package struct Engine: Sendable {
     var wrapUpStream: RandomStream
     var redialStream: RandomStream
     var routingStream: RandomStream
+    /// Step durations, hang-ups and routing choices inside flows.
+    var flowStream: RandomStream
+    /// Intents and IVR patience of callers, per entry.
+    var callerStreams: ContiguousArray<RandomStream>
 
     // MARK: Results
     package internal(set) var queueTallies: ContiguousArray<QueueTally>
     package internal(set) var groupTallies: ContiguousArray<GroupTally>
     package internal(set) var waitHistograms: [WaitHistogram]
+    package internal(set) var flowTallies: FlowTallies
     /// When on, every offered call leaves a ``CallRecord`` in ``records`` (drain it with ``drainRecords()``).
     package var recordsCalls = false
     package internal(set) var records: [CallRecord] = []
@@ -89,7 +96,13 @@ package struct Engine: Sendable {
         queueStrategy = ContiguousArray(model.queues.map(\.strategy))
         queueThreshold = ContiguousArray(model.queues.map(\.targets.serviceLevelThreshold))
         queueRedial = ContiguousArray(model.queues.map(\.redial))
-        arrivalRate = ContiguousArray(model.queues.flatMap { $0.volumes.map { $0 / model.intervalLength } })
+        // Arrival sources: queues first, then entries (index queueCount + e), each a row of per-second rates.
+        arrivalRate = ContiguousArray(
+            (model.queues.map(\.volumes) + model.entries.map(\.volumes)).flatMap {
+                $0.map { $0 / model.intervalLength }
+            })
+        flowPlan = FlowPlan(model: model)
+        flowTallies = FlowTallies(model: model, plan: flowPlan)
 
         var byQueue = Array(repeating: [(group: Int, skill: Skill)](), count: model.queues.count)
         for (g, group) in model.groups.enumerated() {
@@ -137,7 +150,7 @@ package struct Engine: Sendable {
         waitingCount = ContiguousArray(repeating: 0, count: model.queues.count)
         roundRobinCursor = ContiguousArray(repeating: -1, count: model.queues.count)
 
-        arrivalStreams = ContiguousArray(model.queues.indices.map {
+        arrivalStreams = ContiguousArray((0..<(model.queues.count + model.entries.count)).map {
             RandomStream(seed: seed, replication: replication, purpose: .arrivals, index: $0)
         })
         serviceStreams = ContiguousArray(model.queues.indices.map {
@@ -149,12 +162,18 @@ package struct Engine: Sendable {
         wrapUpStream = RandomStream(seed: seed, replication: replication, purpose: .wrapUp)
         redialStream = RandomStream(seed: seed, replication: replication, purpose: .redial)
         routingStream = RandomStream(seed: seed, replication: replication, purpose: .routing)
+        flowStream = RandomStream(seed: seed, replication: replication, purpose: .flow)
+        callerStreams = ContiguousArray(model.entries.indices.map {
+            RandomStream(seed: seed, replication: replication, purpose: .callerChoice, index: $0)
+        })
 
         queueTallies = ContiguousArray(repeating: QueueTally(), count: model.queues.count * model.intervalCount)
         groupTallies = ContiguousArray(repeating: GroupTally(), count: model.groups.count * model.intervalCount)
         waitHistograms = Array(repeating: WaitHistogram(), count: model.queues.count)
 
-        for q in 0..<queueCount { scheduleNextArrival(queue: q, after: 0, interval: 0) }
+        for source in 0..<(queueCount + model.entries.count) {
+            scheduleNextArrival(source: source, after: 0, interval: 0)
+        }
         if !rotaChanges.isEmpty { calendar.schedule(.rotaChange, at: 0, subject: 0) }
     }
 
@@ -180,7 +199,7 @@ package struct Engine: Sendable {
         now = event.time
         eventsProcessed &+= 1
         switch event.kind {
-        case .arrival: arrive(queue: Int(event.subject), at: event.time)
+        case .arrival: arrive(source: Int(event.subject), at: event.time)
         case .abandon: abandon(call: event.subject, generation: event.tag, at: event.time)
         case .talkEnd: endTalk(agent: Int(event.subject), at: event.time)
         case .wrapUpEnd: agentFinished(agent: Int(event.subject), at: event.time)
@@ -188,6 +207,7 @@ package struct Engine: Sendable {
         case .rotaChange: changeRota(at: event.time)
         case .redial: offer(queue: Int(event.subject), at: event.time, attempt: Int(event.tag))
         case .injected: admit(call: event.subject, at: event.time)
+        case .flowStep: leaveFlow(call: event.subject, generation: event.tag, at: event.time)
         }
     }
 
@@ -201,7 +221,7 @@ package struct Engine: Sendable {
 
     /// Schedules the queue's next arrival after `time` by inverting the cumulative rate: one exponential per arrival,
     /// consumed across intervals of different rates, so the arrival stream is the same whatever else changes.
-    mutating func scheduleNextArrival(queue q: Int, after time: Double, interval start: Int) {
+    mutating func scheduleNextArrival(source q: Int, after time: Double, interval start: Int) {
         var work = -log(arrivalStreams[q].uniform())
         var t = time
         var i = start
@@ -222,10 +242,15 @@ package struct Engine: Sendable {
         }
     }
 
-    mutating func arrive(queue q: Int, at t: Double) {
+    /// The next caller of an arrival source: a queue's own arrivals, or a number leading into a flow.
+    mutating func arrive(source: Int, at t: Double) {
         let interval = intervalIndex(t)
-        scheduleNextArrival(queue: q, after: t, interval: interval)
-        offer(queue: q, at: t, attempt: 0)
+        scheduleNextArrival(source: source, after: t, interval: interval)
+        if source < queueCount {
+            offer(queue: source, at: t, attempt: 0)
+        } else {
+            enterFlow(entry: source - queueCount, at: t)
+        }
     }
 
     @inline(__always)
@@ -278,10 +303,12 @@ package struct Engine: Sendable {
             slots[Int(c)].talk = talk
             slots[Int(c)].counted = counted
             slots[Int(c)].attempt = UInt8(truncatingIfNeeded: attempt)
-            slots[Int(c)].serial = nextSerial
+            if slots[Int(c)].state != .inFlow {  // a caller from a flow keeps the number it got on dialling
+                slots[Int(c)].serial = nextSerial
+                nextSerial &+= 1
+            }
             slots[Int(c)].state = .waiting
         }
-        nextSerial &+= 1
         if counted {
             queueTallies[q * intervalCount + interval].offered &+= 1
             if attempt > 0 { queueTallies[q * intervalCount + interval].redials &+= 1 }

@@ -49,6 +49,8 @@ struct CallSlot: Sendable {
         case free
         /// Injected, due to arrive later.
         case scheduled
+        /// In an IVR/EVR flow, not yet in a queue.
+        case inFlow
         case waiting
         case answered
     }
@@ -63,6 +65,11 @@ struct CallSlot: Sendable {
     var talk = 0.0
     var patience = Double.infinity
     var serial = 0
+    // While in a flow: the step it leaves from (a queue or finish step), and whether it hangs up instead.
+    var step: Int32 = 0
+    var entry: Int16 = -1
+    var intent: Int16 = -1
+    var hangingUp = false
 
     init() {}
 }

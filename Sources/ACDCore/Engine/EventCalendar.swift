@@ -18,6 +18,7 @@ package struct Event: Sendable {
         case rotaChange
         case redial
         case injected
+        case flowStep
     }
 
     @inline(__always)

@@ -9,11 +9,21 @@ package struct CentreModel: Sendable, Equatable {
     /// Calls arriving before this many seconds are simulated but not counted (steady-state runs).
     package var warmup: Double
     package var definitions: MetricDefinitions
+    /// Callers' intents (what they call about), by name; flows route on them and entries mix them.
+    package var intents: [String]
+    /// IVR and EVR flows.
+    package var flows: [CallFlow]
+    /// Numbers callers dial that lead into a flow (in addition to queues' own arrivals).
+    package var entries: [Entry]
 
     package init(
         queues: [Queue], groups: [AgentGroup], intervalLength: Double, intervalCount: Int, warmup: Double = 0,
-        definitions: MetricDefinitions = MetricDefinitions()
+        definitions: MetricDefinitions = MetricDefinitions(), intents: [String] = [], flows: [CallFlow] = [],
+        entries: [Entry] = []
     ) {
+        self.intents = intents
+        self.flows = flows
+        self.entries = entries
         self.queues = queues
         self.groups = groups
         self.intervalLength = intervalLength
@@ -49,6 +59,23 @@ package struct CentreModel: Sendable, Equatable {
             if group.rota.headcount.contains(where: { $0 < 0 }) { out.append("group \(group.name): negative headcount") }
             for skill in group.skills where !queues.indices.contains(skill.queue) {
                 out.append("group \(group.name): skill names queue #\(skill.queue), which does not exist")
+            }
+        }
+        for flow in flows {
+            out += flow.problems(intents: intents.count, queues: queues.count, intervals: intervalCount)
+        }
+        for entry in entries {
+            if !flows.indices.contains(entry.flow) { out.append("entry \(entry.name): no flow #\(entry.flow)") }
+            if entry.volumes.count != intervalCount {
+                out.append("entry \(entry.name): \(entry.volumes.count) interval volumes for a period of \(intervalCount)")
+            }
+            if entry.volumes.contains(where: { !($0 >= 0) || !$0.isFinite }) {
+                out.append("entry \(entry.name): volumes must be finite and not negative")
+            }
+            if entry.intentMix.count != intents.count || entry.intentMix.contains(where: { !($0 >= 0) })
+                || entry.intentMix.reduce(0, +) <= 0
+            {
+                out.append("entry \(entry.name): the intent mix needs one non-negative share per intent, not all zero")
             }
         }
         return out

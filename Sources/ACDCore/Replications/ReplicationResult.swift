@@ -6,6 +6,8 @@ package struct ReplicationResult: Sendable {
     package var queueTotals: [QueueTally]
     package var groupTotals: [GroupTally]
     package var histograms: [WaitHistogram]
+    /// What the IVR/EVR flows did (empty for a model without flows).
+    package var flows: FlowTallies
     package var events: Int
     package var calls: Int
 
@@ -26,6 +28,7 @@ package struct ReplicationResult: Sendable {
             return total
         }
         histograms = engine.waitHistograms
+        flows = engine.flowTallies
         events = engine.eventsProcessed
         calls = engine.nextSerial
     }

@@ -1,0 +1,135 @@
+/// A compiled IVR or EVR flow: what the engine runs callers through before they join a queue or leave.
+///
+/// Flow files (IVRFlows) compile to this: a flat array of steps, each of which takes some time (a prompt, the
+/// caller's input, a self-service task), may lose the caller, and then routes the caller on by their intent, by the
+/// calendar, into a queue, or out of the flow with an outcome. Steps refer to each other by index.
+package struct CallFlow: Sendable, Equatable {
+    package var name: String
+    package var steps: [FlowStep]
+    /// The step callers start at.
+    package var entry: Int
+    /// Time a caller will spend in the IVR from the start of the call before hanging up; `nil` for no limit.
+    package var patience: Distribution?
+
+    package init(name: String, steps: [FlowStep], entry: Int = 0, patience: Distribution? = nil) {
+        self.name = name
+        self.steps = steps
+        self.entry = entry
+        self.patience = patience
+    }
+
+    /// Structural problems, as sentences; empty when the flow is runnable. `intents` and `queues` are the model's
+    /// counts, `intervals` its interval count.
+    package func problems(intents: Int, queues: Int, intervals: Int) -> [String] {
+        var out: [String] = []
+        func check(_ target: Int, _ step: FlowStep) {
+            if !steps.indices.contains(target) { out.append("flow \(name), step \(step.name): no step #\(target)") }
+        }
+        if !steps.indices.contains(entry) { out.append("flow \(name): the entry step #\(entry) does not exist") }
+        for step in steps {
+            if !(0...1).contains(step.hangUp) { out.append("flow \(name), step \(step.name): hang-up share outside 0...1") }
+            switch step.action {
+            case .route(let targets, let weights):
+                targets.forEach { check($0, step) }
+                if weights.count != intents {
+                    out.append("flow \(name), step \(step.name): \(weights.count) weight rows for \(intents) intents")
+                }
+                for (intent, row) in weights.enumerated() {
+                    if row.count != targets.count || row.contains(where: { !($0 >= 0) }) {
+                        out.append("flow \(name), step \(step.name): bad weights for intent #\(intent)")
+                    } else if row.reduce(0, +) <= 0 {
+                        out.append("flow \(name), step \(step.name): intent #\(intent) has nowhere to go")
+                    }
+                }
+            case .hours(let open, let whenOpen, let whenClosed):
+                check(whenOpen, step)
+                check(whenClosed, step)
+                if open.count != intervals {
+                    out.append("flow \(name), step \(step.name): calendar covers \(open.count) of \(intervals) intervals")
+                }
+            case .queue(let q):
+                if !(0..<queues).contains(q) { out.append("flow \(name), step \(step.name): no queue #\(q)") }
+            case .finish(let outcome):
+                if outcome == .queued || outcome == .hungUp {
+                    out.append("flow \(name), step \(step.name): a flow cannot finish as '\(outcome)'")
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// One step of a compiled flow.
+package struct FlowStep: Sendable, Equatable {
+    package var name: String
+    /// Time the caller spends in this step.
+    package var duration: Distribution
+    /// Probability that the caller hangs up during a visit to this step (at the end of the time drawn).
+    package var hangUp: Double
+    package var action: Action
+
+    package enum Action: Sendable, Equatable {
+        /// On to one of `targets`, with weights that depend on the caller's intent: `weights[intent][i]` for
+        /// `targets[i]` (need not sum to one). Menus, speech recognition with its confusion, self-service completion
+        /// and signposting all compile to this.
+        case route(targets: [Int], weights: [[Double]])
+        /// To `whenOpen` if the calendar is open in the current interval (`open[interval]`), else `whenClosed`.
+        case hours(open: [Bool], whenOpen: Int, whenClosed: Int)
+        /// Into a queue of the model.
+        case queue(Int)
+        /// Out of the flow with an outcome.
+        case finish(FlowOutcome)
+    }
+
+    package init(name: String, duration: Distribution = .deterministic(0), hangUp: Double = 0, action: Action) {
+        self.name = name
+        self.duration = duration
+        self.hangUp = hangUp
+        self.action = action
+    }
+}
+
+/// How a caller's time in the flow ended.
+package enum FlowOutcome: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// Joined a queue for an agent.
+    case queued
+    /// Completed their task in the IVR (self-service).
+    case selfServed
+    /// Satisfied by a message (signposted to the website, web chat, another number) and hung up.
+    case deflected
+    /// Sent to another number or service outside the centre.
+    case transferred
+    /// Called outside opening hours and was told so.
+    case closed
+    /// Hung up inside the IVR before reaching any of the above.
+    case hungUp
+
+    package var description: String {
+        switch self {
+        case .queued: "queued"
+        case .selfServed: "self-served"
+        case .deflected: "deflected"
+        case .transferred: "transferred"
+        case .closed: "closed"
+        case .hungUp: "hung-up"
+        }
+    }
+}
+
+/// Callers who dial a number: their arrivals, what they want, and the flow that answers them.
+package struct Entry: Sendable, Equatable {
+    package var name: String
+    /// Expected calls per interval, like a queue's.
+    package var volumes: [Double]
+    /// Index into the model's flows.
+    package var flow: Int
+    /// Share of callers with each of the model's intents (need not sum to one).
+    package var intentMix: [Double]
+
+    package init(name: String, volumes: [Double], flow: Int, intentMix: [Double]) {
+        self.name = name
+        self.volumes = volumes
+        self.flow = flow
+        self.intentMix = intentMix
+    }
+}

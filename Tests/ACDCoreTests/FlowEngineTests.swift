@@ -1,0 +1,152 @@
+import ACDCore
+import Testing
+
+/// Callers in compiled IVR/EVR flows. Shares are checked against the flow's probabilities with four binomial
+/// standard errors (a correct engine fails such a check with probability about 6e-5); durations that are
+/// deterministic are checked exactly.
+@Suite("Flows in the engine")
+struct FlowEngineTests {
+    /// Intents: 0 council tax, 1 housing, 2 pay. Queues: 0 council tax, 1 housing.
+    /// greeting (10 s) -> menu (6 s; by intent) -> ct queue | housing queue | pay (self-service, 90 s, 70% done).
+    static func centre(hours: Int = 200, callsPerHour: Double = 300, agents: Int = 40) -> CentreModel {
+        let steps = [
+            FlowStep(name: "greeting", duration: .deterministic(10), action: .route(targets: [1], weights: [[1], [1], [1]])),
+            FlowStep(
+                name: "menu", duration: .deterministic(6),
+                action: .route(
+                    targets: [2, 3, 4],
+                    weights: [[0.9, 0.06, 0.04], [0.1, 0.85, 0.05], [0.05, 0, 0.95]])),
+            FlowStep(name: "ct-queue", action: .queue(0)),
+            FlowStep(name: "housing-queue", action: .queue(1)),
+            FlowStep(
+                name: "pay", duration: .deterministic(90),
+                action: .route(targets: [5, 2], weights: [[0.7, 0.3], [0.7, 0.3], [0.7, 0.3]])),
+            FlowStep(name: "paid", action: .finish(.selfServed)),
+        ]
+        let queue = { (name: String) in
+            Queue(name: name, volumes: Array(repeating: 0, count: hours), handleTime: .exponential(mean: 240))
+        }
+        return CentreModel(
+            queues: [queue("council-tax"), queue("housing")],
+            groups: [
+                AgentGroup(
+                    name: "all", skills: [Skill(queue: 0), Skill(queue: 1)], rota: .constant(agents, intervals: hours))
+            ],
+            intervalLength: 3600, intervalCount: hours,
+            intents: ["council-tax", "housing", "pay"], flows: [CallFlow(name: "main", steps: steps)],
+            entries: [
+                Entry(
+                    name: "0113", volumes: Array(repeating: callsPerHour, count: hours), flow: 0,
+                    intentMix: [0.5, 0.3, 0.2])
+            ])
+    }
+
+    func within4SE(_ count: Int, of total: Int, expected p: Double) -> Bool {
+        let share = Double(count) / Double(total)
+        return abs(share - p) <= 4 * (p * (1 - p) / Double(total)).squareRoot()
+    }
+
+    @Test("deflection and per-queue arrivals by intent match the flow's probabilities")
+    func sharesMatchProbabilities() {
+        let model = Self.centre()
+        #expect(model.problems().isEmpty)
+        let result = ReplicationRunner(model: model, seed: 21, threads: 2).run(replications: 0..<1)[0]
+        let flows = result.flows
+        let callers = flows.callers[0]
+        #expect(callers > 50_000)
+        // Self-served: intent pay (0.2) picks pay with 0.95; ct 0.5*0.04; housing 0.3*0.05; then 70% complete.
+        let reachPay = 0.5 * 0.04 + 0.3 * 0.05 + 0.2 * 0.95
+        let selfServed = flows.outcomes[0][Int(FlowOutcome.selfServed.rawValue)]
+        #expect(within4SE(selfServed, of: callers, expected: reachPay * 0.7))
+        let queued = flows.outcomes[0][Int(FlowOutcome.queued.rawValue)]
+        #expect(queued + selfServed == callers)
+        // Arrivals at the housing queue by intent: ct callers misrouted 6%, housing callers 85%, pay callers never.
+        let housing = flows.queueArrivalsByIntent[1]
+        #expect(within4SE(housing[0], of: callers, expected: 0.5 * 0.06))
+        #expect(within4SE(housing[1], of: callers, expected: 0.3 * 0.85))
+        #expect(housing[2] == 0)
+        // Council tax receives the pay callers who did not complete (30%) as well.
+        let ctFromPay = reachPay * 0.3
+        let councilTax = flows.queueArrivalsByIntent[0]
+        #expect(within4SE(councilTax[2], of: callers, expected: 0.2 * (0.05 + 0.95 * 0.3)))
+        #expect(
+            within4SE(councilTax.reduce(0, +), of: callers, expected: 0.5 * 0.9 + 0.3 * 0.1 + 0.2 * 0.05 + ctFromPay))
+        // The queues count what the flow sent them.
+        #expect(result.queueTotals[0].offered == councilTax.reduce(0, +))
+        #expect(result.queueTotals[1].offered == housing.reduce(0, +))
+        // Exits by transition add up to visits.
+        #expect(flows.steps[1].visits == callers)
+        #expect(flows.exits[flows.exitBase[1]..<(flows.exitBase[1] + 3)].reduce(0, +) == callers)
+    }
+
+    @Test("time in the flow follows the path's step durations")
+    func timeInFlow() {
+        let result = ReplicationRunner(model: Self.centre(hours: 20), seed: 3, threads: 1).run(replications: 0..<1)[0]
+        let flows = result.flows
+        let callers = Double(flows.callers[0])
+        // Every caller spends 16 s in greeting and menu; those who reach pay spend 90 s more.
+        let payVisits = Double(flows.steps[4].visits)
+        #expect(abs(flows.timeInFlow[0] - (16 * callers + 90 * payVisits)) < 1e-6 * flows.timeInFlow[0])
+        #expect(flows.steps[0].time == 10 * callers)
+        #expect(flows.steps[4].times.percentile(90) == 90)
+    }
+
+    @Test("the calendar sends callers to the closed message outside opening hours")
+    func hours() {
+        var model = Self.centre(hours: 24)
+        let open = (0..<24).map { (8..<18).contains($0) }
+        model.flows[0].steps.append(FlowStep(name: "closed", duration: .deterministic(20), action: .finish(.closed)))
+        model.flows[0].steps.append(FlowStep(name: "hours", action: .hours(open: open, whenOpen: 0, whenClosed: 6)))
+        model.flows[0].entry = 7
+        let result = ReplicationRunner(model: model, seed: 5, threads: 1).run(replications: 0..<1)[0]
+        let flows = result.flows
+        let closed = flows.outcomes[0][Int(FlowOutcome.closed.rawValue)]
+        #expect(closed == flows.exits[flows.exitBase[7] + 1])
+        #expect(within4SE(closed, of: flows.callers[0], expected: 14.0 / 24))
+        var engine = Engine(model: model, seed: 5, replication: 0)
+        engine.recordsCalls = true
+        engine.runToCompletion()
+        // Only callers who dialled between 08:00 and 18:00 reach a queue, 16 s later (greeting and menu), or 106 s
+        // later by way of the pay step.
+        let queued = engine.drainRecords().filter { $0.queue >= 0 }
+        #expect(!queued.isEmpty)
+        #expect(queued.allSatisfy { (8 * 3600 + 16..<18 * 3600 + 106).contains($0.arrival) })
+    }
+
+    @Test("callers hang up in the IVR at the stated rate, and when their IVR patience runs out")
+    func hangUps() {
+        var model = Self.centre(hours: 100)
+        model.flows[0].steps[1].hangUp = 0.1
+        let flows = ReplicationRunner(model: model, seed: 9, threads: 1).run(replications: 0..<1)[0].flows
+        #expect(within4SE(flows.steps[1].hangUps, of: flows.steps[1].visits, expected: 0.1))
+        #expect(flows.outcomes[0][Int(FlowOutcome.hungUp.rawValue)] == flows.steps[1].hangUps)
+
+        var impatient = Self.centre(hours: 20)
+        impatient.flows[0].patience = .deterministic(12)  // runs out during the menu (10 s greeting + 6 s)
+        let late = ReplicationRunner(model: impatient, seed: 9, threads: 1).run(replications: 0..<1)[0].flows
+        #expect(late.outcomes[0][Int(FlowOutcome.hungUp.rawValue)] == late.callers[0])
+        #expect(abs(late.timeInFlow[0] - 12 * Double(late.callers[0])) < 1e-6 * late.timeInFlow[0])
+        #expect(late.steps[1].hangUps == late.callers[0])
+    }
+
+    @Test("a loop that takes no time cannot hang the engine")
+    func zeroTimeLoop() {
+        var model = Self.centre(hours: 2, callsPerHour: 10)
+        model.flows[0].steps[0] = FlowStep(name: "spin", action: .route(targets: [0], weights: [[1], [1], [1]]))
+        let flows = ReplicationRunner(model: model, seed: 1, threads: 1).run(replications: 0..<1)[0].flows
+        #expect(flows.outcomes[0][Int(FlowOutcome.hungUp.rawValue)] == flows.callers[0])
+        #expect(flows.steps[0].visits == 10_000 * flows.callers[0])
+    }
+
+    @Test("a model's flows are checked before a run")
+    func problems() {
+        var model = Self.centre(hours: 2)
+        model.flows[0].steps[1].action = .route(targets: [2, 9], weights: [[1, 1], [1], [0, 0]])
+        model.flows[0].steps[2].action = .queue(5)
+        let problems = model.problems()
+        #expect(problems.contains("flow main, step menu: no step #9"))
+        #expect(problems.contains("flow main, step menu: bad weights for intent #1"))
+        #expect(problems.contains("flow main, step menu: intent #2 has nowhere to go"))
+        #expect(problems.contains("flow main, step ct-queue: no queue #5"))
+    }
+}
