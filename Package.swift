@@ -27,9 +27,10 @@ var package = Package(
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .target(
             name: "IVRFlows",
-            dependencies: ["ACDCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ACDCore", "CSndFile", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(name: "ACDReports", dependencies: ["ACDCore", "IVRFlows"], swiftSettings: swiftSettings),
@@ -52,7 +53,7 @@ var package = Package(
         .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IVRFlowsTests",
-            dependencies: ["IVRFlows", "ACDCore", "ACDReports"],
+            dependencies: ["IVRFlows", "ACDCore", "ACDReports", "CSndFile"],
             exclude: ["Scenarios"],
             swiftSettings: swiftSettings
         ),
