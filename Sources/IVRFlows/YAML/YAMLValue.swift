@@ -115,6 +115,11 @@ package struct YAMLValue {
         return scalar.string
     }
 
+    package func bool() throws(InputError) -> Bool {
+        guard case .scalar = node, let value = node.bool else { throw error("expected true or false, found \(kindName)") }
+        return value
+    }
+
     package func double() throws(InputError) -> Double {
         guard case .scalar(let scalar) = node, let value = Double(scalar.string.replacingOccurrences(of: "_", with: ""))
         else { throw error("expected a number, found \(kindName)") }

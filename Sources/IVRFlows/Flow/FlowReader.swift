@@ -1,0 +1,227 @@
+import ACDCore
+import Foundation
+
+extension FlowDocument {
+    /// Reads a flow file; every mistake is an ``InputError`` with its file, line, column and field.
+    package static func load(path: String) throws(InputError) -> FlowDocument {
+        try FlowReader.read(try YAMLValue.load(path: path))
+    }
+
+    package static func parse(_ text: String, file: String = "<flow>") throws(InputError) -> FlowDocument {
+        try FlowReader.read(try YAMLValue.parse(text, file: file))
+    }
+}
+
+/// Turns a parsed flow file into a ``FlowDocument``; the checker (FlowChecker) judges the graph afterwards.
+enum FlowReader {
+    static let topKeys = ["flow", "timezone", "words_per_minute", "long_prompt", "patience", "start", "nodes"]
+    static let kinds = [
+        "play", "menu", "speech", "hours", "self_service", "signpost", "branch", "queue", "transfer", "hangup",
+        "call", "return",
+    ]
+
+    static func read(_ root: YAMLValue) throws(InputError) -> FlowDocument {
+        try root.expectKeys(topKeys, required: ["flow", "start", "nodes"])
+        let name = try root.required("flow").string()
+        let wpm = try root["words_per_minute"]?.double() ?? 150
+        if wpm <= 0, let w = root["words_per_minute"] { throw w.error("the speaking rate must be positive") }
+        var nodes: [FlowNode] = []
+        let nodesValue = try root.required("nodes")
+        for entry in try nodesValue.entries() {
+            nodes.append(try readNode(id: entry.key, entry.value, keyValue: entry.keyValue))
+        }
+        if nodes.isEmpty { throw nodesValue.error("a flow needs at least one node") }
+        return FlowDocument(
+            name: name, file: root.file, timeZone: try root["timezone"]?.string(), wordsPerMinute: wpm,
+            longPrompt: try root["long_prompt"]?.duration() ?? 60, patience: try root["patience"]?.distribution(),
+            start: try reference(root.required("start")), nodes: nodes, location: Location(root))
+    }
+
+    static func reference(_ value: YAMLValue) throws(InputError) -> Reference {
+        let name = try value.string()
+        guard !name.isEmpty else { throw value.error("expected a name") }
+        return Reference(name: name, location: Location(value))
+    }
+
+    static func prompt(_ value: YAMLValue) throws(InputError) -> Prompt {
+        if !value.isMapping { return Prompt(text: try value.string(), audio: nil, location: Location(value)) }
+        try value.expectKeys(["text", "audio"])
+        let text = try value["text"]?.string()
+        let audio = try value["audio"]?.string()
+        guard (text == nil) != (audio == nil) else { throw value.error("a prompt is either 'text' or 'audio'") }
+        return Prompt(text: text, audio: audio, location: Location(value))
+    }
+
+    static func readNode(id: String, _ value: YAMLValue, keyValue: YAMLValue) throws(InputError) -> FlowNode {
+        let entries = try value.entries()
+        let present = entries.map(\.key).filter { kinds.contains($0) }
+        guard present.count == 1, let kind = present.first else {
+            if present.isEmpty {
+                let unknown = entries.first.map { e in
+                    closest(e.key, among: kinds).map { " ('\(e.key)': did you mean '\($0)'?)" } ?? ""
+                } ?? ""
+                throw value.error("a node needs one kind: \(kinds.joined(separator: ", "))\(unknown)")
+            }
+            throw value.error("a node has one kind, found \(present.joined(separator: " and "))")
+        }
+        let body = try value.required(kind)
+        func allow(_ keys: [String], required: [String] = []) throws(InputError) {
+            try value.expectKeys([kind] + keys, required: required)
+        }
+        let location = Location(keyValue)
+        let result: FlowNode.Kind
+        switch kind {
+        case "play":
+            try allow(["barge_in", "next"], required: ["next"])
+            let bargeIn = try value["barge_in"]?.bool() ?? true
+            result = .play(prompt: try prompt(body), bargeIn: bargeIn, next: try reference(value.required("next")))
+        case "menu":
+            try allow([])
+            result = .menu(try readMenu(body))
+        case "speech":
+            try allow([])
+            result = .speech(try readSpeech(body))
+        case "hours":
+            try allow(["open", "closed"], required: ["open", "closed"])
+            result = .hours(
+                calendar: try reference(body), open: try reference(value.required("open")),
+                closed: try reference(value.required("closed")))
+        case "self_service":
+            try allow(["completed", "failed"], required: ["failed"])
+            try body.expectKeys(["task", "duration", "completion"], required: ["task", "duration", "completion"])
+            result = .selfService(
+                task: try body.required("task").string(), duration: try body.required("duration").distribution(),
+                completion: try body.required("completion").share(),
+                completed: try value["completed"].map { v throws(InputError) in try reference(v) },
+                failed: try reference(value.required("failed")))
+        case "signpost":
+            try allow(["satisfied", "otherwise"], required: ["satisfied", "otherwise"])
+            result = .signpost(
+                message: try prompt(body), satisfied: try value.required("satisfied").share(),
+                otherwise: try reference(value.required("otherwise")))
+        case "branch":
+            try allow(["otherwise"], required: ["otherwise"])
+            var cases: [BranchCase] = []
+            for item in try body.items() {
+                try item.expectKeys(["intents", "between", "next"], required: ["next"])
+                let intents = try item["intents"].map { v throws(InputError) in
+                    try v.items().map { i throws(InputError) in try reference(i) }
+                } ?? []
+                var window: (Double, Double)?
+                if let between = item["between"] {
+                    let bounds = try between.items()
+                    guard bounds.count == 2 else { throw between.error("between takes [\"HH:MM\", \"HH:MM\"]") }
+                    window = (try clock(bounds[0]), try clock(bounds[1]))
+                }
+                if intents.isEmpty && window == nil { throw item.error("a case needs 'intents' or 'between'") }
+                cases.append(
+                    BranchCase(
+                        intents: intents, timeOfDay: window, next: try reference(item.required("next")),
+                        location: Location(item)))
+            }
+            result = .branch(cases: cases, otherwise: try reference(value.required("otherwise")))
+        case "queue":
+            try allow([])
+            result = .queue(queue: try reference(body))
+        case "transfer":
+            try allow([])
+            result = .transfer(destination: try body.string())
+        case "hangup":
+            try allow([])
+            let word = try body.string()
+            let outcomes: [String: FlowOutcome] = [
+                "self-served": .selfServed, "deflected": .deflected, "transferred": .transferred, "closed": .closed,
+            ]
+            guard let outcome = outcomes[word] else {
+                throw body.error(
+                    "a hang-up is classified: one of \(outcomes.keys.sorted().joined(separator: ", ")), found '\(word)'")
+            }
+            result = .hangup(outcome: outcome)
+        case "call":
+            try allow(["next"], required: ["next"])
+            result = .call(flow: try reference(body), next: try reference(value.required("next")))
+        default:  // "return"
+            try allow([])
+            result = .return
+        }
+        return FlowNode(id: id, kind: result, location: location)
+    }
+
+    static func readMenu(_ body: YAMLValue) throws(InputError) -> Menu {
+        try body.expectKeys(
+            ["prompt", "repeat_prompt", "options", "timeout", "retries", "no_input", "no_match", "exhausted"],
+            required: ["prompt", "options", "exhausted"])
+        var options: [Menu.Option] = []
+        for entry in try body.required("options").entries() {
+            guard !entry.key.isEmpty, entry.key.allSatisfy({ "0123456789*#".contains($0) }) else {
+                throw entry.keyValue.error("a menu key is made of 0-9, * and #, found '\(entry.key)'")
+            }
+            try entry.value.expectKeys(["intents", "next"], required: ["next"])
+            let intents = try entry.value["intents"].map { v throws(InputError) in
+                try v.items().map { i throws(InputError) in try reference(i) }
+            } ?? []
+            options.append(
+                Menu.Option(
+                    key: entry.key, intents: intents, next: try reference(entry.value.required("next")),
+                    location: Location(entry.keyValue)))
+        }
+        let retries = try body["retries"]?.nonNegativeInt() ?? 2
+        return Menu(
+            prompt: try prompt(body.required("prompt")),
+            repeatPrompt: try body["repeat_prompt"].map { v throws(InputError) in try prompt(v) }, options: options,
+            timeout: try body["timeout"]?.duration() ?? 5, retries: retries,
+            noInput: try body["no_input"].map { v throws(InputError) in try prompt(v) },
+            noMatch: try body["no_match"].map { v throws(InputError) in try prompt(v) },
+            exhausted: try reference(body.required("exhausted")), location: Location(body))
+    }
+
+    static func readSpeech(_ body: YAMLValue) throws(InputError) -> Speech {
+        try body.expectKeys(
+            ["prompt", "repeat_prompt", "intents", "recognition", "confusion", "retries", "no_match", "exhausted"],
+            required: ["prompt", "intents", "recognition", "exhausted"])
+        var routes: [Speech.Route] = []
+        for entry in try body.required("intents").entries() {
+            let next: Reference
+            var phrases: [String] = []
+            if entry.value.isMapping {
+                try entry.value.expectKeys(["next", "phrases"], required: ["next"])
+                next = try reference(entry.value.required("next"))
+                phrases = try entry.value["phrases"].map { v throws(InputError) in
+                    try v.items().map { p throws(InputError) in try p.string().lowercased() }
+                } ?? []
+            } else {
+                next = try reference(entry.value)
+            }
+            routes.append(
+                Speech.Route(
+                    intent: Reference(name: entry.key, location: Location(entry.keyValue)), next: next,
+                    phrases: phrases))
+        }
+        var confusion: [String: [String: Double]] = [:]
+        var confusionLocation: Location?
+        if let c = body["confusion"] {
+            confusionLocation = Location(c)
+            for row in try c.entries() {
+                var cells: [String: Double] = [:]
+                for cell in try row.value.entries() { cells[cell.key] = try cell.value.share() }
+                confusion[row.key] = cells
+            }
+        }
+        return Speech(
+            prompt: try prompt(body.required("prompt")),
+            repeatPrompt: try body["repeat_prompt"].map { v throws(InputError) in try prompt(v) }, routes: routes,
+            recognition: try body.required("recognition").share(), confusion: confusion,
+            confusionLocation: confusionLocation, retries: try body["retries"]?.nonNegativeInt() ?? 1,
+            noMatch: try body["no_match"].map { v throws(InputError) in try prompt(v) },
+            exhausted: try reference(body.required("exhausted")), location: Location(body))
+    }
+
+    /// `HH:MM` as seconds from midnight (24:00 allowed).
+    static func clock(_ value: YAMLValue) throws(InputError) -> Double {
+        let text = try value.string()
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0...24).contains(parts[0]), (0..<60).contains(parts[1]), parts[0] * 60 + parts[1] <= 1440
+        else { throw value.error("expected a time as HH:MM, found '\(text)'") }
+        return Double(parts[0] * 3600 + parts[1] * 60)
+    }
+}
