@@ -150,3 +150,29 @@ struct FlowEngineTests {
         #expect(problems.contains("flow main, step ct-queue: no queue #5"))
     }
 }
+
+@Suite("Flows in the engine: step layout")
+struct FlowLayoutTests {
+    @Test("routes after an hours step reach the right targets")
+    func routeAfterHours() {
+        // hours -> route(a|b by intent) -> a: queue 0, b: finish. Intent 0 always to a, intent 1 always to b.
+        let steps = [
+            FlowStep(name: "hours", action: .hours(open: [true], whenOpen: 1, whenClosed: 3)),
+            FlowStep(name: "menu", action: .route(targets: [2, 3], weights: [[1, 0], [0, 1]])),
+            FlowStep(name: "queue", action: .queue(0)),
+            FlowStep(name: "done", action: .finish(.selfServed)),
+        ]
+        let model = CentreModel(
+            queues: [Queue(name: "q", volumes: [0], handleTime: .deterministic(60))],
+            groups: [AgentGroup(name: "g", skills: [Skill(queue: 0)], rota: .constant(50, intervals: 1))],
+            intervalLength: 3600, intervalCount: 1, intents: ["x", "y"], flows: [CallFlow(name: "f", steps: steps)],
+            entries: [Entry(name: "e", volumes: [1000], flow: 0, intentMix: [1, 1])])
+        #expect(model.problems().isEmpty)
+        let result = ReplicationRunner(model: model, seed: 2, threads: 1).run(replications: 0..<1)[0]
+        let flows = result.flows
+        #expect(flows.queueArrivalsByIntent[0][1] == 0)
+        #expect(flows.queueArrivalsByIntent[0][0] == result.queueTotals[0].offered)
+        #expect(flows.outcomes[0][Int(FlowOutcome.selfServed.rawValue)] + result.queueTotals[0].offered == flows.callers[0])
+        #expect(flows.exits[flows.exitBase[1]] == result.queueTotals[0].offered)
+    }
+}

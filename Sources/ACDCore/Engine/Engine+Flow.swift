@@ -5,8 +5,10 @@ struct FlowPlan: Sendable {
     struct Step: Sendable {
         var hangUp: Double
         var kind: Kind
-        /// route: first target in `targets` (and first exit counter); hours: first exit counter.
+        /// route and hours: first exit counter.
         var branchBase: Int32 = 0
+        /// route: first target in `targets`.
+        var targetBase: Int32 = 0
         var branchCount: Int32 = 0
         /// route: first cumulative weight in `cumulative` (rows of `branchCount` per intent);
         /// hours: first flag in `open`.
@@ -15,6 +17,8 @@ struct FlowPlan: Sendable {
         var first: Int32 = 0
         var second: Int32 = 0
         var flow: Int32 = 0
+        /// The global index of the first step of this step's node.
+        var node: Int32 = 0
 
         enum Kind: UInt8, Sendable { case route, hours, queue, finish }
     }
@@ -40,12 +44,14 @@ struct FlowPlan: Sendable {
             flowPatience.append(flow.patience)
             for step in flow.steps {
                 var compiled = Step(hangUp: step.hangUp, kind: .finish, flow: Int32(f))
+                compiled.node = Int32(base + (step.node ?? (steps.count - base)))
                 durations.append(step.duration)
                 switch step.action {
                 case .route(let to, let weights):
                     compiled.kind = .route
                     compiled.branchBase = Int32(exitCount)
                     compiled.branchCount = Int32(to.count)
+                    compiled.targetBase = Int32(targets.count)
                     compiled.tableBase = Int32(cumulative.count)
                     targets.append(contentsOf: to.map { Int32(base + $0) })
                     exitCount += to.count
@@ -90,7 +96,8 @@ struct FlowPlan: Sendable {
 
 /// What the flows did in one replication, counted for callers who dialled after the warm-up.
 package struct FlowTallies: Sendable {
-    /// Per step, all flows' steps in model order.
+    /// Per node, indexed by the global index of the node's first step (all flows' steps in model order); other
+    /// steps' entries stay empty.
     package var steps: [StepTally]
     /// Per step, exits by transition (route targets in order; for hours steps, open then closed).
     package var exits: [Int]
@@ -119,7 +126,7 @@ package struct FlowTallies: Sendable {
     }
 }
 
-/// One flow step's visits, hang-ups during the step, and time spent in it.
+/// One flow node's visits, hang-ups during it, and time spent in it per visit.
 package struct StepTally: Sendable {
     package var visits = 0
     package var hangUps = 0
@@ -151,6 +158,8 @@ extension Engine {
         var clock = t
         var hungUp = false
         var taken = 0
+        var node = -1
+        var nodeStart = t
         walk: while true {
             if taken == 10_000 {  // a loop no retry count bounds: the caller gives up
                 hungUp = true
@@ -158,17 +167,19 @@ extension Engine {
             }
             taken += 1
             let plan = flowPlan.steps[step]
+            // Entering a node's first step is a new visit (retries of a menu use its later steps).
+            if step == Int(plan.node) || Int(plan.node) != node {
+                if counted && node >= 0 { countNodeTime(node, clock - nodeStart) }
+                node = Int(plan.node)
+                nodeStart = clock
+                if counted { flowTallies.steps[node].visits &+= 1 }
+            }
             let duration = flowPlan.durations[step].sample(&flowStream)
             let hangsUp = plan.hangUp > 0 && flowStream.uniform() < plan.hangUp
             let spent = deadline < clock + duration ? deadline - clock : duration
-            if counted {
-                flowTallies.steps[step].visits &+= 1
-                flowTallies.steps[step].time += spent
-                flowTallies.steps[step].times.record(seconds: spent)
-            }
             clock += spent
             if hangsUp || spent < duration {
-                if counted { flowTallies.steps[step].hangUps &+= 1 }
+                if counted { flowTallies.steps[node].hangUps &+= 1 }
                 hungUp = true
                 break
             }
@@ -180,7 +191,7 @@ extension Engine {
                 var i = 0
                 while i < width - 1 && flowPlan.cumulative[row + i] < v { i += 1 }
                 if counted { flowTallies.exits[Int(plan.branchBase) + i] &+= 1 }
-                step = Int(flowPlan.targets[Int(plan.branchBase) + i])
+                step = Int(flowPlan.targets[Int(plan.targetBase) + i])
             case .hours:
                 let isOpen = flowPlan.open[Int(plan.tableBase) + intervalIndex(clock)]
                 if counted { flowTallies.exits[Int(plan.branchBase) + (isOpen ? 0 : 1)] &+= 1 }
@@ -189,6 +200,7 @@ extension Engine {
                 break walk
             }
         }
+        if counted && node >= 0 { countNodeTime(node, clock - nodeStart) }
         let outcome: FlowOutcome
         let plan = flowPlan.steps[step]
         if hungUp {
@@ -220,6 +232,12 @@ extension Engine {
         } else {
             leaveFlow(call: c, at: t)
         }
+    }
+
+    @inline(__always)
+    mutating func countNodeTime(_ node: Int, _ seconds: Double) {
+        flowTallies.steps[node].time += seconds
+        flowTallies.steps[node].times.record(seconds: seconds)
     }
 
     /// The caller's time in the flow is over: into the queue the flow chose, or out.

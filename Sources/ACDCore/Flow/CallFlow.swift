@@ -27,6 +27,9 @@ package struct CallFlow: Sendable, Equatable {
         }
         if !steps.indices.contains(entry) { out.append("flow \(name): the entry step #\(entry) does not exist") }
         for step in steps {
+            if let node = step.node, !steps.indices.contains(node) {
+                out.append("flow \(name), step \(step.name): no node step #\(node)")
+            }
             if !(0...1).contains(step.hangUp) { out.append("flow \(name), step \(step.name): hang-up share outside 0...1") }
             switch step.action {
             case .route(let targets, let weights):
@@ -67,6 +70,9 @@ package struct FlowStep: Sendable, Equatable {
     /// Probability that the caller hangs up during a visit to this step (at the end of the time drawn).
     package var hangUp: Double
     package var action: Action
+    /// The node this step belongs to, as the index of the node's first step (`nil`: a node of its own). A menu's
+    /// attempts and retry prompts are steps of one node; visits, time and hang-ups are counted per node.
+    package var node: Int?
 
     package enum Action: Sendable, Equatable {
         /// On to one of `targets`, with weights that depend on the caller's intent: `weights[intent][i]` for

@@ -14,6 +14,10 @@ package struct Scenario: Sendable {
     package var startDate: String?
     /// Things that are allowed but probably not meant, located like errors.
     package var warnings: [InputError]
+    /// Per compiled flow (in model order), the node each engine step belongs to.
+    package var flowNodes: [[String]] = []
+    /// The flow files read for this scenario.
+    package var flowDocuments: [FlowDocument] = []
 
     /// Reads and checks a scenario file. Every problem is an ``InputError`` naming the file, line, column and field.
     package static func load(path: String) throws(InputError) -> Scenario {

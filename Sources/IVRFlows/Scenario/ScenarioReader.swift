@@ -10,7 +10,7 @@ struct ScenarioReader {
 
     static let topKeys = [
         "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups",
-    ]
+    ] + flowKeys
 
     mutating func read() throws(InputError) -> Scenario {
         try root.expectKeys(Self.topKeys, required: ["interval", "period", "queues", "groups"])
@@ -90,13 +90,15 @@ struct ScenarioReader {
                     ))
             }
         }
-        let model = CentreModel(
+        var model = CentreModel(
             queues: queues, groups: groups, intervalLength: interval, intervalCount: intervalCount, warmup: warmup,
             definitions: definitions)
+        let flows = try readFlows(into: &model, queueNames: queueNames, context: context, startDate: startDate)
         if let problem = model.problems().first { throw root.error(problem) }
         return Scenario(
             name: name, file: root.file, model: model, seed: seed, replications: replications,
-            startWeekday: startWeekday, startDate: startDate, warnings: warnings)
+            startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
+            flowDocuments: flows.documents)
     }
 
     // MARK: Period
@@ -172,11 +174,13 @@ struct ScenarioReader {
     ]
 
     func readQueue(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Queue {
-        try value.expectKeys(Self.queueKeys, required: ["name", "arrivals", "handle_time"])
+        try value.expectKeys(Self.queueKeys, required: ["name", "handle_time"])
         let name = try value.required("name").string()
         guard !name.isEmpty else { throw try value.required("name").error("a queue needs a name") }
         let priority = try value["priority"]?.int() ?? 0
-        let volumes = try readArrivals(try value.required("arrivals"), context: context)
+        // Without arrivals of its own, a queue receives calls only from flows.
+        let volumes = try value["arrivals"].map { v throws(InputError) in try readArrivals(v, context: context) }
+            ?? Array(repeating: 0, count: context.count)
         let handle = try value.required("handle_time").distribution()
         let patience = try value["patience"]?.distribution()
         var targets = try readTargets(value["targets"])

@@ -1,0 +1,344 @@
+import ACDCore
+import Foundation
+
+/// How callers behave in menus; set per scenario (`callers:`), documented in docs/flows.md.
+package struct CallerBehaviour: Sendable, Equatable {
+    /// Share of menu attempts where the caller presses another listed option than the one for their intent.
+    package var wrongKey = 0.02
+    /// Share of menu attempts where the caller presses nothing before the timeout.
+    package var noInput = 0.03
+    /// Seconds from the end of a menu prompt to the key press.
+    package var keyTime = 2.0
+    /// Seconds a caller takes to say what they want at a speech prompt.
+    package var utteranceTime = 3.0
+    /// Share of speech attempts where the caller says nothing usable.
+    package var speechNoInput = 0.02
+
+    package init() {}
+}
+
+/// What flows are compiled against: the scenario's queues, intents, calendars and callers.
+package struct FlowContext: Sendable {
+    package var queues: [String: Int]
+    package var intents: [String]
+    /// Open flags per interval of the period, by calendar name.
+    package var calendars: [String: [Bool]]
+    package var callers: CallerBehaviour
+    package var intervalLength: Double
+    package var intervalCount: Int
+    /// All flow files of the set, by flow name (for sub-flow calls).
+    package var documents: [String: FlowDocument]
+
+    package init(
+        queues: [String: Int], intents: [String], calendars: [String: [Bool]], callers: CallerBehaviour,
+        intervalLength: Double, intervalCount: Int, documents: [String: FlowDocument]
+    ) {
+        self.queues = queues
+        self.intents = intents
+        self.calendars = calendars
+        self.callers = callers
+        self.intervalLength = intervalLength
+        self.intervalCount = intervalCount
+        self.documents = documents
+    }
+}
+
+/// A flow compiled for the engine, with the node each step belongs to (for per-node figures).
+package struct CompiledFlow: Sendable {
+    package var flow: CallFlow
+    /// Per step: the node path it belongs to (`main-menu`, or `closed/message` inside a called flow).
+    package var stepNodes: [String]
+}
+
+/// Turns a flow document (and the flows it calls) into engine steps.
+package struct FlowCompiler {
+    let context: FlowContext
+    private var steps: [FlowStep] = []
+    private var stepNodes: [String] = []
+    /// Per step, the first step of its node.
+    private var stepHeads: [Int] = []
+    private var instances: [String: Int] = [:]
+    private var work: [(index: Int, node: FlowNode, scope: Scope)] = []
+    private var promptCache: [String: Double] = [:]
+
+    struct Scope {
+        var document: FlowDocument
+        /// Node path prefix inside called flows.
+        var prefix: String
+        /// Where `return` goes, inside a called flow.
+        var returnTo: Int?
+        var depth: Int
+    }
+
+    package init(context: FlowContext) { self.context = context }
+
+    package static func compile(_ document: FlowDocument, context: FlowContext) throws(InputError) -> CompiledFlow {
+        var compiler = FlowCompiler(context: context)
+        let scope = Scope(document: document, prefix: "", returnTo: nil, depth: 0)
+        let entry = try compiler.index(of: document.start, in: scope)
+        while let item = compiler.work.popLast() { try compiler.build(item.index, item.node, item.scope) }
+        for j in compiler.steps.indices { compiler.steps[j].node = compiler.stepHeads[j] }
+        return CompiledFlow(
+            flow: CallFlow(name: document.name, steps: compiler.steps, entry: entry, patience: document.patience),
+            stepNodes: compiler.stepNodes)
+    }
+
+    // MARK: Node instances
+
+    /// The first step of the node a reference names, reserving it (and queueing it to be built) on first use.
+    private mutating func index(of reference: Reference, in scope: Scope) throws(InputError) -> Int {
+        guard let node = scope.document.node(reference.name) else {
+            let names = scope.document.nodes.map(\.id)
+            let hint = closest(reference.name, among: names).map { " Did you mean '\($0)'?" } ?? ""
+            throw reference.location.error("unknown node '\(reference.name)' in flow '\(scope.document.name)'.\(hint)")
+        }
+        if case .return = node.kind {
+            guard let back = scope.returnTo else {
+                throw node.location.error("'return' in a flow that is not called from another (\(scope.document.name))")
+            }
+            return back
+        }
+        let key = "\(scope.prefix)\(node.id)"
+        if let existing = instances[key] { return existing }
+        let i = reserve(key)
+        instances[key] = i
+        work.append((i, node, scope))
+        return i
+    }
+
+    private mutating func reserve(_ name: String) -> Int {
+        steps.append(FlowStep(name: name, action: .finish(.closed)))
+        stepNodes.append(name)
+        stepHeads.append(steps.count - 1)
+        return steps.count - 1
+    }
+
+    private var intentCount: Int { context.intents.count }
+
+    private func every(_ weights: [Double]) -> [[Double]] {
+        Array(repeating: weights, count: intentCount)
+    }
+
+    private func intentIndex(_ reference: Reference) throws(InputError) -> Int {
+        guard let k = context.intents.firstIndex(of: reference.name) else {
+            let hint = closest(reference.name, among: context.intents).map { " Did you mean '\($0)'?" } ?? ""
+            throw reference.location.error(
+                "unknown intent '\(reference.name)'.\(hint) The scenario's intents: \(context.intents.joined(separator: ", ")).")
+        }
+        return k
+    }
+
+    // MARK: Building
+
+    private mutating func build(_ i: Int, _ node: FlowNode, _ scope: Scope) throws(InputError) {
+        let name = "\(scope.prefix)\(node.id)"
+        func go(_ r: Reference) throws(InputError) -> Int { try index(of: r, in: scope) }
+        switch node.kind {
+        case .play(let prompt, _, let next):
+            steps[i] = FlowStep(
+                name: name, duration: .deterministic(try duration(prompt, scope)),
+                action: .route(targets: [try go(next)], weights: every([1])))
+        case .menu(let menu):
+            try buildMenu(i, name, menu, scope)
+        case .speech(let speech):
+            try buildSpeech(i, name, speech, scope)
+        case .hours(let calendar, let open, let closed):
+            guard let flags = context.calendars[calendar.name] else {
+                let hint = closest(calendar.name, among: Array(context.calendars.keys)).map { " Did you mean '\($0)'?" }
+                throw calendar.location.error(
+                    "unknown calendar '\(calendar.name)'.\(hint ?? "") Known: \(context.calendars.keys.sorted().joined(separator: ", ")).")
+            }
+            steps[i] = FlowStep(name: name, action: .hours(open: flags, whenOpen: try go(open), whenClosed: try go(closed)))
+        case .selfService(_, let time, let completion, let completed, let failed):
+            let done = try completed.map { r throws(InputError) in try go(r) } ?? finish(i, name, .selfServed)
+            steps[i] = FlowStep(
+                name: name, duration: time,
+                action: .route(targets: [done, try go(failed)], weights: every([completion, 1 - completion])))
+        case .signpost(let message, let satisfied, let otherwise):
+            let deflected = finish(i, name, .deflected)
+            steps[i] = FlowStep(
+                name: name, duration: .deterministic(try duration(message, scope)),
+                action: .route(targets: [deflected, try go(otherwise)], weights: every([satisfied, 1 - satisfied])))
+        case .branch(let cases, let otherwise):
+            try buildBranch(i, name, cases, otherwise, scope)
+        case .queue(let queue):
+            guard let q = context.queues[queue.name] else {
+                let hint = closest(queue.name, among: Array(context.queues.keys)).map { " Did you mean '\($0)'?" } ?? ""
+                throw queue.location.error(
+                    "unknown queue '\(queue.name)'.\(hint) Known: \(context.queues.keys.sorted().joined(separator: ", ")).")
+            }
+            steps[i] = FlowStep(name: name, action: .queue(q))
+        case .transfer:
+            steps[i] = FlowStep(name: name, action: .finish(.transferred))
+        case .hangup(let outcome):
+            steps[i] = FlowStep(name: name, action: .finish(outcome))
+        case .call(let flow, let next):
+            guard let callee = context.documents[flow.name] else {
+                throw flow.location.error(
+                    "unknown flow '\(flow.name)'. Known: \(context.documents.keys.sorted().joined(separator: ", ")).")
+            }
+            guard scope.depth < 16 else {
+                throw node.location.error("sub-flows call each other more than 16 deep: a call loop?")
+            }
+            let after = try go(next)
+            let inner = Scope(document: callee, prefix: "\(name)/", returnTo: after, depth: scope.depth + 1)
+            let start = try index(of: callee.start, in: inner)
+            steps[i] = FlowStep(name: name, action: .route(targets: [start], weights: every([1])))
+        case .return:
+            break  // never instantiated: references to it resolve to the caller's next step
+        }
+    }
+
+    private mutating func finish(_ head: Int, _ name: String, _ outcome: FlowOutcome) -> Int {
+        let j = extra(head, name, "/\(outcome)")
+        steps[j] = FlowStep(name: "\(name)/\(outcome)", action: .finish(outcome))
+        return j
+    }
+
+    /// Steps of one node beyond its first (`head`): counted with the node.
+    private mutating func extra(_ head: Int, _ name: String, _ suffix: String) -> Int {
+        let j = reserve("\(name)\(suffix)")
+        stepNodes[j] = name
+        stepHeads[j] = head
+        return j
+    }
+
+    private mutating func buildMenu(_ i: Int, _ name: String, _ menu: Menu, _ scope: Scope) throws(InputError) {
+        let callers = context.callers
+        let exhausted = try index(of: menu.exhausted, in: scope)
+        let optionTargets = try menu.options.map { o throws(InputError) in try index(of: o.next, in: scope) }
+        let optionIntents = try menu.options.map { o throws(InputError) in
+            Set(try o.intents.map { r throws(InputError) in try intentIndex(r) })
+        }
+        let catchAll = menu.options.indices.filter { menu.options[$0].intents.isEmpty }
+        // Per intent: weights over [options..., no input, no match].
+        var weights: [[Double]] = []
+        for k in 0..<intentCount {
+            var row = Array(repeating: 0.0, count: menu.options.count + 2)
+            row[menu.options.count] = callers.noInput
+            let matching = menu.options.indices.filter { optionIntents[$0].contains(k) }
+            let chosen = matching.isEmpty ? catchAll : matching
+            if chosen.isEmpty {
+                row[menu.options.count + 1] = 1 - callers.noInput
+            } else {
+                let others = menu.options.indices.filter { !chosen.contains($0) }
+                let wrong = others.isEmpty ? 0 : callers.wrongKey
+                for o in chosen { row[o] = (1 - callers.noInput - wrong) / Double(chosen.count) }
+                for o in others { row[o] = wrong / Double(others.count) }
+            }
+            weights.append(row)
+        }
+        let attempts = menu.retries + 1
+        var attempt = [i]
+        for a in 1..<max(attempts, 1) { attempt.append(extra(i, name, "#\(a + 1)")) }
+        for a in 0..<attempts {
+            let after = a + 1 < attempts ? attempt[a + 1] : exhausted
+            let noInput = extra(i, name, "#\(a + 1)/no-input")
+            let noMatch = extra(i, name, "#\(a + 1)/no-match")
+            let prompt = a == 0 ? menu.prompt : (menu.repeatPrompt ?? menu.prompt)
+            steps[attempt[a]] = FlowStep(
+                name: a == 0 ? name : "\(name)#\(a + 1)",
+                duration: .deterministic(try duration(prompt, scope) + callers.keyTime),
+                action: .route(targets: optionTargets + [noInput, noMatch], weights: weights))
+            let waited = max(0, menu.timeout - callers.keyTime)
+            steps[noInput] = FlowStep(
+                name: "\(name)#\(a + 1)/no-input",
+                duration: .deterministic(waited + (try menu.noInput.map { p throws(InputError) in try duration(p, scope) } ?? 0)),
+                action: .route(targets: [after], weights: every([1])))
+            steps[noMatch] = FlowStep(
+                name: "\(name)#\(a + 1)/no-match",
+                duration: .deterministic(try menu.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0),
+                action: .route(targets: [after], weights: every([1])))
+        }
+    }
+
+    private mutating func buildSpeech(_ i: Int, _ name: String, _ speech: Speech, _ scope: Scope) throws(InputError) {
+        let callers = context.callers
+        let exhausted = try index(of: speech.exhausted, in: scope)
+        let targets = try speech.routes.map { r throws(InputError) in try index(of: r.next, in: scope) }
+        let routeIntents = try speech.routes.map { r throws(InputError) in try intentIndex(r.intent) }
+        var weights: [[Double]] = []
+        for k in 0..<intentCount {
+            var row = Array(repeating: 0.0, count: speech.routes.count + 1)
+            let heard = 1 - callers.speechNoInput
+            if let own = routeIntents.firstIndex(of: k) { row[own] = heard * speech.recognition }
+            for (other, share) in speech.confusion[context.intents[k]] ?? [:] {
+                if let j = speech.routes.firstIndex(where: { $0.intent.name == other }) { row[j] += heard * share }
+            }
+            row[speech.routes.count] = max(0, 1 - row.reduce(0, +))
+            weights.append(row)
+        }
+        let attempts = speech.retries + 1
+        var attempt = [i]
+        for a in 1..<max(attempts, 1) { attempt.append(extra(i, name, "#\(a + 1)")) }
+        for a in 0..<attempts {
+            let after = a + 1 < attempts ? attempt[a + 1] : exhausted
+            let noMatch = extra(i, name, "#\(a + 1)/no-match")
+            let prompt = a == 0 ? speech.prompt : (speech.repeatPrompt ?? speech.prompt)
+            steps[attempt[a]] = FlowStep(
+                name: a == 0 ? name : "\(name)#\(a + 1)",
+                duration: .deterministic(try duration(prompt, scope) + callers.utteranceTime),
+                action: .route(targets: targets + [noMatch], weights: weights))
+            steps[noMatch] = FlowStep(
+                name: "\(name)#\(a + 1)/no-match",
+                duration: .deterministic(try speech.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0),
+                action: .route(targets: [after], weights: every([1])))
+        }
+    }
+
+    private mutating func buildBranch(
+        _ i: Int, _ name: String, _ cases: [BranchCase], _ otherwise: Reference, _ scope: Scope
+    ) throws(InputError) {
+        // A chain: each case tests its time window (a calendar step), then its intents (a routing step).
+        var next = try index(of: otherwise, in: scope)
+        for (c, branch) in cases.enumerated().reversed() {
+            let target = try index(of: branch.next, in: scope)
+            var entry = target
+            if !branch.intents.isEmpty {
+                let wanted = Set(try branch.intents.map { r throws(InputError) in try intentIndex(r) })
+                let j = c == 0 && branch.timeOfDay == nil ? i : extra(i, name, "/case\(c + 1)-intent")
+                steps[j] = FlowStep(
+                    name: steps[j].name,
+                    action: .route(
+                        targets: [target, next], weights: (0..<intentCount).map { wanted.contains($0) ? [1, 0] : [0, 1] }))
+                entry = j
+            }
+            if let window = branch.timeOfDay {
+                let j = c == 0 ? i : extra(i, name, "/case\(c + 1)-time")
+                let flags = (0..<context.intervalCount).map { n in
+                    let seconds = (Double(n) * context.intervalLength).truncatingRemainder(dividingBy: 86400)
+                    return window.from <= window.to
+                        ? (window.from <= seconds && seconds < window.to)
+                        : (seconds >= window.from || seconds < window.to)
+                }
+                steps[j] = FlowStep(name: steps[j].name, action: .hours(open: flags, whenOpen: entry, whenClosed: next))
+                entry = j
+            }
+            next = entry
+        }
+        if cases.isEmpty || next != i {
+            steps[i] = FlowStep(name: name, action: .route(targets: [next], weights: every([1])))
+        }
+    }
+
+    // MARK: Prompts
+
+    /// A prompt's length: audio read with libsndfile (relative to the flow file), text at the flow's speaking rate.
+    private mutating func duration(_ prompt: Prompt, _ scope: Scope) throws(InputError) -> Double {
+        if let text = prompt.text {
+            let words = text.split(whereSeparator: { $0.isWhitespace }).count
+            return Double(words) / scope.document.wordsPerMinute * 60
+        }
+        let audio = prompt.audio ?? ""
+        let folder = URL(fileURLWithPath: scope.document.file).deletingLastPathComponent()
+        let path = audio.hasPrefix("/") ? audio : folder.appendingPathComponent(audio).path
+        if let known = promptCache[path] { return known }
+        do {
+            let seconds = try PromptAudio.info(path: path).seconds
+            promptCache[path] = seconds
+            return seconds
+        } catch {
+            throw prompt.location.error("audio prompt \(error.reason): \(path)")
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import ACDCore
+import Foundation
+
+extension ScenarioReader {
+    static let flowKeys = ["calendars", "callers", "flows", "entries"]
+
+    /// Reads calendars, caller behaviour, flow files and entries, and compiles the flows the entries use.
+    func readFlows(
+        into model: inout CentreModel, queueNames: [String: Int], context period: PeriodContext, startDate: String?
+    ) throws(InputError) -> (nodes: [[String]], documents: [FlowDocument]) {
+        guard let entriesValue = root["entries"] else {
+            for key in ["calendars", "callers", "flows"] where root[key] != nil {
+                throw root[key]!.error("'\(key)' has no effect without 'entries' (the numbers callers dial)")
+            }
+            return ([], [])
+        }
+        let calendars = try readCalendars(root["calendars"], period: period, startDate: startDate)
+        let callers = try readCallers(root["callers"])
+        let documents = try loadFlowDocuments(root["flows"])
+        var byName: [String: FlowDocument] = [:]
+        for document in documents {
+            if byName[document.name] != nil {
+                throw document.location.error("a flow named '\(document.name)' is already defined")
+            }
+            byName[document.name] = document
+        }
+        // Entries name their flow and intent mix; the model's intents are all intents named, in order of appearance.
+        struct RawEntry {
+            var name: String
+            var flow: Reference
+            var volumes: [Double]
+            var mix: [(String, Double)]
+        }
+        var raw: [RawEntry] = []
+        var intents: [String] = []
+        for value in try entriesValue.items() {
+            try value.expectKeys(["name", "flow", "arrivals", "intents"], required: ["name", "flow", "arrivals", "intents"])
+            var mix: [(String, Double)] = []
+            for entry in try value.required("intents").entries() {
+                mix.append((entry.key, try entry.value.share()))
+                if !intents.contains(entry.key) { intents.append(entry.key) }
+            }
+            if mix.reduce(0, { $0 + $1.1 }) <= 0 {
+                throw try value.required("intents").error("the intent shares are all zero")
+            }
+            let flowValue = try value.required("flow")
+            raw.append(
+                RawEntry(
+                    name: try value.required("name").string(),
+                    flow: Reference(name: try flowValue.string(), location: Location(flowValue)),
+                    volumes: try readArrivals(try value.required("arrivals"), context: period), mix: mix))
+        }
+        let context = FlowContext(
+            queues: queueNames, intents: intents, calendars: calendars, callers: callers,
+            intervalLength: period.interval, intervalCount: period.count, documents: byName)
+        var compiled: [String: Int] = [:]
+        var nodes: [[String]] = []
+        for entry in raw {
+            guard let document = byName[entry.flow.name] else {
+                throw entry.flow.location.error(
+                    "unknown flow '\(entry.flow.name)'. Known: \(byName.keys.sorted().joined(separator: ", ")).")
+            }
+            if compiled[document.name] == nil {
+                let result = try FlowCompiler.compile(document, context: context)
+                compiled[document.name] = model.flows.count
+                model.flows.append(result.flow)
+                nodes.append(result.stepNodes)
+            }
+            let mix = intents.map { name in entry.mix.first { $0.0 == name }?.1 ?? 0 }
+            model.entries.append(
+                Entry(name: entry.name, volumes: entry.volumes, flow: compiled[document.name]!, intentMix: mix))
+        }
+        model.intents = intents
+        return (nodes, documents)
+    }
+
+    /// Flow files: the listed paths (relative to the scenario), or every `.yaml` in a `flows/` folder beside it.
+    func loadFlowDocuments(_ value: YAMLValue?) throws(InputError) -> [FlowDocument] {
+        let folder = URL(fileURLWithPath: root.file).deletingLastPathComponent()
+        var paths: [(String, YAMLValue?)] = []
+        if let value {
+            for item in try value.items() {
+                let relative = try item.string()
+                paths.append((relative.hasPrefix("/") ? relative : folder.appendingPathComponent(relative).path, item))
+            }
+        } else {
+            let flowsFolder = folder.appendingPathComponent("flows")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: flowsFolder.path)) ?? []
+            paths = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+                (flowsFolder.appendingPathComponent($0).path, nil)
+            }
+        }
+        if paths.isEmpty { throw root.error("entries need flows: list them under 'flows:' or put them in flows/") }
+        var documents: [FlowDocument] = []
+        for (path, item) in paths {
+            if let item, !FileManager.default.fileExists(atPath: path) { throw item.error("no flow file at \(path)") }
+            documents.append(try FlowDocument.load(path: path))
+        }
+        return documents
+    }
+
+    func readCallers(_ value: YAMLValue?) throws(InputError) -> CallerBehaviour {
+        var callers = CallerBehaviour()
+        guard let value else { return callers }
+        try value.expectKeys(["wrong_key", "no_input", "key_time", "utterance_time", "speech_no_input"])
+        if let v = value["wrong_key"] { callers.wrongKey = try v.share() }
+        if let v = value["no_input"] { callers.noInput = try v.share() }
+        if callers.wrongKey + callers.noInput > 1 { throw value.error("wrong_key and no_input add up to over 100%") }
+        if let v = value["key_time"] { callers.keyTime = try v.duration() }
+        if let v = value["utterance_time"] { callers.utteranceTime = try v.duration() }
+        if let v = value["speech_no_input"] { callers.speechNoInput = try v.share() }
+        return callers
+    }
+
+    /// Calendars as open flags per interval. The period's timeline starts at midnight of its start date in each
+    /// calendar's own time zone, so opening hours follow local clocks through daylight-saving changes.
+    func readCalendars(_ value: YAMLValue?, period: PeriodContext, startDate: String?) throws(InputError)
+        -> [String: [Bool]]
+    {
+        var out: [String: [Bool]] = [:]
+        guard let value else { return out }
+        for entry in try value.entries() {
+            let cal = entry.value
+            try cal.expectKeys(["timezone", "open", "holidays"], required: ["timezone", "open"])
+            let zoneValue = try cal.required("timezone")
+            guard let zone = TimeZone(identifier: try zoneValue.string()) else {
+                throw zoneValue.error("unknown time zone '\(try zoneValue.string())' (use a name such as Europe/London)")
+            }
+            var windows = Array(repeating: [(Double, Double)](), count: 7)
+            for day in try cal.required("open").entries() {
+                let days = try readDays(day.keyValue)
+                let ranges = day.value.isSequence ? try day.value.items() : [day.value]
+                for range in ranges {
+                    let text = try range.string()
+                    let parts = text.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
+                    let clock = { (s: String) -> Double? in
+                        let hm = s.split(separator: ":").compactMap { Int($0) }
+                        guard hm.count == 2, (0...24).contains(hm[0]), (0..<60).contains(hm[1]) else { return nil }
+                        let v = Double(hm[0] * 3600 + hm[1] * 60)
+                        return v <= 86400 ? v : nil
+                    }
+                    guard parts.count == 2, let from = clock(parts[0]), let to = clock(parts[1]), from < to else {
+                        throw range.error("expected opening hours as HH:MM-HH:MM (start before end), found '\(text)'")
+                    }
+                    for d in days {
+                        for (a, b) in windows[d] where from < b && a < to {
+                            throw range.error(
+                                "\(Weekday.names[d]) \(text) overlaps hours already given for that day")
+                        }
+                        windows[d].append((from, to))
+                    }
+                }
+            }
+            var holidays = Set<String>()
+            if let list = cal["holidays"] {
+                for item in try list.items() {
+                    let text = try item.string()
+                    guard text.split(separator: "-").count == 3 else { throw item.error("expected YYYY-MM-DD, found '\(text)'") }
+                    holidays.insert(text)
+                }
+            }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let start = startDate.flatMap { text -> Date? in
+                let p = text.split(separator: "-").compactMap { Int($0) }
+                return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
+            } ?? calendar.date(from: DateComponents(year: 2024, month: 1, day: 1))!
+            out[entry.key] = (0..<period.count).map { n in
+                let instant = start.addingTimeInterval(Double(n) * period.interval)
+                let c = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: instant)
+                let date = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+                if holidays.contains(date) { return false }
+                let weekday = (c.weekday! + 5) % 7  // Foundation: 1 = Sunday; ours: 0 = Monday
+                let seconds = Double(c.hour! * 3600 + c.minute! * 60 + c.second!)
+                return windows[weekday].contains { $0.0 <= seconds && seconds < $0.1 }
+            }
+        }
+        return out
+    }
+}
