@@ -51,6 +51,7 @@ package struct SimulationReport {
             }
             out += groups.render()
         }
+        if !summary.model.entries.isEmpty { out += flowTables() }
         out += "\nService level over \(definitions.serviceLevel.rawValue) calls; abandonment over "
         out += "\(definitions.abandonment.rawValue) calls"
         if definitions.shortAbandonThreshold > 0 {
@@ -62,6 +63,39 @@ package struct SimulationReport {
             out += String(
                 format: "Simulated %d calls in %.2f s (%.0f calls/s).\n", calls, elapsed, Double(calls) / elapsed)
         }
+        return out
+    }
+
+    /// The IVR/EVR part of the table: entries, nodes, and what reached each queue by intent.
+    func flowTables() -> String {
+        var out = "\n"
+        var entries = TextTable(header: [
+            "Entry (flow)", "Callers", "Self-served %", "Deflected %", "Queued %", "Transferred %", "Closed %",
+            "Hung up in IVR %", "Mean IVR s", "p90 IVR s",
+        ])
+        for e in summary.entries {
+            entries.add([
+                "\(e.name) (\(e.flow))", count(e.callers), percent(e.share(.selfServed)), percent(e.share(.deflected)),
+                percent(e.share(.queued)), percent(e.share(.transferred)), percent(e.share(.closed)),
+                percent(e.share(.hungUp)), seconds(e.meanTime), seconds(e.p90Time),
+            ])
+        }
+        out += entries.render() + "\n"
+        var nodes = TextTable(header: ["Flow node", "Visits", "Hang-up %", "Mean s", "p90 s", "Main exits"])
+        for n in summary.nodes where n.visits.mean > 0 {
+            let exits = n.exits.sorted { $0.count.mean > $1.count.mean }.prefix(3)
+                .map { "\($0.to) \(String(format: "%.0f", $0.count.mean))" }.joined(separator: ", ")
+            nodes.add([
+                "\(n.flow): \(n.name)", count(n.visits), percent(n.hangUpShare), seconds(n.meanTime), seconds(n.p90Time),
+                exits,
+            ])
+        }
+        out += nodes.render() + "\n"
+        var byIntent = TextTable(header: ["Queue: calls from IVR by intent"] + summary.model.intents)
+        for (q, row) in summary.queueArrivalsByIntent.enumerated() {
+            byIntent.add([summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) })
+        }
+        out += byIntent.render()
         return out
     }
 
@@ -109,6 +143,31 @@ package struct SimulationReport {
                 }
             }
             return entry
+        }
+        if !summary.model.entries.isEmpty {
+            root["entries"] = summary.entries.map { e in
+                var outcomes: [String: Any] = [:]
+                for o in FlowOutcome.allCases { outcomes[o.description] = estimateJSON(e.share(o)) }
+                return [
+                    "name": e.name, "flow": e.flow, "callers": estimateJSON(e.callers), "outcome_shares": outcomes,
+                    "containment": estimateJSON(e.containment), "deflection": estimateJSON(e.deflection),
+                    "abandoned_in_ivr": estimateJSON(e.abandonedInFlow), "mean_time_s": estimateJSON(e.meanTime),
+                    "p90_time_s": estimateJSON(e.p90Time),
+                ] as [String: Any]
+            }
+            root["nodes"] = summary.nodes.map { n in
+                [
+                    "flow": n.flow, "node": n.name, "visits": estimateJSON(n.visits),
+                    "hang_up_share": estimateJSON(n.hangUpShare), "mean_time_s": estimateJSON(n.meanTime),
+                    "p90_time_s": estimateJSON(n.p90Time),
+                    "exits": n.exits.map { ["to": $0.to, "count": estimateJSON($0.count)] as [String: Any] },
+                ] as [String: Any]
+            }
+            root["queue_arrivals_by_intent"] = summary.queueArrivalsByIntent.enumerated().map { q, row in
+                var byIntent: [String: Any] = [:]
+                for (k, e) in row.enumerated() { byIntent[summary.model.intents[k]] = estimateJSON(e) }
+                return ["queue": summary.model.queues[q].name, "intents": byIntent] as [String: Any]
+            }
         }
         let data = try! JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
