@@ -28,11 +28,21 @@ CoreLoader.yaml_implicit_resolvers = {
 schema = json.load(open("docs/scenario.schema.json"))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
-files = sorted(glob.glob("examples/*.yaml") + glob.glob("Benchmarks/scenarios/*.yaml") + glob.glob("flows/*/scenario.yaml"))
+files = sorted(glob.glob("examples/*.yaml") + glob.glob("examples/*/scenario.yaml") + glob.glob("Benchmarks/scenarios/*.yaml") + glob.glob("flows/*/scenario.yaml"))
 for path in files:
     errors = list(validator.iter_errors(yaml.load(open(path), Loader=CoreLoader)))
     if errors:
         for error in errors:
             print(f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
         sys.exit(1)
-print(f"check-schema: {len(files)} scenario files valid against docs/scenario.schema.json")
+flow_schema = json.load(open("docs/flow.schema.json"))
+jsonschema.Draft202012Validator.check_schema(flow_schema)
+flow_validator = jsonschema.Draft202012Validator(flow_schema)
+flow_files = sorted(glob.glob("examples/*/flows/*.yaml") + glob.glob("flows/*/flows/*.yaml"))
+for path in flow_files:
+    errors = list(flow_validator.iter_errors(yaml.load(open(path), Loader=CoreLoader)))
+    if errors:
+        for error in errors:
+            print(f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
+        sys.exit(1)
+print(f"check-schema: {len(files)} scenario files and {len(flow_files)} flow files valid against docs/*.schema.json")
