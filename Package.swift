@@ -54,7 +54,7 @@ var package = Package(
         .testTarget(
             name: "IVRFlowsTests",
             dependencies: ["IVRFlows", "ACDCore", "ACDReports", "CSndFile"],
-            exclude: ["Scenarios"],
+            exclude: ["Scenarios", "Flows"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -44,5 +44,21 @@ b=$("$acdd" simulate examples/two-skills.yaml -r 6 --threads 2 --format csv)
 [ $? -ne 0 ] && pass || fail "a bad --rate should be refused"
 "$acdd" --help | grep -q "simulate" && pass || fail "--help lists the commands"
 
+# Flows: a good set prints nothing and exits 0; every broken flow exits 2 with located problems; JSON parses.
+out=$("$acdd" flows check examples/ivr 2>&1); status=$?
+[ $status -eq 0 ] && [ -z "$out" ] && pass || fail "flows check examples/ivr: status $status, output: $out"
+for f in Tests/IVRFlowsTests/Flows/*.yaml; do
+    out=$("$acdd" flows check "$f" 2>&1); status=$?
+    if grep -q "^# expect: [0-9]*:[0-9]*: warning" "$f"; then
+        [ $status -eq 0 ] && pass || fail "$f: a warning alone should exit 0, got $status"
+    else
+        [ $status -eq 2 ] && grep -qE "^$f:[0-9]+:[0-9]+: error: " <<<"$out" && pass || fail "$f: status $status, output: $out"
+    fi
+done
+"$acdd" flows check Tests/IVRFlowsTests/Flows/unknown-node.yaml --format json | python3 -c 'import json,sys; p=json.load(sys.stdin); assert p[0]["line"] == 11 and p[0]["severity"] == "error"' \
+    && pass || fail "flows check --format json"
+"$acdd" simulate examples/ivr -r 2 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["entries"][0]["deflection"]["mean"] > 0 and d["nodes"]' \
+    && pass || fail "simulate examples/ivr JSON has flow figures"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

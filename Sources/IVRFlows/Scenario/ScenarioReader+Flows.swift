@@ -132,14 +132,7 @@ extension ScenarioReader {
                 let ranges = day.value.isSequence ? try day.value.items() : [day.value]
                 for range in ranges {
                     let text = try range.string()
-                    let parts = text.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
-                    let clock = { (s: String) -> Double? in
-                        let hm = s.split(separator: ":").compactMap { Int($0) }
-                        guard hm.count == 2, (0...24).contains(hm[0]), (0..<60).contains(hm[1]) else { return nil }
-                        let v = Double(hm[0] * 3600 + hm[1] * 60)
-                        return v <= 86400 ? v : nil
-                    }
-                    guard parts.count == 2, let from = clock(parts[0]), let to = clock(parts[1]), from < to else {
+                    guard let (from, to) = ScenarioReader.openRange(text) else {
                         throw range.error("expected opening hours as HH:MM-HH:MM (start before end), found '\(text)'")
                     }
                     for d in days {

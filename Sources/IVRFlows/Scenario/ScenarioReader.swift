@@ -170,7 +170,7 @@ struct ScenarioReader {
 
     static let queueKeys = [
         "name", "priority", "arrivals", "handle_time", "patience", "targets", "service_level_threshold", "strategy",
-        "redial", "overflow",
+        "redial", "overflow", "intents",
     ]
 
     func readQueue(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Queue {
@@ -209,6 +209,9 @@ struct ScenarioReader {
                 maxAttempts: attempts)
         }
         if let overflow = value["overflow"] { _ = try overflow.items() }
+        if let intents = value["intents"] {
+            for item in try intents.items() { _ = try item.string() }
+        }
         return Queue(
             name: name, priority: priority, volumes: volumes, handleTime: handle, patience: patience,
             targets: targets, strategy: strategy, redial: redial)
@@ -375,7 +378,7 @@ struct ScenarioReader {
     }
 
     /// `mon-fri`, `all`, `sat`, or a list of day names.
-    func readDays(_ value: YAMLValue?) throws(InputError) -> Set<Int> {
+    static func days(_ value: YAMLValue?) throws(InputError) -> Set<Int> {
         guard let value else { return Set(0..<7) }
         let words: [String]
         if value.isSequence {
@@ -404,6 +407,21 @@ struct ScenarioReader {
             }
         }
         return days
+    }
+
+    func readDays(_ value: YAMLValue?) throws(InputError) -> Set<Int> { try Self.days(value) }
+
+    /// `HH:MM-HH:MM` as seconds from midnight, start before end; `nil` if malformed.
+    static func openRange(_ text: String) -> (Double, Double)? {
+        let parts = text.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
+        func clock(_ s: String) -> Double? {
+            let hm = s.split(separator: ":").compactMap { Int($0) }
+            guard hm.count == 2, (0...24).contains(hm[0]), (0..<60).contains(hm[1]) else { return nil }
+            let v = Double(hm[0] * 3600 + hm[1] * 60)
+            return v <= 86400 ? v : nil
+        }
+        guard parts.count == 2, let from = clock(parts[0]), let to = clock(parts[1]), from < to else { return nil }
+        return (from, to)
     }
 
     /// `HH:MM` as an interval index within the day (24:00 allowed); must fall on an interval boundary.

@@ -184,9 +184,10 @@ extension InputError {
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             self.init(file: file, line: mark.line, column: mark.column, field: "", message: "not valid YAML: \(detail)")
         case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             self.init(
                 file: file, line: context.mark.line, column: context.mark.column, field: "",
-                message: "duplicate keys \(duplicates.joined(separator: ", ")) \(context.text)")
+                message: "\(duplicates.count == 1 ? "the key" : "the keys") \(keys) \(duplicates.count == 1 ? "appears" : "appear") twice in one mapping")
         default:
             self.init(file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(yamlError)")
         }
