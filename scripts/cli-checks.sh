@@ -60,5 +60,14 @@ done
 "$acdd" simulate examples/ivr -r 2 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["entries"][0]["deflection"]["mean"] > 0 and d["nodes"]' \
     && pass || fail "simulate examples/ivr JSON has flow figures"
 
+# Scripted test calls: the example passes; a script that expects another path fails with status 1.
+"$acdd" flows test examples/ivr | grep -q "8 test call(s) passed" && pass || fail "flows test examples/ivr"
+tmp=$(mktemp -d)
+mkdir -p "$tmp/flows" && cp examples/ivr/scenario.yaml "$tmp/" && cp examples/ivr/flows/closed.yaml "$tmp/flows/"
+sed 's/outcome: queued housing/outcome: queued council-tax/' examples/ivr/flows/main.yaml > "$tmp/flows/main.yaml"
+out=$("$acdd" flows test "$tmp"); status=$?
+[ $status -eq 1 ] && grep -q "^FAIL main: housing by speech" <<<"$out" && pass || fail "a failing test call: status $status: $out"
+rm -rf "$tmp"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -6,7 +6,7 @@ import IVRFlows
 struct Flows: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check IVR/EVR flows, run their scripted test calls, and draw them.",
-        subcommands: [FlowsCheck.self])
+        subcommands: [FlowsCheck.self, FlowsTest.self])
 }
 
 struct FlowsCheck: ParsableCommand {
@@ -46,4 +46,67 @@ struct FlowsCheck: ParsableCommand {
 
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+struct FlowsTest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the scripted test calls written in flow files, and report coverage.",
+        discussion: """
+            Each test call (a flow's `tests:`, docs/flows.md) is walked through its flow with its inputs deciding \
+            every choice. The run stops at the first call whose path or outcome differs, printing the path it took, \
+            and exits 1. Otherwise it reports which nodes and transitions no test reaches. Exit status 2 on a broken \
+            flow file.
+            """)
+
+    @Argument(help: "A flow-set folder or a flow file.")
+    var path: String
+
+    func run() throws {
+        let set: FlowSet
+        do {
+            set = try FlowSet.load(path: path)
+        } catch {
+            throw failInput(error)
+        }
+        let runner = FlowTestRunner(flows: set.byName, calendars: set.calendars)
+        var reachedNodes = Set<String>()
+        var reachedTransitions = Set<String>()
+        var allNodes: [String] = []
+        var allTransitions: [String] = []
+        var count = 0
+        for document in set.documents {
+            let graph = set.graph(of: document)
+            if !document.tests.isEmpty {
+                allNodes += graph.nodes.map { "\(document.name): \($0)" }
+                allTransitions += graph.transitions.map { "\(document.name): \($0)" }
+            }
+            for test in document.tests {
+                let result = runner.run(test, in: document)
+                count += 1
+                if let failure = result.failure {
+                    print("FAIL \(document.name): \(test.name) (\(test.location.file):\(test.location.line))")
+                    print("  \(failure)")
+                    print("  path taken: \(result.path.joined(separator: " -> ")) => \(result.outcome)")
+                    throw ExitCode(1)
+                }
+                print("ok   \(document.name): \(test.name)")
+                reachedNodes.formUnion(result.path.map { "\(document.name): \($0)" })
+                reachedTransitions.formUnion(result.transitions.map { "\(document.name): \($0)" })
+            }
+        }
+        guard count > 0 else {
+            print("no test calls in \(path): add a 'tests:' list to a flow (docs/flows.md)")
+            return
+        }
+        let missedNodes = allNodes.filter { !reachedNodes.contains($0) }
+        let missedTransitions = allTransitions.filter { !reachedTransitions.contains($0) }
+        print(
+            "\n\(count) test call(s) passed. Coverage: \(allNodes.count - missedNodes.count)/\(allNodes.count) nodes, "
+                + "\(allTransitions.count - missedTransitions.count)/\(allTransitions.count) transitions.")
+        if !missedNodes.isEmpty { print("Nodes no test reaches:\n  " + missedNodes.joined(separator: "\n  ")) }
+        if !missedTransitions.isEmpty {
+            print("Transitions no test takes:\n  " + missedTransitions.joined(separator: "\n  "))
+        }
+    }
 }

@@ -14,6 +14,8 @@ package struct FlowDocument: Sendable {
     package var start: Reference
     package var nodes: [FlowNode]
     package var location: Location
+    /// Scripted test calls (`acdd flows test`).
+    package var tests: [FlowTestCall] = []
 
     package func node(_ id: String) -> FlowNode? { nodes.first { $0.id == id } }
 }

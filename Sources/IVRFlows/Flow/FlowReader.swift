@@ -14,7 +14,7 @@ extension FlowDocument {
 
 /// Turns a parsed flow file into a ``FlowDocument``; the checker (FlowChecker) judges the graph afterwards.
 enum FlowReader {
-    static let topKeys = ["flow", "timezone", "words_per_minute", "long_prompt", "patience", "start", "nodes"]
+    static let topKeys = ["flow", "timezone", "words_per_minute", "long_prompt", "patience", "start", "nodes", "tests"]
     static let kinds = [
         "play", "menu", "speech", "hours", "self_service", "signpost", "branch", "queue", "transfer", "hangup",
         "call", "return",
@@ -34,7 +34,8 @@ enum FlowReader {
         return FlowDocument(
             name: name, file: root.file, timeZone: try root["timezone"]?.string(), wordsPerMinute: wpm,
             longPrompt: try root["long_prompt"]?.duration() ?? 60, patience: try root["patience"]?.distribution(),
-            start: try reference(root.required("start")), nodes: nodes, location: Location(root))
+            start: try reference(root.required("start")), nodes: nodes, location: Location(root),
+            tests: try readTests(root["tests"]))
     }
 
     static func reference(_ value: YAMLValue) throws(InputError) -> Reference {

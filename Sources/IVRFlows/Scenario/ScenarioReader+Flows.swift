@@ -112,12 +112,9 @@ extension ScenarioReader {
         return callers
     }
 
-    /// Calendars as open flags per interval. The period's timeline starts at midnight of its start date in each
-    /// calendar's own time zone, so opening hours follow local clocks through daylight-saving changes.
-    func readCalendars(_ value: YAMLValue?, period: PeriodContext, startDate: String?) throws(InputError)
-        -> [String: [Bool]]
-    {
-        var out: [String: [Bool]] = [:]
+    /// Calendars as written: per-weekday opening ranges, holidays and a time zone.
+    static func calendarRules(_ value: YAMLValue?) throws(InputError) -> [String: CalendarRules] {
+        var out: [String: CalendarRules] = [:]
         guard let value else { return out }
         for entry in try value.entries() {
             let cal = entry.value
@@ -126,9 +123,9 @@ extension ScenarioReader {
             guard let zone = TimeZone(identifier: try zoneValue.string()) else {
                 throw zoneValue.error("unknown time zone '\(try zoneValue.string())' (use a name such as Europe/London)")
             }
-            var windows = Array(repeating: [(Double, Double)](), count: 7)
+            var windows = Array(repeating: [(from: Double, to: Double)](), count: 7)
             for day in try cal.required("open").entries() {
-                let days = try readDays(day.keyValue)
+                let days = try ScenarioReader.days(day.keyValue)
                 let ranges = day.value.isSequence ? try day.value.items() : [day.value]
                 for range in ranges {
                     let text = try range.string()
@@ -136,9 +133,8 @@ extension ScenarioReader {
                         throw range.error("expected opening hours as HH:MM-HH:MM (start before end), found '\(text)'")
                     }
                     for d in days {
-                        for (a, b) in windows[d] where from < b && a < to {
-                            throw range.error(
-                                "\(Weekday.names[d]) \(text) overlaps hours already given for that day")
+                        for w in windows[d] where from < w.to && w.from < to {
+                            throw range.error("\(Weekday.names[d]) \(text) overlaps hours already given for that day")
                         }
                         windows[d].append((from, to))
                     }
@@ -148,24 +144,37 @@ extension ScenarioReader {
             if let list = cal["holidays"] {
                 for item in try list.items() {
                     let text = try item.string()
-                    guard text.split(separator: "-").count == 3 else { throw item.error("expected YYYY-MM-DD, found '\(text)'") }
+                    guard text.split(separator: "-").count == 3 else {
+                        throw item.error("expected YYYY-MM-DD, found '\(text)'")
+                    }
                     holidays.insert(text)
                 }
             }
+            out[entry.key] = CalendarRules(timeZone: zone, windows: windows, holidays: holidays)
+        }
+        return out
+    }
+
+    /// Calendars as open flags per interval. The period's timeline starts at midnight of its start date in each
+    /// calendar's own time zone, so opening hours follow local clocks through daylight-saving changes.
+    func readCalendars(_ value: YAMLValue?, period: PeriodContext, startDate: String?) throws(InputError)
+        -> [String: [Bool]]
+    {
+        var out: [String: [Bool]] = [:]
+        for (name, rules) in try Self.calendarRules(value) {
             var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
+            calendar.timeZone = rules.timeZone
             let start = startDate.flatMap { text -> Date? in
                 let p = text.split(separator: "-").compactMap { Int($0) }
                 return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
             } ?? calendar.date(from: DateComponents(year: 2024, month: 1, day: 1))!
-            out[entry.key] = (0..<period.count).map { n in
+            out[name] = (0..<period.count).map { n in
                 let instant = start.addingTimeInterval(Double(n) * period.interval)
                 let c = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: instant)
                 let date = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-                if holidays.contains(date) { return false }
                 let weekday = (c.weekday! + 5) % 7  // Foundation: 1 = Sunday; ours: 0 = Monday
                 let seconds = Double(c.hour! * 3600 + c.minute! * 60 + c.second!)
-                return windows[weekday].contains { $0.0 <= seconds && seconds < $0.1 }
+                return rules.isOpen(weekday: weekday, seconds: seconds, date: date)
             }
         }
         return out
