@@ -1,4 +1,5 @@
 import ACDCore
+import ACDReports
 import ArgumentParser
 import Foundation
 import IVRFlows
@@ -6,7 +7,7 @@ import IVRFlows
 struct Flows: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check IVR/EVR flows, run their scripted test calls, and draw them.",
-        subcommands: [FlowsCheck.self, FlowsTest.self])
+        subcommands: [FlowsCheck.self, FlowsTest.self, FlowsGraph.self])
 }
 
 struct FlowsCheck: ParsableCommand {
@@ -109,4 +110,51 @@ struct FlowsTest: ParsableCommand {
             print("Transitions no test takes:\n  " + missedTransitions.joined(separator: "\n  "))
         }
     }
+}
+
+struct FlowsGraph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Draw a flow set as Graphviz dot or Mermaid, optionally with simulated traffic.",
+        discussion: """
+            Examples:
+              acdd flows graph examples/ivr --format mermaid
+              acdd simulate examples/ivr --format json > results.json
+              acdd flows graph examples/ivr --results results.json | dot -Tsvg > flow.svg
+            """)
+
+    @Argument(help: "A flow-set folder or a flow file.")
+    var path: String
+
+    @Option(name: .shortAndLong, help: "Output: dot or mermaid.")
+    var format: GraphFormat = .dot
+
+    @Option(help: ArgumentHelp("Results of `acdd simulate --format json` to draw traffic from.", valueName: "file"))
+    var results: String?
+
+    func run() throws {
+        let set: FlowSet
+        do {
+            set = try FlowSet.load(path: path)
+        } catch {
+            throw failInput(error)
+        }
+        var traffic: FlowGraph.Traffic?
+        if let results {
+            guard let data = FileManager.default.contents(atPath: results) else {
+                throw failInput(InputError(file: results, line: 0, column: 0, field: "", message: "cannot read the file"))
+            }
+            do {
+                traffic = try FlowGraph.Traffic.read(json: data)
+            } catch {
+                throw failInput(InputError(file: results, line: 0, column: 0, field: "", message: "\(error)"))
+            }
+        }
+        let graph = FlowGraph(set: set, traffic: traffic)
+        print(format == .dot ? graph.dot() : graph.mermaid(), terminator: "")
+    }
+}
+
+enum GraphFormat: String, ExpressibleByArgument, CaseIterable {
+    case dot, mermaid
 }

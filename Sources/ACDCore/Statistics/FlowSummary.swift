@@ -74,12 +74,18 @@ extension Summary {
                         }
                         continue
                     }
-                    for (k, target) in targets.enumerated() where heads[target] != local {
+                    for (k, target) in targets.enumerated() {
+                        // Another node, or an outcome the node ends in (a self-service completion, a satisfied
+                        // signpost), named after its finish step.
+                        let ending: Bool
+                        if case .finish = flow.steps[target].action { ending = heads[target] == local } else { ending = false }
+                        guard heads[target] != local || ending else { continue }
+                        let name = ending ? flow.steps[target].name : flow.steps[heads[target]].name
                         let counts = results.map { Double($0.flows.exits[$0.flows.exitBase[base + s] + k]) }
-                        if let i = exits.firstIndex(where: { $0.0 == flow.steps[heads[target]].name }) {
+                        if let i = exits.firstIndex(where: { $0.0 == name }) {
                             exits[i].1 = zip(exits[i].1, counts).map { $0 + $1 }
                         } else {
-                            exits.append((flow.steps[heads[target]].name, counts))
+                            exits.append((name, counts))
                         }
                     }
                 }

@@ -163,6 +163,7 @@ package struct FlowTestRunner {
                 if answer == "done" {
                     guard let completed else {
                         outcome = "self-served"
+                        transitions.append("\(here) -> \(here)/self-served")
                         break walk
                     }
                     next = completed.name
@@ -176,6 +177,7 @@ package struct FlowTestRunner {
                 }
                 if answer == "satisfied" {
                     outcome = "deflected"
+                    transitions.append("\(here) -> \(here)/deflected")
                     break walk
                 }
                 next = otherwise.name
@@ -283,6 +285,14 @@ package struct FlowSet: Sendable {
             for target in targets {
                 if case .return = document.node(target.name)?.kind { continue }
                 transitions.append("\(prefix)\(node.id) -> \(prefix)\(target.name)")
+            }
+            // Outcomes a node ends in by itself.
+            var ending: String?
+            if case .selfService(_, _, _, nil, _) = node.kind { ending = "self-served" }
+            if case .signpost = node.kind { ending = "deflected" }
+            if let ending {
+                nodes.append("\(prefix)\(node.id)/\(ending)")
+                transitions.append("\(prefix)\(node.id) -> \(prefix)\(node.id)/\(ending)")
             }
         }
         return (nodes, Array(Set(transitions)).sorted())
