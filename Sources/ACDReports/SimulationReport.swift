@@ -91,9 +91,11 @@ package struct SimulationReport {
             ])
         }
         out += nodes.render() + "\n"
-        var byIntent = TextTable(header: ["Queue: calls from IVR by intent"] + summary.model.intents)
+        var byIntent = TextTable(header: ["Queue: calls from IVR by intent"] + summary.model.intents + ["Misrouted"])
         for (q, row) in summary.queueArrivalsByIntent.enumerated() {
-            byIntent.add([summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) })
+            byIntent.add(
+                [summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) }
+                    + [count(summary.queues[q][.misrouted])])
         }
         out += byIntent.render()
         return out

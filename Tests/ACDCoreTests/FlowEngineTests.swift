@@ -176,3 +176,47 @@ struct FlowLayoutTests {
         #expect(flows.exits[flows.exitBase[1]] == result.queueTotals[0].offered)
     }
 }
+
+@Suite("Misroutes")
+struct MisrouteTests {
+    @Test("a caller answered at the wrong queue is transferred after the misroute handle time")
+    func transfer() {
+        // Queue 0 serves intent 0, queue 1 serves intent 1; the flow sends 20% of intent-1 callers to queue 0.
+        let steps = [
+            FlowStep(name: "menu", action: .route(targets: [1, 2], weights: [[1, 0], [0.2, 0.8]])),
+            FlowStep(name: "q0", action: .queue(0)),
+            FlowStep(name: "q1", action: .queue(1)),
+        ]
+        var q0 = Queue(name: "a", volumes: [0], handleTime: .deterministic(100))
+        q0.serves = [0]
+        q0.misrouteHandle = .deterministic(30)
+        var q1 = Queue(name: "b", volumes: [0], handleTime: .deterministic(200))
+        q1.serves = [1]
+        let model = CentreModel(
+            queues: [q0, q1],
+            groups: [AgentGroup(name: "g", skills: [Skill(queue: 0), Skill(queue: 1)], rota: .constant(500, intervals: 1))],
+            intervalLength: 36_000, intervalCount: 1, intents: ["a", "b"], flows: [CallFlow(name: "f", steps: steps)],
+            entries: [Entry(name: "e", volumes: [20_000], flow: 0, intentMix: [0.5, 0.5])])
+        var engine = Engine(model: model, seed: 6, replication: 0)
+        engine.recordsCalls = true
+        engine.runToCompletion()
+        let result = ReplicationResult(engine: engine, replication: 0)
+        let misrouted = result.flows.queueArrivalsByIntent[0][1]
+        #expect(misrouted > 1000)
+        #expect(result.queueTotals[0].misrouted == misrouted)  // all answered (no patience), all transferred
+        #expect(result.queueTotals[1].offered == result.flows.queueArrivalsByIntent[1][1] + misrouted)
+        // Each misrouted caller: a 30 s transfer at queue a, then a normal call at queue b, with the same number.
+        let records = engine.drainRecords()
+        let bySerial = Dictionary(grouping: records.filter { $0.queue >= 0 }, by: \.serial)
+        let transferred = bySerial.values.filter { $0.count == 2 }
+        #expect(transferred.count == misrouted)
+        #expect(transferred.allSatisfy { pair in
+            let first = pair.min { $0.endOfWait < $1.endOfWait }!
+            let second = pair.max { $0.endOfWait < $1.endOfWait }!
+            return first.queue == 0 && first.talkEnd - first.endOfWait == 30 && second.queue == 1
+                && second.arrival == first.talkEnd && second.talkEnd - second.endOfWait == 200
+        })
+        let p = Double(misrouted) / Double(result.flows.callers[0])
+        #expect(abs(p - 0.1) <= 4 * (0.1 * 0.9 / Double(result.flows.callers[0])).squareRoot())
+    }
+}

@@ -24,6 +24,11 @@ package struct Engine: Sendable {
     var queueStrategy: ContiguousArray<RoutingStrategy>
     var queueThreshold: ContiguousArray<Double>
     var queueRedial: ContiguousArray<Redial?>
+    /// `[queue * intents + intent]`: whether the queue serves the intent (all true for a queue serving any).
+    var queueServes: ContiguousArray<Bool>
+    var queueMisrouteHandle: ContiguousArray<Distribution>
+    /// Per intent, the first queue that serves it by name (-1: none does).
+    var intentQueue: ContiguousArray<Int>
     /// Arrival rate per second, `[queue * intervalCount + interval]`.
     var arrivalRate: ContiguousArray<Double>
     /// Groups that may answer each queue, `eligibility[eligibilityStart[q] ..< eligibilityStart[q + 1]]`, best level
@@ -96,6 +101,14 @@ package struct Engine: Sendable {
         queueStrategy = ContiguousArray(model.queues.map(\.strategy))
         queueThreshold = ContiguousArray(model.queues.map(\.targets.serviceLevelThreshold))
         queueRedial = ContiguousArray(model.queues.map(\.redial))
+        let intentCount = model.intents.count
+        queueServes = ContiguousArray(model.queues.flatMap { queue in
+            (0..<intentCount).map { queue.serves.isEmpty || queue.serves.contains($0) }
+        })
+        queueMisrouteHandle = ContiguousArray(model.queues.map(\.misrouteHandle))
+        intentQueue = ContiguousArray((0..<intentCount).map { k in
+            model.queues.firstIndex { $0.serves.contains(k) } ?? -1
+        })
         // Arrival sources: queues first, then entries (index queueCount + e), each a row of per-second rates.
         arrivalRate = ContiguousArray(
             (model.queues.map(\.volumes) + model.entries.map(\.volumes)).flatMap {
@@ -293,7 +306,9 @@ package struct Engine: Sendable {
 
     /// The call joins queue `q`: answered at once by an idle agent, or queued with its patience running.
     @inline(__always)
-    mutating func enter(call c: Int32, queue q: Int, at t: Double, talk: Double, patience: Double, attempt: Int) {
+    mutating func enter(
+        call c: Int32, queue q: Int, at t: Double, talk: Double, patience: Double, attempt: Int, keepSerial: Bool = false
+    ) {
         let interval = intervalIndex(t)
         let counted = t >= warmup
         calls.withUnsafeMutableBufferPointer { slots in
@@ -303,7 +318,8 @@ package struct Engine: Sendable {
             slots[Int(c)].talk = talk
             slots[Int(c)].counted = counted
             slots[Int(c)].attempt = UInt8(truncatingIfNeeded: attempt)
-            if slots[Int(c)].state != .inFlow {  // a caller from a flow keeps the number it got on dialling
+            // A caller from a flow keeps the number it got on dialling; a transferred caller keeps its number too.
+            if slots[Int(c)].state != .inFlow && !keepSerial {
                 slots[Int(c)].serial = nextSerial
                 nextSerial &+= 1
             }
@@ -339,6 +355,8 @@ package struct Engine: Sendable {
     mutating func allocateCall() -> Int32 {
         if let c = freeCalls.popLast() {
             calls[Int(c)].generation &+= 1
+            calls[Int(c)].intent = -1
+            calls[Int(c)].misrouted = false
             return c
         }
         calls.append(CallSlot())
@@ -354,10 +372,19 @@ package struct Engine: Sendable {
     // MARK: Answer, talk, wrap-up
 
     mutating func answer(call c: Int32, agent a: Int, at t: Double) {
-        let slot = calls[Int(c)]
+        var slot = calls[Int(c)]
         let q = Int(slot.queue)
         let wait = t - slot.arrival
         calls[Int(c)].state = .answered
+        if slot.intent >= 0 && !queueServes[q * intentQueue.count + Int(slot.intent)]
+            && intentQueue[Int(slot.intent)] >= 0
+        {
+            // The wrong queue: the agent finds out, deals with it briefly and transfers the caller.
+            slot.talk = queueMisrouteHandle[q].sample(&serviceStreams[q])
+            calls[Int(c)].talk = slot.talk
+            calls[Int(c)].misrouted = true
+            if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].misrouted &+= 1 }
+        }
         agents.withUnsafeMutableBufferPointer { agents in
             agents[a].activity = .talking
             agents[a].call = c
@@ -398,13 +425,26 @@ package struct Engine: Sendable {
             queueTallies[index].wrapUp += wrap
             groupTallies[g * intervalCount + Int(slot.interval)].answered &+= 1
         }
-        releaseCall(c)
+        if slot.misrouted {
+            transfer(call: c, at: t)
+        } else {
+            releaseCall(c)
+        }
         if wrap > 0 {
             agents[a].activity = .wrapUp
             calendar.schedule(.wrapUpEnd, at: t + wrap, subject: Int32(a))
         } else {
             agentFinished(agent: a, at: t)
         }
+    }
+
+    /// A misrouted caller, transferred by the agent, joins the queue that serves their intent as a new offer there.
+    mutating func transfer(call c: Int32, at t: Double) {
+        let q = intentQueue[Int(calls[Int(c)].intent)]
+        calls[Int(c)].misrouted = false
+        let talk = queueHandle[q].sample(&serviceStreams[q])
+        let patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+        enter(call: c, queue: q, at: t, talk: talk, patience: patience, attempt: 0, keepSerial: true)
     }
 
     /// The agent has finished a call and its wrap-up: count the busy time, then leave, take a call, or go idle.

@@ -70,6 +70,8 @@ struct CallSlot: Sendable {
     var entry: Int16 = -1
     var intent: Int16 = -1
     var hangingUp = false
+    /// Answered at a queue that does not serve the caller's intent: transferred after the talk.
+    var misrouted = false
 
     init() {}
 }

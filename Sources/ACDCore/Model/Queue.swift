@@ -15,6 +15,12 @@ package struct Queue: Sendable, Equatable {
     package var strategy: RoutingStrategy
     /// What abandoned callers do next.
     package var redial: Redial?
+    /// Intents (indices into the model's intents) this queue serves; empty means any. A caller from a flow whose
+    /// intent the queue does not serve is misrouted: the agent spends `misrouteHandle` on it and transfers it to the
+    /// first queue that does serve it.
+    package var serves: [Int] = []
+    /// The agent's time to deal with and transfer a misrouted call.
+    package var misrouteHandle: Distribution = .deterministic(60)
 
     package init(
         name: String, priority: Int = 0, volumes: [Double], handleTime: Distribution,

@@ -6,6 +6,7 @@ package struct QueueMetrics: Sendable, Equatable {
     package var abandoned = 0.0
     package var shortAbandoned = 0.0
     package var redials = 0.0
+    package var misrouted = 0.0
     /// Average speed of answer: mean wait of answered calls, seconds.
     package var asa = 0.0
     /// Mean wait of all callers who waited or were answered (answered and abandoned), seconds.
@@ -31,6 +32,7 @@ package struct QueueMetrics: Sendable, Equatable {
         abandoned = Double(t.abandoned)
         shortAbandoned = Double(t.shortAbandoned)
         redials = Double(t.redials)
+        misrouted = Double(t.misrouted)
         asa = t.answered > 0 ? t.waitAnswered / Double(t.answered) : 0
         let finished = t.answered + t.abandoned + t.shortAbandoned
         meanWait = finished > 0 ? (t.waitAnswered + t.waitAbandoned) / Double(finished) : 0
@@ -66,6 +68,7 @@ package struct QueueMetrics: Sendable, Equatable {
         case .abandoned: abandoned
         case .shortAbandoned: shortAbandoned
         case .redials: redials
+        case .misrouted: misrouted
         case .asa: asa
         case .meanWait: meanWait
         case .serviceLevel: serviceLevel
@@ -87,6 +90,7 @@ package enum QueueMetric: String, Sendable, CaseIterable, Codable {
     case abandoned
     case shortAbandoned = "short_abandoned"
     case redials
+    case misrouted
     case asa
     case meanWait = "mean_wait"
     case serviceLevel = "service_level"

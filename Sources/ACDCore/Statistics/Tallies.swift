@@ -18,6 +18,8 @@ package struct QueueTally: Sendable, Equatable {
     package var abandonedWithinThreshold = 0
     /// Offered calls that were redials of an abandoned call.
     package var redials = 0
+    /// Answered calls whose caller wanted another queue's service (transferred by the agent).
+    package var misrouted = 0
     /// Sum of the waits of answered calls, seconds.
     package var waitAnswered = 0.0
     /// Sum of the waits of abandoned calls (short ones included), seconds.
@@ -40,6 +42,7 @@ package struct QueueTally: Sendable, Equatable {
         answeredWithinThreshold += other.answeredWithinThreshold
         abandonedWithinThreshold += other.abandonedWithinThreshold
         redials += other.redials
+        misrouted += other.misrouted
         waitAnswered += other.waitAnswered
         waitAbandoned += other.waitAbandoned
         talk += other.talk

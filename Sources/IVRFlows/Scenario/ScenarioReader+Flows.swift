@@ -71,6 +71,18 @@ extension ScenarioReader {
                 Entry(name: entry.name, volumes: entry.volumes, flow: compiled[document.name]!, intentMix: mix))
         }
         model.intents = intents
+        // Which intents each queue serves (for misroutes): names resolved now that the intents are known.
+        for (q, value) in try root.required("queues").items().enumerated() {
+            guard let list = value["intents"] else { continue }
+            for item in try list.items() {
+                let name = try item.string()
+                guard let k = intents.firstIndex(of: name) else {
+                    let hint = closest(name, among: intents).map { " Did you mean '\($0)'?" } ?? ""
+                    throw item.error("unknown intent '\(name)'.\(hint) The entries' intents: \(intents.joined(separator: ", ")).")
+                }
+                model.queues[q].serves.append(k)
+            }
+        }
         return (nodes, documents)
     }
 

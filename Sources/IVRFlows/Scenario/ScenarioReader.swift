@@ -170,7 +170,7 @@ struct ScenarioReader {
 
     static let queueKeys = [
         "name", "priority", "arrivals", "handle_time", "patience", "targets", "service_level_threshold", "strategy",
-        "redial", "overflow", "intents",
+        "redial", "overflow", "intents", "misroute_handle",
     ]
 
     func readQueue(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Queue {
@@ -210,11 +210,13 @@ struct ScenarioReader {
         }
         if let overflow = value["overflow"] { _ = try overflow.items() }
         if let intents = value["intents"] {
-            for item in try intents.items() { _ = try item.string() }
+            for item in try intents.items() { _ = try item.string() }  // resolved with the entries' intents
         }
-        return Queue(
+        var queue = Queue(
             name: name, priority: priority, volumes: volumes, handleTime: handle, patience: patience,
             targets: targets, strategy: strategy, redial: redial)
+        if let misroute = value["misroute_handle"] { queue.misrouteHandle = try misroute.distribution() }
+        return queue
     }
 
     func readTargets(_ value: YAMLValue?) throws(InputError) -> Targets {
