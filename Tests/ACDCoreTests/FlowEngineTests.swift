@@ -213,8 +213,8 @@ struct MisrouteTests {
         #expect(transferred.allSatisfy { pair in
             let first = pair.min { $0.endOfWait < $1.endOfWait }!
             let second = pair.max { $0.endOfWait < $1.endOfWait }!
-            return first.queue == 0 && first.talkEnd - first.endOfWait == 30 && second.queue == 1
-                && second.arrival == first.talkEnd && second.talkEnd - second.endOfWait == 200
+            return first.queue == 0 && abs(first.talkEnd - first.endOfWait - 30) < 1e-9 && second.queue == 1
+                && second.arrival == first.talkEnd && abs(second.talkEnd - second.endOfWait - 200) < 1e-9
         })
         let p = Double(misrouted) / Double(result.flows.callers[0])
         #expect(abs(p - 0.1) <= 4 * (0.1 * 0.9 / Double(result.flows.callers[0])).squareRoot())
