@@ -220,3 +220,38 @@ struct MisrouteTests {
         #expect(abs(p - 0.1) <= 4 * (0.1 * 0.9 / Double(result.flows.callers[0])).squareRoot())
     }
 }
+
+@Suite("Repeat calls")
+struct RepeatCallTests {
+    @Test("contained callers call again at the stated share, with their intent, and true containment nets them")
+    func callBacks() {
+        // Intent 0 is self-served; 30% of them call back after exactly 1 or 10 days (50/50); the window is 7 days.
+        var finish = FlowStep(name: "done", action: .finish(.selfServed))
+        finish.callBack = CallBack(share: 0.3, delay: .empirical(EmpiricalTable(values: [86_400, 864_000])))
+        let steps = [
+            FlowStep(name: "menu", action: .route(targets: [1, 2], weights: [[1, 0], [0, 1]])),
+            finish,
+            FlowStep(name: "queue", action: .queue(0)),
+        ]
+        let days = 30
+        let model = CentreModel(
+            queues: [Queue(name: "q", volumes: Array(repeating: 0, count: days), handleTime: .deterministic(60))],
+            groups: [AgentGroup(name: "g", skills: [Skill(queue: 0)], rota: .constant(20, intervals: days))],
+            intervalLength: 86_400, intervalCount: days, intents: ["self", "agent"],
+            flows: [CallFlow(name: "f", steps: steps)],
+            entries: [Entry(name: "e", volumes: Array(repeating: 2000, count: days), flow: 0, intentMix: [0.5, 0.5])])
+        let flows = ReplicationRunner(model: model, seed: 12, threads: 1).run(replications: 0..<1)[0].flows
+        let selfServed = flows.outcomes[0][Int(FlowOutcome.selfServed.rawValue)]
+        // Callbacks within the window: half of the 30% (the 1-day ones).
+        let within = Double(flows.selfServedCallingBack[0])
+        let p = 0.15
+        #expect(abs(within / Double(selfServed) - p) <= 4 * (p * (1 - p) / Double(selfServed)).squareRoot())
+        // Repeat callers are intent 0 only: the agent queue sees exactly the intent-1 callers.
+        #expect(flows.queueArrivalsByIntent[0][0] == 0)
+        #expect(flows.repeatCallers[0] > 0)
+        #expect(flows.callers[0] - flows.repeatCallers[0] > 50_000)
+        let summary = Summary(model: model, results: ReplicationRunner(model: model, seed: 12, threads: 1).run(replications: 0..<1))
+        let entry = summary.entries[0]
+        #expect(abs(entry.trueContainment.mean - (entry.containment.mean - within / Double(flows.callers[0]))) < 1e-12)
+    }
+}

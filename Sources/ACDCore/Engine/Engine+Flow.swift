@@ -25,6 +25,8 @@ struct FlowPlan: Sendable {
 
     var steps: ContiguousArray<Step> = []
     var durations: ContiguousArray<Distribution> = []
+    var callBacks: ContiguousArray<CallBack?> = []
+    var repeatWindow: ContiguousArray<Double> = []
     var flowBase: ContiguousArray<Int> = []
     var targets: ContiguousArray<Int32> = []
     var cumulative: ContiguousArray<Double> = []
@@ -42,10 +44,12 @@ struct FlowPlan: Sendable {
             let base = steps.count
             flowBase.append(base)
             flowPatience.append(flow.patience)
+            repeatWindow.append(flow.repeatWindow)
             for step in flow.steps {
                 var compiled = Step(hangUp: step.hangUp, kind: .finish, flow: Int32(f))
                 compiled.node = Int32(base + (step.node ?? (steps.count - base)))
                 durations.append(step.duration)
+                callBacks.append(step.callBack)
                 switch step.action {
                 case .route(let to, let weights):
                     compiled.kind = .route
@@ -109,6 +113,11 @@ package struct FlowTallies: Sendable {
     package var outcomes: [[Int]]
     package var timeInFlow: [Double]
     package var flowTimes: [WaitHistogram]
+    /// Per entry: callers who were calling again (repeat calls), and contained callers (self-served, deflected)
+    /// who will call again within the flow's repeat window.
+    package var repeatCallers: [Int]
+    package var selfServedCallingBack: [Int]
+    package var deflectedCallingBack: [Int]
     /// Calls arriving at each queue from flows, by intent: `[queue][intent]`.
     package var queueArrivalsByIntent: [[Int]]
 
@@ -121,6 +130,9 @@ package struct FlowTallies: Sendable {
         outcomes = Array(repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.entries.count)
         timeInFlow = Array(repeating: 0, count: model.entries.count)
         flowTimes = Array(repeating: WaitHistogram(), count: model.entries.count)
+        repeatCallers = Array(repeating: 0, count: model.entries.count)
+        selfServedCallingBack = Array(repeating: 0, count: model.entries.count)
+        deflectedCallingBack = Array(repeating: 0, count: model.entries.count)
         queueArrivalsByIntent = Array(
             repeating: Array(repeating: 0, count: model.intents.count), count: model.queues.count)
     }
@@ -142,18 +154,25 @@ extension Engine {
     /// callers, so the whole path is worked out now, each step at the time the caller would reach it, and one event
     /// is scheduled for when the caller leaves the flow (into a queue or out). The tallies are those a step-by-step
     /// walk would give; the calendar holds one event per caller instead of one per step.
-    mutating func enterFlow(entry e: Int, at t: Double) {
+    mutating func enterFlow(entry e: Int, at t: Double, intent repeatIntent: Int? = nil) {
         let c = allocateCall()
         let intentCount = flowPlan.intentCount
-        let u = callerStreams[e].uniform()
         var intent = 0
-        let base = e * intentCount
-        while intent < intentCount - 1 && flowPlan.entryIntentCumulative[base + intent] < u { intent += 1 }
+        if let repeatIntent {
+            intent = repeatIntent
+        } else {
+            let u = callerStreams[e].uniform()
+            let base = e * intentCount
+            while intent < intentCount - 1 && flowPlan.entryIntentCumulative[base + intent] < u { intent += 1 }
+        }
         var step = flowPlan.entryFlow[e]
         let flow = Int(flowPlan.steps[step].flow)
         let deadline = t + (flowPlan.flowPatience[flow]?.sample(&callerStreams[e]) ?? .infinity)
         let counted = t >= warmup
-        if counted { flowTallies.callers[e] &+= 1 }
+        if counted {
+            flowTallies.callers[e] &+= 1
+            if repeatIntent != nil { flowTallies.repeatCallers[e] &+= 1 }
+        }
 
         var clock = t
         var hungUp = false
@@ -264,5 +283,21 @@ extension Engine {
                     agent: -1, talkEnd: t, attempt: 0))
         }
         releaseCall(c)
+        // Contained callers who call again later, as the flow states: a new caller into the same entry.
+        if !slot.hangingUp, let callBack = flowPlan.callBacks[Int(slot.step)] {
+            let e = Int(slot.entry)
+            guard callerStreams[e].uniform() < callBack.share else { return }
+            let delay = callBack.delay.sample(&callerStreams[e])
+            if slot.counted && delay <= flowPlan.repeatWindow[Int(plan.flow)] {
+                if plan.first == Int32(FlowOutcome.selfServed.rawValue) {
+                    flowTallies.selfServedCallingBack[e] &+= 1
+                } else {
+                    flowTallies.deflectedCallingBack[e] &+= 1
+                }
+            }
+            if t + delay < horizon {
+                calendar.schedule(.repeatCall, at: t + delay, subject: Int32(e), tag: UInt32(slot.intent))
+            }
+        }
     }
 }

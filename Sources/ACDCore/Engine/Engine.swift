@@ -221,6 +221,7 @@ package struct Engine: Sendable {
         case .redial: offer(queue: Int(event.subject), at: event.time, attempt: Int(event.tag))
         case .injected: admit(call: event.subject, at: event.time)
         case .flowStep: leaveFlow(call: event.subject, generation: event.tag, at: event.time)
+        case .repeatCall: enterFlow(entry: Int(event.subject), at: event.time, intent: Int(event.tag))
         }
     }
 

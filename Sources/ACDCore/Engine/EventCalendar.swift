@@ -19,6 +19,7 @@ package struct Event: Sendable {
         case redial
         case injected
         case flowStep
+        case repeatCall
     }
 
     @inline(__always)

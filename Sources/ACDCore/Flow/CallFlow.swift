@@ -10,6 +10,8 @@ package struct CallFlow: Sendable, Equatable {
     package var entry: Int
     /// Time a caller will spend in the IVR from the start of the call before hanging up; `nil` for no limit.
     package var patience: Distribution?
+    /// Callers contained by the flow who call back within this many seconds do not count as truly contained.
+    package var repeatWindow: Double = 7 * 86400
 
     package init(name: String, steps: [FlowStep], entry: Int = 0, patience: Distribution? = nil) {
         self.name = name
@@ -70,6 +72,8 @@ package struct FlowStep: Sendable, Equatable {
     /// Probability that the caller hangs up during a visit to this step (at the end of the time drawn).
     package var hangUp: Double
     package var action: Action
+    /// On a finish step: the share of callers ending here who call again later, and after how long.
+    package var callBack: CallBack?
     /// The node this step belongs to, as the index of the node's first step (`nil`: a node of its own). A menu's
     /// attempts and retry prompts are steps of one node; visits, time and hang-ups are counted per node.
     package var node: Int?
@@ -92,6 +96,17 @@ package struct FlowStep: Sendable, Equatable {
         self.duration = duration
         self.hangUp = hangUp
         self.action = action
+    }
+}
+
+/// Callers who were helped in the IVR (or told where to go) but call again later, as the flow states.
+package struct CallBack: Sendable, Equatable {
+    package var share: Double
+    package var delay: Distribution
+
+    package init(share: Double, delay: Distribution) {
+        self.share = share
+        self.delay = delay
     }
 }
 

@@ -9,6 +9,11 @@ package struct EntrySummary: Sendable {
     package let containment: Estimate
     /// Self-served plus deflected (satisfied by a signpost) share.
     package let deflection: Estimate
+    /// Containment and deflection net of contained callers who call again within the flow's repeat window.
+    package let trueContainment: Estimate
+    package let trueDeflection: Estimate
+    /// Share of callers who were calling again.
+    package let repeatShare: Estimate
     /// Share who hung up inside the IVR.
     package let abandonedInFlow: Estimate
     /// Mean and 90th percentile of time in the flow, seconds.
@@ -47,6 +52,14 @@ extension Summary {
                 deflection: share {
                     $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)] + $0.outcomes[e][Int(FlowOutcome.deflected.rawValue)]
                 },
+                trueContainment: share {
+                    $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)] - $0.selfServedCallingBack[e]
+                },
+                trueDeflection: share {
+                    $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)] + $0.outcomes[e][Int(FlowOutcome.deflected.rawValue)]
+                        - $0.selfServedCallingBack[e] - $0.deflectedCallingBack[e]
+                },
+                repeatShare: share { $0.repeatCallers[e] },
                 abandonedInFlow: outcomes[Int(FlowOutcome.hungUp.rawValue)],
                 meanTime: Estimate(tallies.map { $0.callers[e] > 0 ? $0.timeInFlow[e] / Double($0.callers[e]) : 0 }),
                 p90Time: Estimate(tallies.map { $0.flowTimes[e].percentile(90) }))

@@ -79,7 +79,11 @@ package struct FlowCompiler {
         while let item = compiler.work.popLast() { try compiler.build(item.index, item.node, item.scope) }
         for j in compiler.steps.indices { compiler.steps[j].node = compiler.stepHeads[j] }
         return CompiledFlow(
-            flow: CallFlow(name: document.name, steps: compiler.steps, entry: entry, patience: document.patience),
+            flow: {
+                var flow = CallFlow(name: document.name, steps: compiler.steps, entry: entry, patience: document.patience)
+                flow.repeatWindow = document.repeatWindow
+                return flow
+            }(),
             stepNodes: compiler.stepNodes)
     }
 
@@ -151,11 +155,13 @@ package struct FlowCompiler {
             steps[i] = FlowStep(name: name, action: .hours(open: flags, whenOpen: try go(open), whenClosed: try go(closed)))
         case .selfService(_, let time, let completion, let completed, let failed):
             let done = try completed.map { r throws(InputError) in try go(r) } ?? finish(i, name, .selfServed)
+            if completed == nil { steps[done].callBack = node.callBack }
             steps[i] = FlowStep(
                 name: name, duration: time,
                 action: .route(targets: [done, try go(failed)], weights: every([completion, 1 - completion])))
         case .signpost(let message, let satisfied, let otherwise):
             let deflected = finish(i, name, .deflected)
+            steps[deflected].callBack = node.callBack
             steps[i] = FlowStep(
                 name: name, duration: .deterministic(try duration(message, scope)),
                 action: .route(targets: [deflected, try go(otherwise)], weights: every([satisfied, 1 - satisfied])))

@@ -11,6 +11,8 @@ package struct FlowDocument: Sendable {
     package var longPrompt: Double
     /// IVR patience from the start of the call.
     package var patience: Distribution?
+    /// Contained callers calling again within this many seconds are not truly contained.
+    package var repeatWindow: Double = 7 * 86400
     package var start: Reference
     package var nodes: [FlowNode]
     package var location: Location
@@ -56,6 +58,8 @@ package struct FlowNode: Sendable {
     package var id: String
     package var kind: Kind
     package var location: Location
+    /// On self-service and signpost nodes: the share of callers they contain who call again later.
+    package var callBack: CallBack?
 
     package enum Kind: Sendable {
         case play(prompt: Prompt, bargeIn: Bool, next: Reference)

@@ -14,7 +14,9 @@ extension FlowDocument {
 
 /// Turns a parsed flow file into a ``FlowDocument``; the checker (FlowChecker) judges the graph afterwards.
 enum FlowReader {
-    static let topKeys = ["flow", "timezone", "words_per_minute", "long_prompt", "patience", "start", "nodes", "tests"]
+    static let topKeys = [
+        "flow", "timezone", "words_per_minute", "long_prompt", "patience", "repeat_window", "start", "nodes", "tests",
+    ]
     static let kinds = [
         "play", "menu", "speech", "hours", "self_service", "signpost", "branch", "queue", "transfer", "hangup",
         "call", "return",
@@ -31,11 +33,13 @@ enum FlowReader {
             nodes.append(try readNode(id: entry.key, entry.value, keyValue: entry.keyValue))
         }
         if nodes.isEmpty { throw nodesValue.error("a flow needs at least one node") }
-        return FlowDocument(
+        var document = FlowDocument(
             name: name, file: root.file, timeZone: try root["timezone"]?.string(), wordsPerMinute: wpm,
             longPrompt: try root["long_prompt"]?.duration() ?? 60, patience: try root["patience"]?.distribution(),
             start: try reference(root.required("start")), nodes: nodes, location: Location(root),
             tests: try readTests(root["tests"]))
+        if let window = root["repeat_window"] { document.repeatWindow = try window.duration() }
+        return document
     }
 
     static func reference(_ value: YAMLValue) throws(InputError) -> Reference {
@@ -88,7 +92,7 @@ enum FlowReader {
                 calendar: try reference(body), open: try reference(value.required("open")),
                 closed: try reference(value.required("closed")))
         case "self_service":
-            try allow(["completed", "failed"], required: ["failed"])
+            try allow(["completed", "failed", "call_back"], required: ["failed"])
             try body.expectKeys(["task", "duration", "completion"], required: ["task", "duration", "completion"])
             result = .selfService(
                 task: try body.required("task").string(), duration: try body.required("duration").distribution(),
@@ -96,7 +100,7 @@ enum FlowReader {
                 completed: try value["completed"].map { v throws(InputError) in try reference(v) },
                 failed: try reference(value.required("failed")))
         case "signpost":
-            try allow(["satisfied", "otherwise"], required: ["satisfied", "otherwise"])
+            try allow(["satisfied", "otherwise", "call_back"], required: ["satisfied", "otherwise"])
             result = .signpost(
                 message: try prompt(body), satisfied: try value.required("satisfied").share(),
                 otherwise: try reference(value.required("otherwise")))
@@ -145,7 +149,13 @@ enum FlowReader {
             try allow([])
             result = .return
         }
-        return FlowNode(id: id, kind: result, location: location)
+        var node = FlowNode(id: id, kind: result, location: location)
+        if let callBack = value["call_back"] {
+            try callBack.expectKeys(["share", "after"], required: ["share", "after"])
+            node.callBack = CallBack(
+                share: try callBack.required("share").share(), delay: try callBack.required("after").distribution())
+        }
+        return node
     }
 
     static func readMenu(_ body: YAMLValue) throws(InputError) -> Menu {
