@@ -68,6 +68,9 @@ struct FlowTests {
     func endToEnd() throws {
         let flow = try String(contentsOf: Self.ivrFolder.appendingPathComponent("flows/main.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "patience: { exponential: 10m }\n", with: "")
+            .replacingOccurrences(of: "    hang_up: 1%\n", with: "")
+            .replacingOccurrences(of: "    call_back: { share: 15%, after: { exponential: 2d } }\n", with: "")
+            .replacingOccurrences(of: "    call_back: { share: 5%, after: { exponential: 1d } }\n", with: "")
             .replacingOccurrences(of: "hours: weekdays", with: "hours: always")
             .replacingOccurrences(of: "    call: closed-message\n", with: "    hangup: closed\n")
             .replacingOccurrences(of: "    next: goodbye\n  goodbye:\n    hangup: closed\n", with: "")
@@ -80,6 +83,7 @@ struct FlowTests {
                 sum + mix[k] * ends[k].filter { absorbs(model.flows[0].steps[$0.key].action) }.values.reduce(0, +)
             }
         }
+        #expect(model.flows[0].steps.allSatisfy { $0.hangUp == 0 && $0.callBack == nil })
         let result = ReplicationRunner(model: model, seed: 17, threads: 2).run(replications: 0..<1)[0]
         let callers = Double(result.flows.callers[0])
         #expect(callers > 50_000)
@@ -249,5 +253,38 @@ struct FlowTests {
             try Self.scenario(flow: badQueue, intents: "{ council-tx: 100% }")
         }
         #expect(queueError?.message.hasPrefix("unknown queue 'council-tac'. Did you mean 'council-tax'?") == true)
+    }
+}
+
+@Suite("Flow node options")
+struct FlowNodeOptionTests {
+    @Test("hang_up on a node loses that share of its visits")
+    func nodeHangUp() throws {
+        let flow = """
+            flow: main
+            timezone: UTC
+            start: hold
+            nodes:
+              hold: { play: "please hold while we check your details", hang_up: 20%, next: ct }
+              ct: { queue: council-tax }
+            """
+        let scenario = try FlowTests.scenario(flow: flow, intents: "{ council-tax: 100% }")
+        #expect(scenario.model.flows[0].steps[0].hangUp == 0.2)
+        let flows = ReplicationRunner(model: scenario.model, seed: 3, threads: 1).run(replications: 0..<1)[0].flows
+        let visits = Double(flows.steps[0].visits)
+        #expect(within4SE(Double(flows.steps[0].hangUps), of: visits, expected: 0.2))
+    }
+
+    @Test("hang_up is refused on nodes that end the flow")
+    func hangUpOnEnd() {
+        let flow = """
+            flow: main
+            timezone: UTC
+            start: ct
+            nodes:
+              ct: { queue: council-tax, hang_up: 5% }
+            """
+        let error = #expect(throws: InputError.self) { try FlowDocument.parse(flow, file: "f.yaml") }
+        #expect(error?.description.hasPrefix("f.yaml:5:29: nodes.ct.hang_up: unknown field 'hang_up'") == true)
     }
 }

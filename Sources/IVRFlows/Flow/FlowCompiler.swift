@@ -193,6 +193,7 @@ package struct FlowCompiler {
         case .return:
             break  // never instantiated: references to it resolve to the caller's next step
         }
+        steps[i].hangUp = node.hangUp
     }
 
     private mutating func finish(_ head: Int, _ name: String, _ outcome: FlowOutcome) -> Int {

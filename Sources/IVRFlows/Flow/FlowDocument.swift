@@ -60,6 +60,8 @@ package struct FlowNode: Sendable {
     package var location: Location
     /// On self-service and signpost nodes: the share of callers they contain who call again later.
     package var callBack: CallBack?
+    /// Share of visits in which the caller hangs up in this node (in addition to the flow's patience).
+    package var hangUp: Double = 0
 
     package enum Kind: Sendable {
         case play(prompt: Prompt, bargeIn: Bool, next: Reference)

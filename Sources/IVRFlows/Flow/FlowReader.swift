@@ -71,7 +71,8 @@ enum FlowReader {
         }
         let body = try value.required(kind)
         func allow(_ keys: [String], required: [String] = []) throws(InputError) {
-            try value.expectKeys([kind] + keys, required: required)
+            let ends = ["queue", "transfer", "hangup", "return"].contains(kind)
+            try value.expectKeys([kind] + keys + (ends ? [] : ["hang_up"]), required: required)
         }
         let location = Location(keyValue)
         let result: FlowNode.Kind
@@ -150,6 +151,7 @@ enum FlowReader {
             result = .return
         }
         var node = FlowNode(id: id, kind: result, location: location)
+        if let hangUp = value["hang_up"] { node.hangUp = try hangUp.share() }
         if let callBack = value["call_back"] {
             try callBack.expectKeys(["share", "after"], required: ["share", "after"])
             node.callBack = CallBack(
