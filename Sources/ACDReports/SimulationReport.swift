@@ -91,14 +91,32 @@ package struct SimulationReport {
             ])
         }
         out += nodes.render() + "\n"
-        var byIntent = TextTable(header: ["Queue: calls from IVR by intent"] + summary.model.intents + ["Misrouted"])
-        for (q, row) in summary.queueArrivalsByIntent.enumerated() {
+        let (names, arrivals) = arrivalsByIntent()
+        var byIntent = TextTable(header: ["Queue: calls from IVR by intent"] + names + ["Misrouted"])
+        for (q, row) in arrivals.enumerated() {
             byIntent.add(
                 [summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) }
                     + [count(summary.queues[q][.misrouted])])
         }
         out += byIntent.render()
         return out
+    }
+
+    /// Calls reaching each queue from flows, by intent (caller types of one intent added up), per replication.
+    func arrivalsByIntent() -> (names: [String], perQueue: [[Estimate]]) {
+        let names = scenario.intents.isEmpty ? summary.model.intents : scenario.intents
+        let typeIntent = scenario.typeIntent.isEmpty ? Array(summary.model.intents.indices) : scenario.typeIntent
+        let perQueue = summary.model.queues.indices.map { q in
+            names.indices.map { k in
+                Estimate(
+                    summary.results.map { result in
+                        Double(
+                            typeIntent.indices.filter { typeIntent[$0] == k }
+                                .reduce(0) { $0 + result.flows.queueArrivalsByIntent[q][$1] })
+                    })
+            }
+        }
+        return (names, perQueue)
     }
 
     // MARK: JSON
@@ -167,9 +185,10 @@ package struct SimulationReport {
                     "exits": n.exits.map { ["to": $0.to, "count": estimateJSON($0.count)] as [String: Any] },
                 ] as [String: Any]
             }
-            root["queue_arrivals_by_intent"] = summary.queueArrivalsByIntent.enumerated().map { q, row in
+            let (names, arrivals) = arrivalsByIntent()
+            root["queue_arrivals_by_intent"] = arrivals.enumerated().map { q, row in
                 var byIntent: [String: Any] = [:]
-                for (k, e) in row.enumerated() { byIntent[summary.model.intents[k]] = estimateJSON(e) }
+                for (k, e) in row.enumerated() { byIntent[names[k]] = estimateJSON(e) }
                 return ["queue": summary.model.queues[q].name, "intents": byIntent] as [String: Any]
             }
         }

@@ -6,20 +6,28 @@ import Testing
 /// Where callers of each intent end up in a compiled flow, worked out by pushing probability mass through its steps
 /// (no hang-ups, calendars taken in interval 0): an independent check of what the engine simulates.
 func absorption(_ flow: CallFlow, intents: Int, interval: Int = 0) -> [[Int: Double]] {
-    (0..<intents).map { k in
-        var mass = [flow.entry: 1.0]
+    struct State: Hashable {
+        var step: Int
+        var type: Int
+    }
+    return (0..<intents).map { k in
+        var mass = [State(step: flow.entry, type: k): 1.0]
         var absorbed: [Int: Double] = [:]
         for _ in 0..<100_000 where !mass.isEmpty {
-            var next: [Int: Double] = [:]
-            for (step, m) in mass {
-                switch flow.steps[step].action {
+            var next: [State: Double] = [:]
+            for (state, m) in mass {
+                switch flow.steps[state.step].action {
                 case .route(let targets, let weights):
-                    let total = weights[k].reduce(0, +)
-                    for (t, w) in zip(targets, weights[k]) where w > 0 { next[t, default: 0] += m * w / total }
+                    let total = weights[state.type].reduce(0, +)
+                    for (t, w) in zip(targets, weights[state.type]) where w > 0 {
+                        next[State(step: t, type: state.type), default: 0] += m * w / total
+                    }
                 case .hours(let open, let whenOpen, let whenClosed):
-                    next[open[interval] ? whenOpen : whenClosed, default: 0] += m
+                    next[State(step: open[interval] ? whenOpen : whenClosed, type: state.type), default: 0] += m
+                case .relabel(let map, let after):
+                    next[State(step: after, type: map[state.type]), default: 0] += m
                 case .queue, .finish:
-                    absorbed[step, default: 0] += m
+                    absorbed[state.step, default: 0] += m
                 }
             }
             mass = next.filter { $0.value > 1e-15 }
@@ -286,5 +294,113 @@ struct FlowNodeOptionTests {
             """
         let error = #expect(throws: InputError.self) { try FlowDocument.parse(flow, file: "f.yaml") }
         #expect(error?.description.hasPrefix("f.yaml:5:29: nodes.ct.hang_up: unknown field 'hang_up'") == true)
+    }
+}
+
+@Suite("Caller attributes")
+struct CallerAttributeTests {
+    static let flow = """
+        flow: main
+        timezone: UTC
+        start: route
+        nodes:
+          route:
+            branch:
+              - { when: { vulnerable: "yes" }, next: priority }
+              - { intents: [housing], when: { language: pl }, next: interpreter }
+            otherwise: ask
+          ask:
+            menu:
+              prompt: "For help in Polish press 9, otherwise press 1."
+              options:
+                "1": { intents: [council-tax, housing], next: normal }
+                "9": { next: polish }
+              no_input: "Sorry?"
+              no_match: "Sorry?"
+              exhausted: normal
+          polish: { set: { language: pl }, next: route }
+          interpreter: { queue: housing }
+          priority: { queue: housing }
+          normal: { queue: council-tax }
+        tests:
+          - { name: vulnerable, at: mon 10:00, attributes: { vulnerable: "yes" }, path: [route, priority], outcome: queued housing }
+          - name: asks for Polish, then goes to an interpreter
+            at: mon 10:00
+            intent: housing
+            attributes: { vulnerable: "no", language: en }
+            inputs: ["9"]
+            path: [route, ask, polish, route, interpreter]
+            outcome: queued housing
+        """
+
+    static func scenario() throws -> Scenario {
+        try FlowTests.scenario(
+            flow: flow, intents: "{ council-tax: 60%, housing: 40% }",
+            extra: """
+                attributes: { language: [en, pl], vulnerable: ["no", "yes"] }
+                """
+        ).withEntryAttributes()
+    }
+
+    @Test("intents times attribute values make the caller types, mixed by the entry's shares")
+    func types() throws {
+        let scenario = try Self.scenario()
+        #expect(scenario.model.intents.count == 2 * 2 * 2)
+        #expect(scenario.model.intents[0] == "council-tax [language=en, vulnerable=no]")
+        let mix = scenario.model.entries[0].intentMix
+        // housing, Polish, not vulnerable: 0.4 * 0.2 * 0.95
+        let k = scenario.model.intents.firstIndex(of: "housing [language=pl, vulnerable=no]")!
+        #expect(abs(mix[k] - 0.4 * 0.2 * 0.95) < 1e-12)
+        #expect(abs(mix.reduce(0, +) - 1) < 1e-12)
+    }
+
+    @Test("branches test attributes and set changes them, as the absorption probabilities say")
+    func routing() throws {
+        let scenario = try Self.scenario()
+        let model = scenario.model
+        let ends = absorption(model.flows[0], intents: model.intents.count)
+        let housingQueue = model.flows[0].steps.indices.filter { model.flows[0].steps[$0].action == .queue(1) }
+        let p = model.entries[0].intentMix.enumerated().reduce(0.0) { sum, e in
+            sum + e.element * housingQueue.reduce(0.0) { $0 + (ends[e.offset][$1] ?? 0) }
+        }
+        // Vulnerable (5%) all; Polish housing callers not vulnerable (0.4*0.2*0.95); and English housing callers who
+        // press 9 (wrong key 5% spread over one other option) become Polish and reach the interpreter.
+        #expect(p > 0.05 + 0.4 * 0.2 * 0.95)
+        let result = ReplicationRunner(model: model, seed: 8, threads: 2).run(replications: 0..<1)[0]
+        let callers = Double(result.flows.callers[0])
+        #expect(within4SE(Double(result.queueTotals[1].offered), of: callers, expected: p))
+    }
+
+    @Test("scripted calls carry attributes through set and branch")
+    func scripted() throws {
+        let set = try FlowSet(documents: [FlowDocument.parse(Self.flow)], calendars: [:])
+        let main = set.documents[0]
+        for test in main.tests {
+            let result = FlowTestRunner(flows: set.byName, calendars: [:]).run(test, in: main)
+            #expect(result.failure == nil, "\(test.name): \(result.failure ?? "")")
+        }
+    }
+
+    @Test("unknown attributes and values are located errors")
+    func errors() throws {
+        let bad = Self.flow.replacingOccurrences(of: "polish: { set: { language: pl }", with: "polish: { set: { language: de }")
+        let error = #expect(throws: InputError.self) {
+            try FlowTests.scenario(
+                flow: bad, intents: "{ council-tax: 60%, housing: 40% }",
+                extra: "attributes: { language: [en, pl], vulnerable: [\"no\", \"yes\"] }")
+        }
+        #expect(error?.message == "'de' is not a value of 'language': one of en, pl")
+        #expect(error?.line == 19)
+    }
+}
+
+extension Scenario {
+    /// The attribute shares of the test scenario's entry are set here (the shared helper writes none).
+    func withEntryAttributes() throws -> Scenario {
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "intents: { council-tax: 60%, housing: 40% } }",
+            with: "intents: { council-tax: 60%, housing: 40% }, attributes: { language: { en: 80%, pl: 20% }, vulnerable: { \"no\": 95%, \"yes\": 5% } } }")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return try Scenario.load(path: file)
     }
 }

@@ -20,7 +20,7 @@ struct FlowPlan: Sendable {
         /// The global index of the first step of this step's node.
         var node: Int32 = 0
 
-        enum Kind: UInt8, Sendable { case route, hours, queue, finish }
+        enum Kind: UInt8, Sendable { case route, hours, relabel, queue, finish }
     }
 
     var steps: ContiguousArray<Step> = []
@@ -31,6 +31,7 @@ struct FlowPlan: Sendable {
     var targets: ContiguousArray<Int32> = []
     var cumulative: ContiguousArray<Double> = []
     var open: ContiguousArray<Bool> = []
+    var relabel: ContiguousArray<Int32> = []
     /// Exit counters per step: one per route target, two (open, closed) per hours step.
     var exitCount = 0
     var entryFlow: ContiguousArray<Int> = []
@@ -76,6 +77,14 @@ struct FlowPlan: Sendable {
                     open.append(contentsOf: flags)
                     compiled.first = Int32(base + whenOpen)
                     compiled.second = Int32(base + whenClosed)
+                case .relabel(let map, let next):
+                    compiled.kind = .relabel
+                    compiled.branchBase = Int32(exitCount)
+                    compiled.branchCount = 1
+                    exitCount += 1
+                    compiled.tableBase = Int32(relabel.count)
+                    relabel.append(contentsOf: map.map { Int32($0) })
+                    compiled.first = Int32(base + next)
                 case .queue(let q):
                     compiled.kind = .queue
                     compiled.first = Int32(q)
@@ -125,7 +134,7 @@ package struct FlowTallies: Sendable {
         steps = Array(repeating: StepTally(), count: plan.steps.count)
         exits = Array(repeating: 0, count: plan.exitCount)
         exitBase = plan.steps.map { Int($0.branchBase) }
-        exitWidth = plan.steps.map { $0.kind == .route || $0.kind == .hours ? Int($0.branchCount) : 0 }
+        exitWidth = plan.steps.map { $0.kind == .route || $0.kind == .hours || $0.kind == .relabel ? Int($0.branchCount) : 0 }
         callers = Array(repeating: 0, count: model.entries.count)
         outcomes = Array(repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.entries.count)
         timeInFlow = Array(repeating: 0, count: model.entries.count)
@@ -215,6 +224,10 @@ extension Engine {
                 let isOpen = flowPlan.open[Int(plan.tableBase) + intervalIndex(clock)]
                 if counted { flowTallies.exits[Int(plan.branchBase) + (isOpen ? 0 : 1)] &+= 1 }
                 step = Int(isOpen ? plan.first : plan.second)
+            case .relabel:
+                if counted { flowTallies.exits[Int(plan.branchBase)] &+= 1 }
+                intent = Int(flowPlan.relabel[Int(plan.tableBase) + intent])
+                step = Int(plan.first)
             case .queue, .finish:
                 break walk
             }

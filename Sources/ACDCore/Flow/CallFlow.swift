@@ -52,6 +52,11 @@ package struct CallFlow: Sendable, Equatable {
                 if open.count != intervals {
                     out.append("flow \(name), step \(step.name): calendar covers \(open.count) of \(intervals) intervals")
                 }
+            case .relabel(let map, let next):
+                check(next, step)
+                if map.count != intents || map.contains(where: { !(0..<intents).contains($0) }) {
+                    out.append("flow \(name), step \(step.name): the relabelling table does not map every caller type")
+                }
             case .queue(let q):
                 if !(0..<queues).contains(q) { out.append("flow \(name), step \(step.name): no queue #\(q)") }
             case .finish(let outcome):
@@ -85,6 +90,9 @@ package struct FlowStep: Sendable, Equatable {
         case route(targets: [Int], weights: [[Double]])
         /// To `whenOpen` if the calendar is open in the current interval (`open[interval]`), else `whenClosed`.
         case hours(open: [Bool], whenOpen: Int, whenClosed: Int)
+        /// The caller's type changes (a `set` node: an attribute takes a new value): `map[type]` is the new type; then
+        /// on to `next`.
+        case relabel(map: [Int], next: Int)
         /// Into a queue of the model.
         case queue(Int)
         /// Out of the flow with an outcome.

@@ -78,7 +78,13 @@ extension Summary {
                 // Transitions out of the node: exits of its steps whose target lies in another node.
                 var exits: [(String, [Double])] = []
                 for (s, member) in flow.steps.enumerated() where heads[s] == local {
-                    guard case .route(let targets, _) = member.action else {
+                    var routeTargets: [Int]?
+                    switch member.action {
+                    case .route(let targets, _): routeTargets = targets
+                    case .relabel(_, let next): routeTargets = [next]
+                    default: routeTargets = nil
+                    }
+                    guard let targets = routeTargets else {
                         if case .hours(_, let open, let closed) = member.action {
                             for (k, target) in [open, closed].enumerated() where heads[target] != local {
                                 let counts = results.map { Double($0.flows.exits[$0.flows.exitBase[base + s] + k]) }

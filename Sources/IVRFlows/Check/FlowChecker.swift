@@ -28,6 +28,8 @@ package struct FlowChecker {
         var servedBy: [String: [String]] = [:]
         var calendars: Set<String> = []
         var intents: Set<String> = []
+        /// Caller attributes and their values (`attributes:` in the scenario).
+        var attributes: [String: [String]] = [:]
         var entries: [(flow: Reference, intents: [String])] = []
     }
 
@@ -103,6 +105,9 @@ package struct FlowChecker {
                 for intent in try queue["intents"]?.items() ?? [] {
                     facts.servedBy[try intent.string(), default: []].append(name)
                 }
+            }
+            for attribute in try root["attributes"]?.entries() ?? [] {
+                facts.attributes[attribute.key] = try attribute.value.items().map { v throws(InputError) in try v.string() }
             }
             for entry in try root["calendars"]?.entries() ?? [] {
                 facts.calendars.insert(entry.key)
@@ -247,6 +252,18 @@ package struct FlowChecker {
     }
 
     mutating func checkNode(_ node: FlowNode, in doc: FlowDocument, flows: [String: FlowDocument], facts: ScenarioFacts?) {
+        func checkAttribute(_ v: AttributeValue) {
+            guard let facts else { return }
+            guard let values = facts.attributes[v.attribute.name] else {
+                error(v.attribute.location.error("unknown caller attribute '\(v.attribute.name)'"))
+                return
+            }
+            if !values.contains(v.value.name) {
+                error(
+                    v.value.location.error(
+                        "'\(v.value.name)' is not a value of '\(v.attribute.name)': one of \(values.joined(separator: ", "))"))
+            }
+        }
         func checkIntent(_ r: Reference) {
             guard let facts, !facts.intents.isEmpty, !facts.intents.contains(r.name) else { return }
             let hint = closest(r.name, among: Array(facts.intents)).map { " Did you mean '\($0)'?" } ?? ""
@@ -315,7 +332,12 @@ package struct FlowChecker {
         case .signpost(let message, _, _):
             checkPrompt(message, doc)
         case .branch(let cases, _):
-            for c in cases { c.intents.forEach(checkIntent) }
+            for c in cases {
+                c.intents.forEach(checkIntent)
+                c.when.forEach(checkAttribute)
+            }
+        case .set(let values, _):
+            values.forEach(checkAttribute)
         case .queue(let queue):
             if let facts, facts.queues[queue.name] == nil {
                 let hint = closest(queue.name, among: Array(facts.queues.keys)).map { " Did you mean '\($0)'?" } ?? ""

@@ -17,10 +17,27 @@ package struct CallerBehaviour: Sendable, Equatable {
     package init() {}
 }
 
+/// A kind of caller: an intent and values of the scenario's attributes (language, vulnerability, ...). The engine
+/// routes on caller types; a `set` node moves a caller from one type to another.
+package struct CallerType: Sendable, Equatable {
+    package var intent: Int
+    package var attributes: [String: String]
+
+    package init(intent: Int, attributes: [String: String] = [:]) {
+        self.intent = intent
+        self.attributes = attributes
+    }
+}
+
 /// What flows are compiled against: the scenario's queues, intents, calendars and callers.
 package struct FlowContext: Sendable {
     package var queues: [String: Int]
+    /// Intents by name.
     package var intents: [String]
+    /// Caller types (the engine's "intents"): every intent with every combination of attribute values.
+    package var types: [CallerType]
+    /// Each attribute's possible values.
+    package var attributes: [String: [String]] = [:]
     /// Open flags per interval of the period, by calendar name.
     package var calendars: [String: [Bool]]
     package var callers: CallerBehaviour
@@ -35,6 +52,7 @@ package struct FlowContext: Sendable {
     ) {
         self.queues = queues
         self.intents = intents
+        self.types = intents.indices.map { CallerType(intent: $0) }
         self.calendars = calendars
         self.callers = callers
         self.intervalLength = intervalLength
@@ -117,7 +135,31 @@ package struct FlowCompiler {
         return steps.count - 1
     }
 
-    private var intentCount: Int { context.intents.count }
+    private var intentCount: Int { context.types.count }
+
+    /// The caller type `k` with its attributes changed, or a located error for an unknown attribute or value.
+    private func type(_ k: Int, setting values: [AttributeValue]) throws(InputError) -> Int {
+        var attributes = context.types[k].attributes
+        for v in values {
+            try checkAttribute(v)
+            attributes[v.attribute.name] = v.value.name
+        }
+        return context.types.firstIndex { $0.intent == context.types[k].intent && $0.attributes == attributes } ?? k
+    }
+
+    private func checkAttribute(_ v: AttributeValue) throws(InputError) {
+        guard let values = context.attributes[v.attribute.name] else {
+            let known = context.attributes.keys.sorted()
+            throw v.attribute.location.error(
+                "unknown caller attribute '\(v.attribute.name)'. "
+                    + (known.isEmpty ? "The scenario defines none (attributes:)." : "Known: \(known.joined(separator: ", ")).")
+            )
+        }
+        guard values.contains(v.value.name) else {
+            throw v.value.location.error(
+                "'\(v.value.name)' is not a value of '\(v.attribute.name)': one of \(values.joined(separator: ", "))")
+        }
+    }
 
     private func every(_ weights: [Double]) -> [[Double]] {
         Array(repeating: weights, count: intentCount)
@@ -167,6 +209,9 @@ package struct FlowCompiler {
                 action: .route(targets: [deflected, try go(otherwise)], weights: every([satisfied, 1 - satisfied])))
         case .branch(let cases, let otherwise):
             try buildBranch(i, name, cases, otherwise, scope)
+        case .set(let values, let next):
+            let map = try (0..<intentCount).map { k throws(InputError) in try type(k, setting: values) }
+            steps[i] = FlowStep(name: name, action: .relabel(map: map, next: try go(next)))
         case .queue(let queue):
             guard let q = context.queues[queue.name] else {
                 let hint = closest(queue.name, among: Array(context.queues.keys)).map { " Did you mean '\($0)'?" } ?? ""
@@ -223,7 +268,7 @@ package struct FlowCompiler {
         for k in 0..<intentCount {
             var row = Array(repeating: 0.0, count: menu.options.count + 2)
             row[menu.options.count] = callers.noInput
-            let matching = menu.options.indices.filter { optionIntents[$0].contains(k) }
+            let matching = menu.options.indices.filter { optionIntents[$0].contains(context.types[k].intent) }
             let chosen = matching.isEmpty ? catchAll : matching
             if chosen.isEmpty {
                 row[menu.options.count + 1] = 1 - callers.noInput
@@ -268,8 +313,9 @@ package struct FlowCompiler {
         for k in 0..<intentCount {
             var row = Array(repeating: 0.0, count: speech.routes.count + 1)
             let heard = 1 - callers.speechNoInput
-            if let own = routeIntents.firstIndex(of: k) { row[own] = heard * speech.recognition }
-            for (other, share) in speech.confusion[context.intents[k]] ?? [:] {
+            let intent = context.types[k].intent
+            if let own = routeIntents.firstIndex(of: intent) { row[own] = heard * speech.recognition }
+            for (other, share) in speech.confusion[context.intents[intent]] ?? [:] {
                 if let j = speech.routes.firstIndex(where: { $0.intent.name == other }) { row[j] += heard * share }
             }
             row[speech.routes.count] = max(0, 1 - row.reduce(0, +))
@@ -301,13 +347,19 @@ package struct FlowCompiler {
         for (c, branch) in cases.enumerated().reversed() {
             let target = try index(of: branch.next, in: scope)
             var entry = target
-            if !branch.intents.isEmpty {
+            if !branch.intents.isEmpty || !branch.when.isEmpty {
                 let wanted = Set(try branch.intents.map { r throws(InputError) in try intentIndex(r) })
-                let j = c == 0 && branch.timeOfDay == nil ? i : extra(i, name, "/case\(c + 1)-intent")
+                for v in branch.when { try checkAttribute(v) }
+                let types = context.types
+                let matches = { (k: Int) -> Bool in
+                    let type = types[k]
+                    return (wanted.isEmpty || wanted.contains(type.intent))
+                        && branch.when.allSatisfy { type.attributes[$0.attribute.name] == $0.value.name }
+                }
+                let j = c == 0 && branch.timeOfDay == nil ? i : extra(i, name, "/case\(c + 1)-caller")
                 steps[j] = FlowStep(
                     name: steps[j].name,
-                    action: .route(
-                        targets: [target, next], weights: (0..<intentCount).map { wanted.contains($0) ? [1, 0] : [0, 1] }))
+                    action: .route(targets: [target, next], weights: (0..<intentCount).map { matches($0) ? [1, 0] : [0, 1] }))
                 entry = j
             }
             if let window = branch.timeOfDay {

@@ -71,6 +71,8 @@ package struct FlowNode: Sendable {
         case selfService(task: String, duration: Distribution, completion: Double, completed: Reference?, failed: Reference)
         case signpost(message: Prompt, satisfied: Double, otherwise: Reference)
         case branch(cases: [BranchCase], otherwise: Reference)
+        /// Caller attributes take new values for the rest of the call.
+        case set(values: [AttributeValue], next: Reference)
         case queue(queue: Reference)
         case transfer(destination: String)
         case hangup(outcome: FlowOutcome)
@@ -86,6 +88,7 @@ package struct FlowNode: Sendable {
             case .selfService: "self_service"
             case .signpost: "signpost"
             case .branch: "branch"
+            case .set: "set"
             case .queue: "queue"
             case .transfer: "transfer"
             case .hangup: "hangup"
@@ -106,6 +109,7 @@ package struct FlowNode: Sendable {
         case .signpost(_, _, let otherwise): [otherwise]
         case .branch(let cases, let otherwise): cases.map(\.next) + [otherwise]
         case .call(_, let next): [next]
+        case .set(_, let next): [next]
         case .queue, .transfer, .hangup, .return: []
         }
     }
@@ -157,9 +161,17 @@ package struct Speech: Sendable {
     package var location: Location
 }
 
+/// An attribute and a value, each with where it was written: `language: pl`.
+package struct AttributeValue: Sendable {
+    package var attribute: Reference
+    package var value: Reference
+}
+
 /// One case of a branch: callers matching every condition go to `next`.
 package struct BranchCase: Sendable {
     package var intents: [Reference]
+    /// Caller attributes that must have these values.
+    package var when: [AttributeValue] = []
     /// Local time of day window, seconds from midnight, `[from, to)`.
     package var timeOfDay: (from: Double, to: Double)?
     package var next: Reference

@@ -18,9 +18,17 @@ enum FlowReader {
         "flow", "timezone", "words_per_minute", "long_prompt", "patience", "repeat_window", "start", "nodes", "tests",
     ]
     static let kinds = [
-        "play", "menu", "speech", "hours", "self_service", "signpost", "branch", "queue", "transfer", "hangup",
-        "call", "return",
+        "play", "menu", "speech", "hours", "self_service", "signpost", "branch", "set", "queue", "transfer",
+        "hangup", "call", "return",
     ]
+
+    static func attributeValues(_ value: YAMLValue) throws(InputError) -> [AttributeValue] {
+        try value.entries().map { e throws(InputError) in
+            AttributeValue(
+                attribute: Reference(name: e.key, location: Location(e.keyValue)),
+                value: Reference(name: try e.value.string(), location: Location(e.value)))
+        }
+    }
 
     static func read(_ root: YAMLValue) throws(InputError) -> FlowDocument {
         try root.expectKeys(topKeys, required: ["flow", "start", "nodes"])
@@ -109,7 +117,7 @@ enum FlowReader {
             try allow(["otherwise"], required: ["otherwise"])
             var cases: [BranchCase] = []
             for item in try body.items() {
-                try item.expectKeys(["intents", "between", "next"], required: ["next"])
+                try item.expectKeys(["intents", "between", "when", "next"], required: ["next"])
                 let intents = try item["intents"].map { v throws(InputError) in
                     try v.items().map { i throws(InputError) in try reference(i) }
                 } ?? []
@@ -119,13 +127,21 @@ enum FlowReader {
                     guard bounds.count == 2 else { throw between.error("between takes [\"HH:MM\", \"HH:MM\"]") }
                     window = (try clock(bounds[0]), try clock(bounds[1]))
                 }
-                if intents.isEmpty && window == nil { throw item.error("a case needs 'intents' or 'between'") }
+                let when = try item["when"].map { v throws(InputError) in try attributeValues(v) } ?? []
+                if intents.isEmpty && window == nil && when.isEmpty {
+                    throw item.error("a case needs 'intents', 'when' or 'between'")
+                }
                 cases.append(
                     BranchCase(
-                        intents: intents, timeOfDay: window, next: try reference(item.required("next")),
+                        intents: intents, when: when, timeOfDay: window, next: try reference(item.required("next")),
                         location: Location(item)))
             }
             result = .branch(cases: cases, otherwise: try reference(value.required("otherwise")))
+        case "set":
+            try allow(["next"], required: ["next"])
+            let values = try attributeValues(body)
+            if values.isEmpty { throw body.error("set at least one attribute, e.g. { vulnerable: yes }") }
+            result = .set(values: values, next: try reference(value.required("next")))
         case "queue":
             try allow([])
             result = .queue(queue: try reference(body))

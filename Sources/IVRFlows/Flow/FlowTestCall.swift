@@ -11,6 +11,8 @@ package struct FlowTestCall: Sendable {
     /// `YYYY-MM-DD` when the test names a date (holidays then apply).
     package var date: String?
     package var intent: String?
+    /// Caller attributes at the start of the call (`language: pl`).
+    package var attributes: [String: String] = [:]
     /// One per decision: a key for a menu ("" for no input), an intent for speech ("" for nothing recognised),
     /// `done`/`failed` for self-service, `satisfied`/`continue` for a signpost.
     package var inputs: [String]
@@ -18,6 +20,22 @@ package struct FlowTestCall: Sendable {
     /// `queued QUEUE`, `self-served`, `deflected`, `transferred`, `closed` or `hung-up`.
     package var outcome: String
     package var location: Location
+
+    init(
+        name: String, weekday: Int, time: Double, date: String?, intent: String?, inputs: [String], path: [String],
+        outcome: String, attributes: [String: String], location: Location
+    ) {
+        self.name = name
+        self.weekday = weekday
+        self.time = time
+        self.date = date
+        self.intent = intent
+        self.inputs = inputs
+        self.path = path
+        self.outcome = outcome
+        self.attributes = attributes
+        self.location = location
+    }
 }
 
 extension FlowReader {
@@ -26,7 +44,8 @@ extension FlowReader {
         var out: [FlowTestCall] = []
         for item in try value.items() {
             try item.expectKeys(
-                ["name", "at", "intent", "inputs", "path", "outcome"], required: ["name", "at", "path", "outcome"])
+                ["name", "at", "intent", "attributes", "inputs", "path", "outcome"],
+                required: ["name", "at", "path", "outcome"])
             let atValue = try item.required("at")
             let at = try atValue.string()
             // "mon 09:00" or "2020-03-06 09:00"
@@ -48,13 +67,15 @@ extension FlowReader {
                 weekday = Weekday.of(year: ymd[0], month: ymd[1], day: ymd[2])
                 date = parts[0]
             }
+            var attributes: [String: String] = [:]
+            for a in try item["attributes"]?.entries() ?? [] { attributes[a.key] = try a.value.string() }
             out.append(
                 FlowTestCall(
                     name: try item.required("name").string(), weekday: weekday, time: Double(hm[0] * 3600 + hm[1] * 60),
                     date: date, intent: try item["intent"]?.string(),
                     inputs: try item["inputs"]?.items().map { v throws(InputError) in try v.string() } ?? [],
                     path: try item.required("path").items().map { v throws(InputError) in try v.string() },
-                    outcome: try item.required("outcome").string(), location: Location(item)))
+                    outcome: try item.required("outcome").string(), attributes: attributes, location: Location(item)))
         }
         return out
     }
@@ -103,6 +124,7 @@ package struct FlowTestRunner {
         var current = document.start.name
         var outcome = "hung-up"
         var failure: String?
+        var attributes = test.attributes
         func take() -> String? { inputs.popFirst() }
         var steps = 0
         walk: while steps < 10_000 {
@@ -184,11 +206,15 @@ package struct FlowTestRunner {
             case .branch(let cases, let otherwise):
                 next = cases.first { c in
                     let intentOK = c.intents.isEmpty || c.intents.contains { $0.name == test.intent }
+                    let whenOK = c.when.allSatisfy { attributes[$0.attribute.name] == $0.value.name }
                     let timeOK = c.timeOfDay.map { w in
                         w.from <= w.to ? (w.from <= test.time && test.time < w.to) : (test.time >= w.from || test.time < w.to)
                     } ?? true
-                    return intentOK && timeOK
+                    return intentOK && whenOK && timeOK
                 }?.next.name ?? otherwise.name
+            case .set(let values, let after):
+                for v in values { attributes[v.attribute.name] = v.value.name }
+                next = after.name
             case .queue(let queue):
                 outcome = "queued \(queue.name)"
                 break walk
@@ -233,6 +259,11 @@ package struct FlowTestRunner {
 package struct FlowSet: Sendable {
     package var documents: [FlowDocument]
     package var calendars: [String: CalendarRules]
+
+    package init(documents: [FlowDocument], calendars: [String: CalendarRules]) {
+        self.documents = documents
+        self.calendars = calendars
+    }
 
     package static func load(path: String) throws(InputError) -> FlowSet {
         var isDirectory: ObjCBool = false

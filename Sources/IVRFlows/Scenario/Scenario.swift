@@ -18,6 +18,10 @@ package struct Scenario: Sendable {
     package var flowNodes: [[String]] = []
     /// The flow files read for this scenario.
     package var flowDocuments: [FlowDocument] = []
+    /// Callers' intents by name; the model's "intents" are caller types (intent and attribute values), and
+    /// `typeIntent` gives each type's intent.
+    package var intents: [String] = []
+    package var typeIntent: [Int] = []
 
     /// Reads and checks a scenario file. Every problem is an ``InputError`` naming the file, line, column and field.
     package static func load(path: String) throws(InputError) -> Scenario {

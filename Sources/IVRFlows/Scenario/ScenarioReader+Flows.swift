@@ -2,17 +2,17 @@ import ACDCore
 import Foundation
 
 extension ScenarioReader {
-    static let flowKeys = ["calendars", "callers", "flows", "entries"]
+    static let flowKeys = ["calendars", "callers", "attributes", "flows", "entries"]
 
     /// Reads calendars, caller behaviour, flow files and entries, and compiles the flows the entries use.
     func readFlows(
         into model: inout CentreModel, queueNames: [String: Int], context period: PeriodContext, startDate: String?
-    ) throws(InputError) -> (nodes: [[String]], documents: [FlowDocument]) {
+    ) throws(InputError) -> (nodes: [[String]], documents: [FlowDocument], intents: [String], typeIntent: [Int]) {
         guard let entriesValue = root["entries"] else {
-            for key in ["calendars", "callers", "flows"] where root[key] != nil {
+            for key in ["calendars", "callers", "attributes", "flows"] where root[key] != nil {
                 throw root[key]!.error("'\(key)' has no effect without 'entries' (the numbers callers dial)")
             }
-            return ([], [])
+            return ([], [], [], [])
         }
         let calendars = try readCalendars(root["calendars"], period: period, startDate: startDate)
         let callers = try readCallers(root["callers"])
@@ -30,11 +30,42 @@ extension ScenarioReader {
             var flow: Reference
             var volumes: [Double]
             var mix: [(String, Double)]
+            /// Per attribute, the share of each value (absent: all callers have the attribute's first value).
+            var attributeShares: [String: [String: Double]]
+        }
+        // Caller attributes and their values, in file order.
+        var attributeNames: [String] = []
+        var attributeValues: [String: [String]] = [:]
+        for attribute in try root["attributes"]?.entries() ?? [] {
+            let values = try attribute.value.items().map { v throws(InputError) in try v.string() }
+            guard !values.isEmpty, Set(values).count == values.count else {
+                throw attribute.value.error("an attribute needs a list of distinct values, e.g. [en, pl]")
+            }
+            attributeNames.append(attribute.key)
+            attributeValues[attribute.key] = values
         }
         var raw: [RawEntry] = []
         var intents: [String] = []
         for value in try entriesValue.items() {
-            try value.expectKeys(["name", "flow", "arrivals", "intents"], required: ["name", "flow", "arrivals", "intents"])
+            try value.expectKeys(
+                ["name", "flow", "arrivals", "intents", "attributes"], required: ["name", "flow", "arrivals", "intents"])
+            var shares: [String: [String: Double]] = [:]
+            for attribute in try value["attributes"]?.entries() ?? [] {
+                guard let values = attributeValues[attribute.key] else {
+                    throw attribute.keyValue.error(
+                        "unknown caller attribute '\(attribute.key)': declare it under 'attributes:' at the top level")
+                }
+                var row: [String: Double] = [:]
+                for share in try attribute.value.entries() {
+                    guard values.contains(share.key) else {
+                        throw share.keyValue.error(
+                            "'\(share.key)' is not a value of '\(attribute.key)': one of \(values.joined(separator: ", "))")
+                    }
+                    row[share.key] = try share.value.share()
+                }
+                if row.values.reduce(0, +) <= 0 { throw attribute.value.error("the shares are all zero") }
+                shares[attribute.key] = row
+            }
             var mix: [(String, Double)] = []
             for entry in try value.required("intents").entries() {
                 mix.append((entry.key, try entry.value.share()))
@@ -48,11 +79,26 @@ extension ScenarioReader {
                 RawEntry(
                     name: try value.required("name").string(),
                     flow: Reference(name: try flowValue.string(), location: Location(flowValue)),
-                    volumes: try readArrivals(try value.required("arrivals"), context: period), mix: mix))
+                    volumes: try readArrivals(try value.required("arrivals"), context: period), mix: mix,
+                    attributeShares: shares))
         }
-        let context = FlowContext(
+        // Caller types: every intent with every combination of attribute values.
+        var combinations: [[String: String]] = [[:]]
+        for name in attributeNames {
+            combinations = combinations.flatMap { c in attributeValues[name]!.map { c.merging([name: $0]) { $1 } } }
+        }
+        guard intents.count * combinations.count <= 4096 else {
+            throw root.error("\(intents.count) intents and these attributes make over 4,096 kinds of caller")
+        }
+        var types: [CallerType] = []
+        for k in intents.indices {
+            for c in combinations { types.append(CallerType(intent: k, attributes: c)) }
+        }
+        var context = FlowContext(
             queues: queueNames, intents: intents, calendars: calendars, callers: callers,
             intervalLength: period.interval, intervalCount: period.count, documents: byName)
+        context.types = types
+        context.attributes = attributeValues
         var compiled: [String: Int] = [:]
         var nodes: [[String]] = []
         for entry in raw {
@@ -66,11 +112,26 @@ extension ScenarioReader {
                 model.flows.append(result.flow)
                 nodes.append(result.stepNodes)
             }
-            let mix = intents.map { name in entry.mix.first { $0.0 == name }?.1 ?? 0 }
+            let mix = types.map { type -> Double in
+                var share = entry.mix.first { $0.0 == intents[type.intent] }?.1 ?? 0
+                for name in attributeNames {
+                    let value = type.attributes[name]!
+                    if let row = entry.attributeShares[name] {
+                        share *= (row[value] ?? 0) / row.values.reduce(0, +)
+                    } else if value != attributeValues[name]![0] {
+                        share = 0
+                    }
+                }
+                return share
+            }
             model.entries.append(
                 Entry(name: entry.name, volumes: entry.volumes, flow: compiled[document.name]!, intentMix: mix))
         }
-        model.intents = intents
+        model.intents = types.map { type in
+            type.attributes.isEmpty
+                ? intents[type.intent]
+                : "\(intents[type.intent]) [" + attributeNames.map { "\($0)=\(type.attributes[$0]!)" }.joined(separator: ", ") + "]"
+        }
         // Which intents each queue serves (for misroutes): names resolved now that the intents are known.
         for (q, value) in try root.required("queues").items().enumerated() {
             guard let list = value["intents"] else { continue }
@@ -80,10 +141,10 @@ extension ScenarioReader {
                     let hint = closest(name, among: intents).map { " Did you mean '\($0)'?" } ?? ""
                     throw item.error("unknown intent '\(name)'.\(hint) The entries' intents: \(intents.joined(separator: ", ")).")
                 }
-                model.queues[q].serves.append(k)
+                model.queues[q].serves += types.indices.filter { types[$0].intent == k }
             }
         }
-        return (nodes, documents)
+        return (nodes, documents, intents, types.map(\.intent))
     }
 
     /// Flow files: the listed paths (relative to the scenario), or every `.yaml` in a `flows/` folder beside it.

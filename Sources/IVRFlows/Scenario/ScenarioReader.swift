@@ -98,7 +98,7 @@ struct ScenarioReader {
         return Scenario(
             name: name, file: root.file, model: model, seed: seed, replications: replications,
             startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
-            flowDocuments: flows.documents)
+            flowDocuments: flows.documents, intents: flows.intents, typeIntent: flows.typeIntent)
     }
 
     // MARK: Period
