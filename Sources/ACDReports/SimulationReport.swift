@@ -92,11 +92,13 @@ package struct SimulationReport {
         }
         out += nodes.render() + "\n"
         let (names, arrivals) = arrivalsByIntent()
-        var byIntent = TextTable(header: ["Queue: calls from IVR by intent"] + names + ["Misrouted"])
+        var byIntent = TextTable(
+            header: ["Queue: calls from IVR by intent"] + names + ["Misrouted", "Callbacks", "Balked"])
         for (q, row) in arrivals.enumerated() {
+            let queue = summary.queues[q]
             byIntent.add(
                 [summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) }
-                    + [count(summary.queues[q][.misrouted])])
+                    + [count(queue[.misrouted]), count(queue[.callbacks]), count(queue[.balked])])
         }
         out += byIntent.render()
         return out

@@ -94,6 +94,8 @@ struct FlowsTest: ParsableCommand {
                 print("ok   \(document.name): \(test.name)")
                 reachedNodes.formUnion(result.path.map { "\(document.name): \($0)" })
                 reachedTransitions.formUnion(result.transitions.map { "\(document.name): \($0)" })
+                reachedNodes.formUnion(
+                    result.transitions.compactMap { $0.components(separatedBy: " -> ").last }.map { "\(document.name): \($0)" })
             }
         }
         guard count > 0 else {

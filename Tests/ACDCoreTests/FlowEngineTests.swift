@@ -255,3 +255,26 @@ struct RepeatCallTests {
         #expect(abs(entry.trueContainment.mean - (entry.containment.mean - within / Double(flows.callers[0]))) < 1e-12)
     }
 }
+
+@Suite("Misroutes and callbacks together")
+struct MisrouteCallbackTests {
+    @Test("a callback accepted at the wrong queue is not counted again after the transfer")
+    func callbackThenTransfer() {
+        let steps = [FlowStep(name: "wrong", action: .queue(0))]
+        var q0 = Queue(name: "a", volumes: [0], handleTime: .deterministic(100), patience: .deterministic(10_000))
+        q0.serves = [0]
+        q0.callback = CallbackOffer(after: 1, accept: 1, dialTime: 10)
+        var q1 = Queue(name: "b", volumes: [0], handleTime: .deterministic(50))
+        q1.serves = [1]
+        let model = CentreModel(
+            queues: [q0, q1],
+            groups: [AgentGroup(name: "g", skills: [Skill(queue: 0), Skill(queue: 1)], rota: .constant(2, intervals: 1))],
+            intervalLength: 3600, intervalCount: 1, intents: ["a", "b"], flows: [CallFlow(name: "f", steps: steps)],
+            entries: [Entry(name: "e", volumes: [200], flow: 0, intentMix: [0, 1])])
+        let result = ReplicationRunner(model: model, seed: 1, threads: 1).run(replications: 0..<1)[0]
+        #expect(result.queueTotals[0].callbacksAccepted > 0)
+        #expect(result.queueTotals[0].callbacksMade == result.queueTotals[0].callbacksAccepted)
+        #expect(result.queueTotals[1].callbacksMade == 0)
+        #expect(result.queueTotals[1].offered == result.queueTotals[0].misrouted)
+    }
+}

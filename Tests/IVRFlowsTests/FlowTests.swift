@@ -404,3 +404,40 @@ extension Scenario {
         return try Scenario.load(path: file)
     }
 }
+
+@Suite("Queue node options")
+struct QueueNodeOptionTests {
+    @Test("priority, callback and announcement on a queue node reach the engine's queue")
+    func options() throws {
+        let flow = """
+            flow: main
+            timezone: UTC
+            start: menu
+            nodes:
+              menu:
+                menu:
+                  prompt: "press 1 or 2"
+                  options: { "1": { intents: [council-tax], next: ct }, "2": { intents: [housing], next: urgent } }
+                  no_input: "Sorry?"
+                  no_match: "Sorry?"
+                  exhausted: ct
+              ct:
+                queue: council-tax
+                callback: { after: 2m, accept: 30%, dial_time: 15s }
+                announce: { kind: expected_wait, duration: 10s }
+              urgent: { queue: council-tax, priority: 2, callback: { after: 2m, accept: 30%, dial_time: 15s }, announce: { kind: expected_wait, duration: 10s } }
+            """
+        let scenario = try FlowTests.scenario(flow: flow, intents: "{ council-tax: 60%, housing: 40% }")
+        let queue = scenario.model.queues[0]
+        #expect(queue.priorityClasses == 3)
+        #expect(queue.callback == CallbackOffer(after: 120, accept: 0.3, dialTime: 15))
+        #expect(queue.announcement == Announcement(kind: .expectedWait, duration: 10))
+        let urgent = try #require(scenario.model.flows[0].steps.first { $0.name == "urgent" })
+        #expect(urgent.callPriority == 2)
+        let conflicting = flow.replacingOccurrences(of: "announce: { kind: expected_wait, duration: 10s } }", with: "announce: position }")
+        let error = #expect(throws: InputError.self) {
+            try FlowTests.scenario(flow: conflicting, intents: "{ council-tax: 60%, housing: 40% }")
+        }
+        #expect(error?.message.hasPrefix("queue 'council-tax' already has other callback or announcement options") == true)
+    }
+}

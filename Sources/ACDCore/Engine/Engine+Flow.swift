@@ -88,6 +88,7 @@ struct FlowPlan: Sendable {
                 case .queue(let q):
                     compiled.kind = .queue
                     compiled.first = Int32(q)
+                    compiled.second = Int32(step.callPriority)
                 case .finish(let outcome):
                     compiled.kind = .finish
                     compiled.first = Int32(outcome.rawValue)
@@ -284,6 +285,7 @@ extension Engine {
         let plan = flowPlan.steps[Int(slot.step)]
         if !slot.hangingUp && plan.kind == .queue {
             let q = Int(plan.first)
+            calls[Int(c)].priority = UInt8(clamping: plan.second)
             let talk = queueHandle[q].sample(&serviceStreams[q])
             let patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
             enter(call: c, queue: q, at: t, talk: talk, patience: patience, attempt: 0)

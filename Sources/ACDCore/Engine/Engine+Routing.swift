@@ -127,19 +127,30 @@ extension Engine {
         return -1
     }
 
-    /// The oldest live call of a queue that has one, dropping entries of calls that have left.
-    mutating func liveHead(queue q: Int) -> Int32 {
-        while let (c, generation) = waiting[q].first {
+    /// The ring holding the queue's next call (its highest priority class with a live call), dropping entries of
+    /// calls that have left from the front of that ring. The queue must have a waiting call.
+    @inline(__always)
+    mutating func headRing(queue q: Int) -> Int {
+        var ring = ringBase[q] + priorityClasses[q] - 1
+        while ringCount[ring] == 0 { ring -= 1 }
+        while let (c, generation) = waiting[ring].first {
             let slot = calls[Int(c)]
-            if slot.generation == generation && slot.state == .waiting { return c }
-            waiting[q].removeFirst()
+            if slot.generation == generation && slot.state == .waiting { return ring }
+            waiting[ring].removeFirst()
         }
         preconditionFailure("queue \(q) counts waiting calls but holds none")
     }
 
+    /// The next call of a queue that has one (highest priority, then longest waiting).
+    mutating func liveHead(queue q: Int) -> Int32 {
+        waiting[headRing(queue: q)].first.unsafelyUnwrapped.call
+    }
+
     mutating func popHead(queue q: Int) -> Int32 {
-        let c = liveHead(queue: q)
-        waiting[q].removeFirst()
+        let ring = headRing(queue: q)
+        let c = waiting[ring].first.unsafelyUnwrapped.call
+        waiting[ring].removeFirst()
+        ringCount[ring] &-= 1
         waitingCount[q] &-= 1
         return c
     }

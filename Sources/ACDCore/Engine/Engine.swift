@@ -53,9 +53,18 @@ package struct Engine: Sendable {
     var groups: ContiguousArray<GroupState>
     var calls: ContiguousArray<CallSlot> = []
     var freeCalls: ContiguousArray<Int32> = []
+    /// Waiting calls, one ring per queue and priority class: `waiting[ringBase[q] + class]`.
     var waiting: ContiguousArray<CallRing>
-    /// Live waiting calls per queue (the rings may also hold entries of calls that have gone).
+    var ringBase: ContiguousArray<Int>
+    var priorityClasses: ContiguousArray<Int>
+    /// Live waiting calls per ring (the rings may also hold entries of calls that have gone).
+    var ringCount: ContiguousArray<Int>
+    /// Live waiting calls per queue.
     var waitingCount: ContiguousArray<Int>
+    var queueCallback: ContiguousArray<CallbackOffer?>
+    var queueAnnouncement: ContiguousArray<Announcement?>
+    /// Mean talk plus wrap-up per queue, for expected-wait announcements.
+    var queueMeanWork: ContiguousArray<Double>
     var roundRobinCursor: ContiguousArray<Int>
     var nextRotaChange = 0
     var nextSerial = 0
@@ -159,8 +168,23 @@ package struct Engine: Sendable {
             groups.append(state)
         }
         departureRequests = Array(repeating: [], count: model.groups.count)
-        waiting = ContiguousArray(repeating: CallRing(), count: model.queues.count)
+        priorityClasses = ContiguousArray(model.queues.map { max(1, $0.priorityClasses) })
+        ringBase = []
+        var rings = 0
+        for classes in priorityClasses {
+            ringBase.append(rings)
+            rings += classes
+        }
+        waiting = ContiguousArray(repeating: CallRing(), count: rings)
+        ringCount = ContiguousArray(repeating: 0, count: rings)
         waitingCount = ContiguousArray(repeating: 0, count: model.queues.count)
+        queueCallback = ContiguousArray(model.queues.map(\.callback))
+        queueAnnouncement = ContiguousArray(model.queues.map(\.announcement))
+        queueMeanWork = ContiguousArray(model.queues.indices.map { q in
+            let groups = model.groups.filter { $0.skills.contains { $0.queue == q } }
+            let wrap = groups.isEmpty ? 0 : groups.map(\.wrapUp.mean).reduce(0, +) / Double(groups.count)
+            return model.queues[q].handleTime.mean + wrap
+        })
         roundRobinCursor = ContiguousArray(repeating: -1, count: model.queues.count)
 
         arrivalStreams = ContiguousArray((0..<(model.queues.count + model.entries.count)).map {
@@ -222,6 +246,7 @@ package struct Engine: Sendable {
         case .injected: admit(call: event.subject, at: event.time)
         case .flowStep: leaveFlow(call: event.subject, generation: event.tag, at: event.time)
         case .repeatCall: enterFlow(entry: Int(event.subject), at: event.time, intent: Int(event.tag))
+        case .callbackOffer: offerCallback(call: event.subject, generation: event.tag, at: event.time)
         }
     }
 
@@ -274,7 +299,9 @@ package struct Engine: Sendable {
 
     /// Schedules a call from outside the model's own arrivals (a real call in the daemon, a scripted one in a test),
     /// with its talk time and patience given rather than drawn.
-    package mutating func inject(queue q: Int, at t: Double, talk: Double, patience: Double = .infinity) {
+    package mutating func inject(
+        queue q: Int, at t: Double, talk: Double, patience: Double = .infinity, priority: Int = 0
+    ) {
         precondition(q >= 0 && q < queueCount, "no queue \(q)")
         precondition(t >= now, "a call cannot be injected in the past")
         let c = allocateCall()
@@ -282,6 +309,7 @@ package struct Engine: Sendable {
         calls[Int(c)].talk = talk
         calls[Int(c)].patience = patience
         calls[Int(c)].attempt = 0
+        calls[Int(c)].priority = UInt8(clamping: priority)
         calls[Int(c)].state = .scheduled
         calendar.schedule(.injected, at: t, subject: c, tag: calls[Int(c)].generation)
     }
@@ -337,10 +365,28 @@ package struct Engine: Sendable {
         }
         if counted { queueTallies[q * intervalCount + interval].queued &+= 1 }
         let generation = calls[Int(c)].generation
-        waiting[q].push(call: c, generation: generation)
+        let position = waitingCount[q]  // callers ahead
+        let ring = ringBase[q] + min(Int(calls[Int(c)].priority), priorityClasses[q] - 1)
+        waiting[ring].push(call: c, generation: generation)
+        ringCount[ring] &+= 1
         waitingCount[q] &+= 1
+        var patience = patience
+        if let announcement = queueAnnouncement[q] {
+            // Callers told they will wait longer than they would hang up after hearing it.
+            if patience < expectedWait(queue: q, position: position) {
+                patience = min(patience, announcement.duration)
+                calls[Int(c)].balking = true
+            }
+        }
         if patience.isFinite {
             calendar.schedule(.abandon, at: t + patience, subject: c, tag: generation)
+        }
+        if let offer = queueCallback[q], !calls[Int(c)].balking {
+            if let k = offer.position, position + 1 >= k {
+                calendar.schedule(.callbackOffer, at: t, subject: c, tag: generation)
+            } else if let after = offer.after, after < patience {
+                calendar.schedule(.callbackOffer, at: t + after, subject: c, tag: generation)
+            }
         }
         var e = eligibilityStart[q]
         let end = eligibilityStart[q + 1]
@@ -358,6 +404,9 @@ package struct Engine: Sendable {
             calls[Int(c)].generation &+= 1
             calls[Int(c)].intent = -1
             calls[Int(c)].misrouted = false
+            calls[Int(c)].priority = 0
+            calls[Int(c)].callback = false
+            calls[Int(c)].balking = false
             return c
         }
         calls.append(CallSlot())
@@ -377,6 +426,11 @@ package struct Engine: Sendable {
         let q = Int(slot.queue)
         let wait = t - slot.arrival
         calls[Int(c)].state = .answered
+        if slot.callback {
+            slot.talk += queueCallback[q]?.dialTime ?? 0
+            calls[Int(c)].talk = slot.talk
+            if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].callbacksMade &+= 1 }
+        }
         if slot.intent >= 0 && !queueServes[q * intentQueue.count + Int(slot.intent)]
             && intentQueue[Int(slot.intent)] >= 0
         {
@@ -439,10 +493,37 @@ package struct Engine: Sendable {
         }
     }
 
+    /// A waiting caller is offered a callback; those who accept keep their place and stop abandoning.
+    mutating func offerCallback(call c: Int32, generation: UInt32, at t: Double) {
+        let slot = calls[Int(c)]
+        guard slot.generation == generation, slot.state == .waiting, !slot.callback,
+            let offer = queueCallback[Int(slot.queue)]
+        else { return }
+        guard patienceStreams[Int(slot.queue)].uniform() < offer.accept else { return }
+        calls[Int(c)].callback = true
+        if slot.counted {
+            queueTallies[Int(slot.queue) * intervalCount + Int(slot.interval)].callbacksAccepted &+= 1
+        }
+    }
+
+    /// What an expected-wait announcement would tell a caller with `position` callers ahead: the work ahead of them
+    /// shared among the agents on shift who answer the queue first-hand.
+    func expectedWait(queue q: Int, position: Int) -> Double {
+        var agents = 0
+        var e = eligibilityStart[q]
+        while e < eligibilityStart[q + 1] {
+            if eligibility[e].delay == 0 { agents += groups[eligibility[e].queue].onShift - groups[eligibility[e].queue].pendingDepartures }
+            e += 1
+        }
+        return Double(position + 1) * queueMeanWork[q] / Double(max(agents, 1))
+    }
+
     /// A misrouted caller, transferred by the agent, joins the queue that serves their intent as a new offer there.
     mutating func transfer(call c: Int32, at t: Double) {
         let q = intentQueue[Int(calls[Int(c)].intent)]
         calls[Int(c)].misrouted = false
+        calls[Int(c)].callback = false  // a callback taken at the wrong queue has been made
+        calls[Int(c)].balking = false
         let talk = queueHandle[q].sample(&serviceStreams[q])
         let patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
         enter(call: c, queue: q, at: t, talk: talk, patience: patience, attempt: 0, keepSerial: true)
@@ -486,13 +567,15 @@ package struct Engine: Sendable {
 
     mutating func abandon(call c: Int32, generation: UInt32, at t: Double) {
         let slot = calls[Int(c)]
-        guard slot.generation == generation, slot.state == .waiting else { return }
+        guard slot.generation == generation, slot.state == .waiting, !slot.callback else { return }
         let q = Int(slot.queue)
         waitingCount[q] &-= 1
+        ringCount[ringBase[q] + min(Int(slot.priority), priorityClasses[q] - 1)] &-= 1
         let wait = t - slot.arrival
         let short = wait < shortAbandonThreshold
         if slot.counted {
             let index = q * intervalCount + Int(slot.interval)
+            if slot.balking { queueTallies[index].balked &+= 1 }
             queueTallies.withUnsafeMutableBufferPointer { tallies in
                 if short {
                     tallies[index].shortAbandoned &+= 1

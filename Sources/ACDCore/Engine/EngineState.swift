@@ -72,6 +72,12 @@ struct CallSlot: Sendable {
     var hangingUp = false
     /// Answered at a queue that does not serve the caller's intent: transferred after the talk.
     var misrouted = false
+    /// Priority class within the queue.
+    var priority: UInt8 = 0
+    /// Accepted a callback: keeps its place, no longer abandons.
+    var callback = false
+    /// Heard an announcement of a wait longer than its patience: hangs up after it.
+    var balking = false
 
     init() {}
 }

@@ -20,6 +20,7 @@ package struct Event: Sendable {
         case injected
         case flowStep
         case repeatCall
+        case callbackOffer
     }
 
     @inline(__always)

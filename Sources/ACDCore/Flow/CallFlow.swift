@@ -79,6 +79,8 @@ package struct FlowStep: Sendable, Equatable {
     package var action: Action
     /// On a finish step: the share of callers ending here who call again later, and after how long.
     package var callBack: CallBack?
+    /// On a queue step: the call's priority class in that queue (higher is served first).
+    package var callPriority = 0
     /// The node this step belongs to, as the index of the node's first step (`nil`: a node of its own). A menu's
     /// attempts and retry prompts are steps of one node; visits, time and hang-ups are counted per node.
     package var node: Int?

@@ -47,6 +47,9 @@ package struct CentreModel: Sendable, Equatable {
                 out.append(
                     "queue \(queue.name): \(queue.volumes.count) interval volumes for a period of \(intervalCount)")
             }
+            if queue.priorityClasses < 1 || queue.priorityClasses > 16 {
+                out.append("queue \(queue.name): between 1 and 16 priority classes")
+            }
             if queue.volumes.contains(where: { !($0 >= 0) || !$0.isFinite }) {
                 out.append("queue \(queue.name): volumes must be finite and not negative")
             }

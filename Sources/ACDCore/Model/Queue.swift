@@ -21,6 +21,12 @@ package struct Queue: Sendable, Equatable {
     package var serves: [Int] = []
     /// The agent's time to deal with and transfer a misrouted call.
     package var misrouteHandle: Distribution = .deterministic(60)
+    /// Call priorities used in this queue (0 ..< classes); higher is served first, first come first served within.
+    package var priorityClasses = 1
+    /// A callback offered to waiting callers, if any.
+    package var callback: CallbackOffer?
+    /// What callers are told on joining the queue, if anything.
+    package var announcement: Announcement?
 
     package init(
         name: String, priority: Int = 0, volumes: [Double], handleTime: Distribution,
@@ -81,6 +87,38 @@ package struct Redial: Sendable, Equatable {
         self.probability = probability
         self.delay = delay
         self.maxAttempts = maxAttempts
+    }
+}
+
+/// Callers waiting long, or far back in the queue, are offered a callback: those who accept keep their place but no
+/// longer hang up; when their turn comes an agent calls them back, which takes `dialTime` more.
+package struct CallbackOffer: Sendable, Equatable {
+    /// Offer after this many seconds of waiting (`nil`: not by time).
+    package var after: Double?
+    /// Offer on joining at this position or further back, 1 being the front (`nil`: not by position).
+    package var position: Int?
+    package var accept: Double
+    package var dialTime: Double
+
+    package init(after: Double? = nil, position: Int? = nil, accept: Double, dialTime: Double = 20) {
+        self.after = after
+        self.position = position
+        self.accept = accept
+        self.dialTime = dialTime
+    }
+}
+
+/// An announcement on joining the queue. Callers told their position or expected wait who would not wait that long
+/// hang up after hearing it (balking), instead of waiting and abandoning later.
+package struct Announcement: Sendable, Equatable {
+    package enum Kind: String, Sendable { case position, expectedWait = "expected_wait" }
+    package var kind: Kind
+    /// How long the announcement lasts.
+    package var duration: Double
+
+    package init(kind: Kind, duration: Double = 8) {
+        self.kind = kind
+        self.duration = duration
     }
 }
 

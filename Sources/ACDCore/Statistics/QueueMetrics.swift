@@ -7,6 +7,8 @@ package struct QueueMetrics: Sendable, Equatable {
     package var shortAbandoned = 0.0
     package var redials = 0.0
     package var misrouted = 0.0
+    package var callbacks = 0.0
+    package var balked = 0.0
     /// Average speed of answer: mean wait of answered calls, seconds.
     package var asa = 0.0
     /// Mean wait of all callers who waited or were answered (answered and abandoned), seconds.
@@ -33,6 +35,8 @@ package struct QueueMetrics: Sendable, Equatable {
         shortAbandoned = Double(t.shortAbandoned)
         redials = Double(t.redials)
         misrouted = Double(t.misrouted)
+        callbacks = Double(t.callbacksMade)
+        balked = Double(t.balked)
         asa = t.answered > 0 ? t.waitAnswered / Double(t.answered) : 0
         let finished = t.answered + t.abandoned + t.shortAbandoned
         meanWait = finished > 0 ? (t.waitAnswered + t.waitAbandoned) / Double(finished) : 0
@@ -69,6 +73,8 @@ package struct QueueMetrics: Sendable, Equatable {
         case .shortAbandoned: shortAbandoned
         case .redials: redials
         case .misrouted: misrouted
+        case .callbacks: callbacks
+        case .balked: balked
         case .asa: asa
         case .meanWait: meanWait
         case .serviceLevel: serviceLevel
@@ -91,6 +97,8 @@ package enum QueueMetric: String, Sendable, CaseIterable, Codable {
     case shortAbandoned = "short_abandoned"
     case redials
     case misrouted
+    case callbacks
+    case balked
     case asa
     case meanWait = "mean_wait"
     case serviceLevel = "service_level"

@@ -20,6 +20,11 @@ package struct QueueTally: Sendable, Equatable {
     package var redials = 0
     /// Answered calls whose caller wanted another queue's service (transferred by the agent).
     package var misrouted = 0
+    /// Callers who accepted a callback offer, and callbacks made (answered calls that were callbacks).
+    package var callbacksAccepted = 0
+    package var callbacksMade = 0
+    /// Abandoned callers who hung up on hearing the announcement (included in `abandoned`/`shortAbandoned`).
+    package var balked = 0
     /// Sum of the waits of answered calls, seconds.
     package var waitAnswered = 0.0
     /// Sum of the waits of abandoned calls (short ones included), seconds.
@@ -43,6 +48,9 @@ package struct QueueTally: Sendable, Equatable {
         abandonedWithinThreshold += other.abandonedWithinThreshold
         redials += other.redials
         misrouted += other.misrouted
+        callbacksAccepted += other.callbacksAccepted
+        callbacksMade += other.callbacksMade
+        balked += other.balked
         waitAnswered += other.waitAnswered
         waitAbandoned += other.waitAbandoned
         talk += other.talk

@@ -66,6 +66,8 @@ package struct CompiledFlow: Sendable {
     package var flow: CallFlow
     /// Per step: the node path it belongs to (`main-menu`, or `closed/message` inside a called flow).
     package var stepNodes: [String]
+    /// Queue nodes by queue: the options they set on the queue, and where.
+    package var queueNodes: [(queue: Int, node: FlowNode)] = []
 }
 
 /// Turns a flow document (and the flows it calls) into engine steps.
@@ -78,6 +80,7 @@ package struct FlowCompiler {
     private var instances: [String: Int] = [:]
     private var work: [(index: Int, node: FlowNode, scope: Scope)] = []
     private var promptCache: [String: Double] = [:]
+    private var queueNodes: [(queue: Int, node: FlowNode)] = []
 
     struct Scope {
         var document: FlowDocument
@@ -102,7 +105,7 @@ package struct FlowCompiler {
                 flow.repeatWindow = document.repeatWindow
                 return flow
             }(),
-            stepNodes: compiler.stepNodes)
+            stepNodes: compiler.stepNodes, queueNodes: compiler.queueNodes)
     }
 
     // MARK: Node instances
@@ -219,6 +222,8 @@ package struct FlowCompiler {
                     "unknown queue '\(queue.name)'.\(hint) Known: \(context.queues.keys.sorted().joined(separator: ", ")).")
             }
             steps[i] = FlowStep(name: name, action: .queue(q))
+            steps[i].callPriority = node.callPriority
+            queueNodes.append((q, node))
         case .transfer:
             steps[i] = FlowStep(name: name, action: .finish(.transferred))
         case .hangup(let outcome):

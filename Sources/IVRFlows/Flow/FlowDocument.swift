@@ -62,6 +62,10 @@ package struct FlowNode: Sendable {
     package var callBack: CallBack?
     /// Share of visits in which the caller hangs up in this node (in addition to the flow's patience).
     package var hangUp: Double = 0
+    /// On queue nodes: the call's priority in the queue, and the queue's callback offer and announcement.
+    package var callPriority = 0
+    package var callback: CallbackOffer?
+    package var announcement: Announcement?
 
     package enum Kind: Sendable {
         case play(prompt: Prompt, bargeIn: Bool, next: Reference)

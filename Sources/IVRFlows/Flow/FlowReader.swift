@@ -143,7 +143,7 @@ enum FlowReader {
             if values.isEmpty { throw body.error("set at least one attribute, e.g. { vulnerable: yes }") }
             result = .set(values: values, next: try reference(value.required("next")))
         case "queue":
-            try allow([])
+            try allow(["priority", "callback", "announce"])
             result = .queue(queue: try reference(body))
         case "transfer":
             try allow([])
@@ -168,6 +168,30 @@ enum FlowReader {
         }
         var node = FlowNode(id: id, kind: result, location: location)
         if let hangUp = value["hang_up"] { node.hangUp = try hangUp.share() }
+        if kind == "queue" {
+            if let p = value["priority"] {
+                node.callPriority = try p.int()
+                guard (0...15).contains(node.callPriority) else { throw p.error("a call priority is from 0 to 15") }
+            }
+            if let c = value["callback"] {
+                try c.expectKeys(["after", "position", "accept", "dial_time"], required: ["accept"])
+                let after = try c["after"]?.positiveDuration()
+                let position = try c["position"]?.int()
+                if after == nil && position == nil { throw c.error("a callback offer needs 'after' or 'position'") }
+                if let position, position < 1, let v = c["position"] { throw v.error("positions start at 1, the front") }
+                node.callback = CallbackOffer(
+                    after: after, position: position, accept: try c.required("accept").share(),
+                    dialTime: try c["dial_time"]?.duration() ?? 20)
+            }
+            if let a = value["announce"] {
+                let kindValue = a.isMapping ? try a.required("kind") : a
+                if a.isMapping { try a.expectKeys(["kind", "duration"], required: ["kind"]) }
+                guard let kind = Announcement.Kind(rawValue: try kindValue.string()) else {
+                    throw kindValue.error("announce 'position' or 'expected_wait', found \(kindValue.kindName)")
+                }
+                node.announcement = Announcement(kind: kind, duration: try a["duration"]?.duration() ?? 8)
+            }
+        }
         if let callBack = value["call_back"] {
             try callBack.expectKeys(["share", "after"], required: ["share", "after"])
             node.callBack = CallBack(

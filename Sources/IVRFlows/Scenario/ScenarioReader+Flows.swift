@@ -101,6 +101,7 @@ extension ScenarioReader {
         context.attributes = attributeValues
         var compiled: [String: Int] = [:]
         var nodes: [[String]] = []
+        var optionsSetBy: [Int: FlowNode] = [:]
         for entry in raw {
             guard let document = byName[entry.flow.name] else {
                 throw entry.flow.location.error(
@@ -108,6 +109,21 @@ extension ScenarioReader {
             }
             if compiled[document.name] == nil {
                 let result = try FlowCompiler.compile(document, context: context)
+                // Queue nodes set their queue's callback offer and announcement (the same everywhere) and its
+                // priority classes.
+                for (q, node) in result.queueNodes {
+                    model.queues[q].priorityClasses = max(model.queues[q].priorityClasses, node.callPriority + 1)
+                    guard node.callback != nil || node.announcement != nil else { continue }
+                    if let earlier = optionsSetBy[q],
+                        earlier.callback != node.callback || earlier.announcement != node.announcement
+                    {
+                        throw node.location.error(
+                            "queue '\(model.queues[q].name)' already has other callback or announcement options, set at \(earlier.location.file):\(earlier.location.line)")
+                    }
+                    optionsSetBy[q] = node
+                    model.queues[q].callback = node.callback
+                    model.queues[q].announcement = node.announcement
+                }
                 compiled[document.name] = model.flows.count
                 model.flows.append(result.flow)
                 nodes.append(result.stepNodes)
