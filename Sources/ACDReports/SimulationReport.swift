@@ -71,13 +71,13 @@ package struct SimulationReport {
         var out = "\n"
         var entries = TextTable(header: [
             "Entry (flow)", "Callers", "Repeat %", "Self-served %", "Deflected %", "True deflection %", "Queued %",
-            "Transferred %", "Closed %", "Hung up in IVR %", "Mean IVR s", "p90 IVR s",
+            "Transferred %", "Closed %", "Hung up in IVR %", "Misrouted %", "Mean IVR s", "p90 IVR s",
         ])
         for e in summary.entries {
             entries.add([
                 "\(e.name) (\(e.flow))", count(e.callers), percent(e.repeatShare), percent(e.share(.selfServed)),
                 percent(e.share(.deflected)), percent(e.trueDeflection), percent(e.share(.queued)), percent(e.share(.transferred)), percent(e.share(.closed)),
-                percent(e.share(.hungUp)), seconds(e.meanTime), seconds(e.p90Time),
+                percent(e.share(.hungUp)), percent(e.misrouteRate), seconds(e.meanTime), seconds(e.p90Time),
             ])
         }
         out += entries.render() + "\n"
@@ -174,7 +174,7 @@ package struct SimulationReport {
                     "name": e.name, "flow": e.flow, "callers": estimateJSON(e.callers), "outcome_shares": outcomes,
                     "containment": estimateJSON(e.containment), "deflection": estimateJSON(e.deflection),
                     "true_containment": estimateJSON(e.trueContainment), "true_deflection": estimateJSON(e.trueDeflection),
-                    "repeat_share": estimateJSON(e.repeatShare),
+                    "repeat_share": estimateJSON(e.repeatShare), "misroute_rate": estimateJSON(e.misrouteRate),
                     "abandoned_in_ivr": estimateJSON(e.abandonedInFlow), "mean_time_s": estimateJSON(e.meanTime),
                     "p90_time_s": estimateJSON(e.p90Time),
                 ] as [String: Any]

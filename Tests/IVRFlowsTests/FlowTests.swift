@@ -441,3 +441,36 @@ struct QueueNodeOptionTests {
         #expect(error?.message.hasPrefix("queue 'council-tax' already has other callback or announcement options") == true)
     }
 }
+
+@Suite("Flow nodes: transfer and recorded prompts")
+struct FlowPromptTests {
+    @Test("a recorded prompt's length comes from the audio file; transfer ends the call as transferred")
+    func audioPromptAndTransfer() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("audio-\(UUID())")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("flows/prompts"), withIntermediateDirectories: true)
+        try PromptAudio.writeTone(path: folder.appendingPathComponent("flows/prompts/closed.wav").path, seconds: 6.5)
+        let flow = """
+            flow: main
+            timezone: UTC
+            start: message
+            nodes:
+              message: { play: { audio: prompts/closed.wav }, next: out }
+              out: { transfer: "out-of-hours service" }
+            """
+        try flow.write(to: folder.appendingPathComponent("flows/main.yaml"), atomically: true, encoding: .utf8)
+        let text = """
+            interval: 1h
+            period: { duration: 10h }
+            entries: [{ name: line, flow: main, arrivals: 60/h, intents: { x: 1 } }]
+            queues: [{ name: q, handle_time: { exponential: 5m } }]
+            groups: [{ name: g, skills: [q], agents: 1 }]
+            """
+        try text.write(to: folder.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+        let scenario = try Scenario.load(path: folder.appendingPathComponent("scenario.yaml").path)
+        #expect(scenario.model.flows[0].steps[0].duration == .deterministic(6.5))
+        let flows = ReplicationRunner(model: scenario.model, seed: 1, threads: 1).run(replications: 0..<1)[0].flows
+        #expect(flows.outcomes[0][Int(FlowOutcome.transferred.rawValue)] == flows.callers[0])
+        #expect(abs(flows.timeInFlow[0] - 6.5 * Double(flows.callers[0])) < 1e-6)
+        #expect(FlowChecker.check(path: folder.path).isEmpty)
+    }
+}

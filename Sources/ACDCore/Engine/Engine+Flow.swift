@@ -126,6 +126,8 @@ package struct FlowTallies: Sendable {
     /// Per entry: callers who were calling again (repeat calls), and contained callers (self-served, deflected)
     /// who will call again within the flow's repeat window.
     package var repeatCallers: [Int]
+    /// Per entry: callers answered at a queue that does not serve their intent (and transferred).
+    package var misrouted: [Int]
     package var selfServedCallingBack: [Int]
     package var deflectedCallingBack: [Int]
     /// Calls arriving at each queue from flows, by intent: `[queue][intent]`.
@@ -141,6 +143,7 @@ package struct FlowTallies: Sendable {
         timeInFlow = Array(repeating: 0, count: model.entries.count)
         flowTimes = Array(repeating: WaitHistogram(), count: model.entries.count)
         repeatCallers = Array(repeating: 0, count: model.entries.count)
+        misrouted = Array(repeating: 0, count: model.entries.count)
         selfServedCallingBack = Array(repeating: 0, count: model.entries.count)
         deflectedCallingBack = Array(repeating: 0, count: model.entries.count)
         queueArrivalsByIntent = Array(

@@ -439,6 +439,7 @@ package struct Engine: Sendable {
             calls[Int(c)].talk = slot.talk
             calls[Int(c)].misrouted = true
             if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].misrouted &+= 1 }
+            if slot.counted && slot.entry >= 0 { flowTallies.misrouted[Int(slot.entry)] &+= 1 }
         }
         agents.withUnsafeMutableBufferPointer { agents in
             agents[a].activity = .talking

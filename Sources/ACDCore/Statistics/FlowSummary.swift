@@ -14,6 +14,8 @@ package struct EntrySummary: Sendable {
     package let trueDeflection: Estimate
     /// Share of callers who were calling again.
     package let repeatShare: Estimate
+    /// Share of callers answered at a queue that does not serve their intent.
+    package let misrouteRate: Estimate
     /// Share who hung up inside the IVR.
     package let abandonedInFlow: Estimate
     /// Mean and 90th percentile of time in the flow, seconds.
@@ -60,6 +62,7 @@ extension Summary {
                         - $0.selfServedCallingBack[e] - $0.deflectedCallingBack[e]
                 },
                 repeatShare: share { $0.repeatCallers[e] },
+                misrouteRate: share { $0.misrouted[e] },
                 abandonedInFlow: outcomes[Int(FlowOutcome.hungUp.rawValue)],
                 meanTime: Estimate(tallies.map { $0.callers[e] > 0 ? $0.timeInFlow[e] / Double($0.callers[e]) : 0 }),
                 p90Time: Estimate(tallies.map { $0.flowTimes[e].percentile(90) }))
