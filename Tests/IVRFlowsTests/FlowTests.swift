@@ -474,3 +474,36 @@ struct FlowPromptTests {
         #expect(FlowChecker.check(path: folder.path).isEmpty)
     }
 }
+
+@Suite("Barge-in")
+struct BargeInTests {
+    @Test("callers who barge in cut prompts short only where barge-in is allowed")
+    func bargeIn() throws {
+        let flow = """
+            flow: main
+            timezone: UTC
+            words_per_minute: 60
+            start: a
+            nodes:
+              a: { play: "one two three four five six seven eight nine ten", next: b }
+              b: { play: "one two three four five six seven eight nine ten", barge_in: false, next: q }
+              q: { queue: council-tax }
+            """
+        let scenario = try FlowTests.scenario(
+            flow: flow, intents: "{ council-tax: 100% }"
+        )
+        // The helper's callers have no barge-in share: both prompts last 10 s.
+        #expect(scenario.model.flows[0].steps[0].duration == .deterministic(10))
+        let text = try String(contentsOfFile: scenario.file, encoding: .utf8)
+            .replacingOccurrences(of: "speech_no_input: 5% }", with: "speech_no_input: 5%, barge_in: 40% }")
+        try text.write(toFile: scenario.file, atomically: true, encoding: .utf8)
+        let barging = try Scenario.load(path: scenario.file)
+        let a = barging.model.flows[0].steps[0].duration
+        #expect(abs(a.mean - (0.4 * 2 + 0.6 * 10)) < 1e-12)  // key time 2 s
+        #expect(barging.model.flows[0].steps[1].duration == .deterministic(10))
+        let flows = ReplicationRunner(model: barging.model, seed: 2, threads: 1).run(replications: 0..<1)[0].flows
+        let visits = Double(flows.steps[0].visits)
+        let early = (Double(flows.steps[0].time) - 10 * visits) / (2 - 10)
+        #expect(within4SE(early, of: visits, expected: 0.4))
+    }
+}

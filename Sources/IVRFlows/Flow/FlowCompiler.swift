@@ -13,6 +13,8 @@ package struct CallerBehaviour: Sendable, Equatable {
     package var utteranceTime = 3.0
     /// Share of speech attempts where the caller says nothing usable.
     package var speechNoInput = 0.02
+    /// Share of callers who cut a prompt short where barge-in is allowed (they act after `keyTime`).
+    package var bargeIn = 0.0
 
     package init() {}
 }
@@ -183,9 +185,9 @@ package struct FlowCompiler {
         let name = "\(scope.prefix)\(node.id)"
         func go(_ r: Reference) throws(InputError) -> Int { try index(of: r, in: scope) }
         switch node.kind {
-        case .play(let prompt, _, let next):
+        case .play(let prompt, let bargeIn, let next):
             steps[i] = FlowStep(
-                name: name, duration: .deterministic(try duration(prompt, scope)),
+                name: name, duration: promptTime(try duration(prompt, scope), bargeIn: bargeIn, extra: 0),
                 action: .route(targets: [try go(next)], weights: every([1])))
         case .menu(let menu):
             try buildMenu(i, name, menu, scope)
@@ -295,7 +297,7 @@ package struct FlowCompiler {
             let prompt = a == 0 ? menu.prompt : (menu.repeatPrompt ?? menu.prompt)
             steps[attempt[a]] = FlowStep(
                 name: a == 0 ? name : "\(name)#\(a + 1)",
-                duration: .deterministic(try duration(prompt, scope) + callers.keyTime),
+                duration: promptTime(try duration(prompt, scope), bargeIn: menu.bargeIn, extra: callers.keyTime),
                 action: .route(targets: optionTargets + [noInput, noMatch], weights: weights))
             let waited = max(0, menu.timeout - callers.keyTime)
             steps[noInput] = FlowStep(
@@ -386,6 +388,16 @@ package struct FlowCompiler {
     }
 
     // MARK: Prompts
+
+    /// A prompt's time plus `extra`; where barge-in is allowed, the callers' barge-in share act after `keyTime`
+    /// instead of hearing the prompt out.
+    private func promptTime(_ seconds: Double, bargeIn: Bool, extra: Double) -> Distribution {
+        let share = context.callers.bargeIn
+        let full = seconds + extra
+        let early = min(full, context.callers.keyTime + extra)
+        guard bargeIn, share > 0, early < full else { return .deterministic(full) }
+        return .histogram(HistogramTable(bins: [(early, early, share), (full, full, 1 - share)]))
+    }
 
     /// A prompt's length: audio read with libsndfile (relative to the flow file), text at the flow's speaking rate.
     private mutating func duration(_ prompt: Prompt, _ scope: Scope) throws(InputError) -> Double {

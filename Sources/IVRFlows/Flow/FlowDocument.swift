@@ -132,6 +132,8 @@ package struct Menu: Sendable {
     package var prompt: Prompt
     /// A shorter prompt for repeats; the full prompt again if absent.
     package var repeatPrompt: Prompt?
+    /// Whether callers may press a key before the prompt ends.
+    package var bargeIn = true
     package var options: [Option]
     /// Seconds to wait for a key before no-input.
     package var timeout: Double

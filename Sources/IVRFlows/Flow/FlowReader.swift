@@ -202,7 +202,7 @@ enum FlowReader {
 
     static func readMenu(_ body: YAMLValue) throws(InputError) -> Menu {
         try body.expectKeys(
-            ["prompt", "repeat_prompt", "options", "timeout", "retries", "no_input", "no_match", "exhausted"],
+            ["prompt", "repeat_prompt", "barge_in", "options", "timeout", "retries", "no_input", "no_match", "exhausted"],
             required: ["prompt", "options", "exhausted"])
         var options: [Menu.Option] = []
         for entry in try body.required("options").entries() {
@@ -219,13 +219,15 @@ enum FlowReader {
                     location: Location(entry.keyValue)))
         }
         let retries = try body["retries"]?.nonNegativeInt() ?? 2
-        return Menu(
+        var menu = Menu(
             prompt: try prompt(body.required("prompt")),
             repeatPrompt: try body["repeat_prompt"].map { v throws(InputError) in try prompt(v) }, options: options,
             timeout: try body["timeout"]?.duration() ?? 5, retries: retries,
             noInput: try body["no_input"].map { v throws(InputError) in try prompt(v) },
             noMatch: try body["no_match"].map { v throws(InputError) in try prompt(v) },
             exhausted: try reference(body.required("exhausted")), location: Location(body))
+        menu.bargeIn = try body["barge_in"]?.bool() ?? true
+        return menu
     }
 
     static func readSpeech(_ body: YAMLValue) throws(InputError) -> Speech {

@@ -191,7 +191,8 @@ extension ScenarioReader {
     func readCallers(_ value: YAMLValue?) throws(InputError) -> CallerBehaviour {
         var callers = CallerBehaviour()
         guard let value else { return callers }
-        try value.expectKeys(["wrong_key", "no_input", "key_time", "utterance_time", "speech_no_input"])
+        try value.expectKeys(["wrong_key", "no_input", "key_time", "utterance_time", "speech_no_input", "barge_in"])
+        if let v = value["barge_in"] { callers.bargeIn = try v.share() }
         if let v = value["wrong_key"] { callers.wrongKey = try v.share() }
         if let v = value["no_input"] { callers.noInput = try v.share() }
         if callers.wrongKey + callers.noInput > 1 { throw value.error("wrong_key and no_input add up to over 100%") }
