@@ -25,24 +25,22 @@ CoreLoader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-schema = json.load(open("docs/scenario.schema.json"))
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema)
-files = sorted(glob.glob("examples/*.yaml") + glob.glob("examples/*/scenario.yaml") + glob.glob("Benchmarks/scenarios/*.yaml") + glob.glob("flows/*/scenario.yaml"))
-for path in files:
-    errors = list(validator.iter_errors(yaml.load(open(path), Loader=CoreLoader)))
-    if errors:
-        for error in errors:
-            print(f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
-        sys.exit(1)
-flow_schema = json.load(open("docs/flow.schema.json"))
-jsonschema.Draft202012Validator.check_schema(flow_schema)
-flow_validator = jsonschema.Draft202012Validator(flow_schema)
-flow_files = sorted(glob.glob("examples/*/flows/*.yaml") + glob.glob("flows/*/flows/*.yaml"))
-for path in flow_files:
-    errors = list(flow_validator.iter_errors(yaml.load(open(path), Loader=CoreLoader)))
-    if errors:
-        for error in errors:
-            print(f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
-        sys.exit(1)
-print(f"check-schema: {len(files)} scenario files and {len(flow_files)} flow files valid against docs/*.schema.json")
+def validate(schema_path, paths):
+    """Validates each YAML file against a JSON Schema; prints the problems and exits 1 on the first invalid file."""
+    schema = json.load(open(schema_path))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in paths:
+        errors = list(validator.iter_errors(yaml.load(open(path), Loader=CoreLoader)))
+        if errors:
+            for error in errors:
+                print(f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
+            sys.exit(1)
+    return len(paths)
+
+
+scenarios = validate("docs/scenario.schema.json", sorted(
+    glob.glob("examples/*.yaml") + glob.glob("examples/*/scenario.yaml") + glob.glob("Benchmarks/scenarios/*.yaml")
+    + glob.glob("flows/*/scenario.yaml")))
+flows = validate("docs/flow.schema.json", sorted(glob.glob("examples/*/flows/*.yaml") + glob.glob("flows/*/flows/*.yaml")))
+print(f"check-schema: {scenarios} scenario files and {flows} flow files valid against docs/*.schema.json")

@@ -45,6 +45,15 @@ struct FlowsCheck: ParsableCommand {
     }
 }
 
+/// A flow set, or exit status 2 with the located error.
+func loadFlowSet(_ path: String) throws -> FlowSet {
+    do {
+        return try FlowSet.load(path: path)
+    } catch {
+        throw failInput(error)
+    }
+}
+
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
@@ -64,12 +73,7 @@ struct FlowsTest: ParsableCommand {
     var path: String
 
     func run() throws {
-        let set: FlowSet
-        do {
-            set = try FlowSet.load(path: path)
-        } catch {
-            throw failInput(error)
-        }
+        let set = try loadFlowSet(path)
         let runner = FlowTestRunner(flows: set.byName, calendars: set.calendars)
         var reachedNodes = Set<String>()
         var reachedTransitions = Set<String>()
@@ -135,12 +139,7 @@ struct FlowsGraph: ParsableCommand {
     var results: String?
 
     func run() throws {
-        let set: FlowSet
-        do {
-            set = try FlowSet.load(path: path)
-        } catch {
-            throw failInput(error)
-        }
+        let set = try loadFlowSet(path)
         var traffic: FlowGraph.Traffic?
         if let results {
             guard let data = FileManager.default.contents(atPath: results) else {

@@ -287,27 +287,42 @@ package struct FlowCompiler {
             }
             weights.append(row)
         }
-        let attempts = menu.retries + 1
-        var attempt = [i]
-        for a in 1..<max(attempts, 1) { attempt.append(extra(i, name, "#\(a + 1)")) }
+        let first = promptTime(try duration(menu.prompt, scope), bargeIn: menu.bargeIn, extra: callers.keyTime)
+        let again = try menu.repeatPrompt.map { p throws(InputError) in
+            promptTime(try duration(p, scope), bargeIn: menu.bargeIn, extra: callers.keyTime)
+        } ?? first
+        let noInput = max(0, menu.timeout - callers.keyTime)
+            + (try menu.noInput.map { p throws(InputError) in try duration(p, scope) } ?? 0)
+        let noMatch = try menu.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0
+        unroll(
+            i, name, attempts: menu.retries + 1, exhausted: exhausted,
+            failures: [("no-input", noInput), ("no-match", noMatch)]
+        ) { a, failures in
+            (a == 0 ? first : again, .route(targets: optionTargets + failures, weights: weights))
+        }
+    }
+
+    /// Unrolls a menu's or speech menu's attempts: the first attempt is the node's own step `i`, and each attempt has
+    /// failure steps (no input, no match) that play their prompt and lead to the next attempt, or after the last to
+    /// `exhausted`. `attempt` gives an attempt's duration and action from its number and its failure steps.
+    private mutating func unroll(
+        _ i: Int, _ name: String, attempts: Int, exhausted: Int, failures: [(suffix: String, seconds: Double)],
+        attempt: (_ a: Int, _ failureSteps: [Int]) -> (Distribution, FlowStep.Action)
+    ) {
+        var attemptSteps = [i]
+        for a in 1..<max(attempts, 1) { attemptSteps.append(extra(i, name, "#\(a + 1)")) }
         for a in 0..<attempts {
-            let after = a + 1 < attempts ? attempt[a + 1] : exhausted
-            let noInput = extra(i, name, "#\(a + 1)/no-input")
-            let noMatch = extra(i, name, "#\(a + 1)/no-match")
-            let prompt = a == 0 ? menu.prompt : (menu.repeatPrompt ?? menu.prompt)
-            steps[attempt[a]] = FlowStep(
-                name: a == 0 ? name : "\(name)#\(a + 1)",
-                duration: promptTime(try duration(prompt, scope), bargeIn: menu.bargeIn, extra: callers.keyTime),
-                action: .route(targets: optionTargets + [noInput, noMatch], weights: weights))
-            let waited = max(0, menu.timeout - callers.keyTime)
-            steps[noInput] = FlowStep(
-                name: "\(name)#\(a + 1)/no-input",
-                duration: .deterministic(waited + (try menu.noInput.map { p throws(InputError) in try duration(p, scope) } ?? 0)),
-                action: .route(targets: [after], weights: every([1])))
-            steps[noMatch] = FlowStep(
-                name: "\(name)#\(a + 1)/no-match",
-                duration: .deterministic(try menu.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0),
-                action: .route(targets: [after], weights: every([1])))
+            let after = a + 1 < attempts ? attemptSteps[a + 1] : exhausted
+            var failureSteps: [Int] = []
+            for failure in failures {
+                let j = extra(i, name, "#\(a + 1)/\(failure.suffix)")
+                steps[j] = FlowStep(
+                    name: "\(name)#\(a + 1)/\(failure.suffix)", duration: .deterministic(failure.seconds),
+                    action: .route(targets: [after], weights: every([1])))
+                failureSteps.append(j)
+            }
+            let (duration, action) = attempt(a, failureSteps)
+            steps[attemptSteps[a]] = FlowStep(name: a == 0 ? name : "\(name)#\(a + 1)", duration: duration, action: action)
         }
     }
 
@@ -328,21 +343,14 @@ package struct FlowCompiler {
             row[speech.routes.count] = max(0, 1 - row.reduce(0, +))
             weights.append(row)
         }
-        let attempts = speech.retries + 1
-        var attempt = [i]
-        for a in 1..<max(attempts, 1) { attempt.append(extra(i, name, "#\(a + 1)")) }
-        for a in 0..<attempts {
-            let after = a + 1 < attempts ? attempt[a + 1] : exhausted
-            let noMatch = extra(i, name, "#\(a + 1)/no-match")
-            let prompt = a == 0 ? speech.prompt : (speech.repeatPrompt ?? speech.prompt)
-            steps[attempt[a]] = FlowStep(
-                name: a == 0 ? name : "\(name)#\(a + 1)",
-                duration: .deterministic(try duration(prompt, scope) + callers.utteranceTime),
-                action: .route(targets: targets + [noMatch], weights: weights))
-            steps[noMatch] = FlowStep(
-                name: "\(name)#\(a + 1)/no-match",
-                duration: .deterministic(try speech.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0),
-                action: .route(targets: [after], weights: every([1])))
+        let first = Distribution.deterministic(try duration(speech.prompt, scope) + callers.utteranceTime)
+        let again = try speech.repeatPrompt.map { p throws(InputError) in
+            Distribution.deterministic(try duration(p, scope) + callers.utteranceTime)
+        } ?? first
+        let noMatch = try speech.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0
+        unroll(i, name, attempts: speech.retries + 1, exhausted: exhausted, failures: [("no-match", noMatch)]) {
+            a, failures in
+            (a == 0 ? first : again, .route(targets: targets + failures, weights: weights))
         }
     }
 

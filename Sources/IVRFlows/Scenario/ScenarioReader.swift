@@ -144,26 +144,19 @@ struct ScenarioReader {
         var definitions = MetricDefinitions()
         guard let value else { return definitions }
         try value.expectKeys(["service_level", "abandonment", "short_abandon"])
-        if let sl = value["service_level"] {
-            let text = try sl.string()
-            guard let basis = MetricDefinitions.ServiceLevelBasis(rawValue: text) else {
-                throw sl.error(
-                    "unknown basis '\(text)'; one of \(MetricDefinitions.ServiceLevelBasis.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            definitions.serviceLevel = basis
-        }
-        if let ab = value["abandonment"] {
-            let text = try ab.string()
-            guard let basis = MetricDefinitions.AbandonmentBasis(rawValue: text) else {
-                throw ab.error(
-                    "unknown basis '\(text)'; one of \(MetricDefinitions.AbandonmentBasis.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            definitions.abandonment = basis
-        }
+        if let sl = value["service_level"] { definitions.serviceLevel = try choice(sl) }
+        if let ab = value["abandonment"] { definitions.abandonment = try choice(ab) }
         if let short = value["short_abandon"] { definitions.shortAbandonThreshold = try short.duration() }
         return definitions
+    }
+
+    /// One of an enumeration's values by its name, or an error listing them.
+    func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(InputError) -> T where T.RawValue == String {
+        let text = try value.string()
+        guard let parsed = T(rawValue: text) else {
+            throw value.error("unknown basis '\(text)'; one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
     }
 
     // MARK: Queues
