@@ -365,7 +365,7 @@ package struct FlowChecker {
             do {
                 seconds = try PromptAudio.info(path: path).seconds
             } catch {
-                self.error(prompt.location.error("audio prompt \(error.reason): \(path)"))
+                self.error(prompt.location.error("audio prompt '\(audio)': \(error.reason)"))
                 return
             }
         }

@@ -422,7 +422,7 @@ package struct FlowCompiler {
             promptCache[path] = seconds
             return seconds
         } catch {
-            throw prompt.location.error("audio prompt \(error.reason): \(path)")
+            throw prompt.location.error("audio prompt '\(audio)': \(error.reason)")
         }
     }
 }
