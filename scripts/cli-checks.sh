@@ -69,5 +69,13 @@ out=$("$acdd" flows test "$tmp"); status=$?
 [ $status -eq 1 ] && grep -q "^FAIL main: housing by speech" <<<"$out" && pass || fail "a failing test call: status $status: $out"
 rm -rf "$tmp"
 
+# --set and compare: a bad path exits 2 naming the --set; a change compared with common random numbers.
+err=$("$acdd" simulate examples/single-queue.yaml --set 'queues[council-tx].priority=1' 2>&1 >/dev/null); status=$?
+[ $status -eq 2 ] && grep -q "^error: --set queues\[council-tx\].priority=1: queues has no item named 'council-tx'" <<<"$err" \
+    && pass || fail "--set with an unknown queue: status $status: $err"
+out=$("$acdd" compare examples/single-queue.yaml --set 'groups[0].agents=9' -r 6 --format csv); status=$?
+[ $status -eq 0 ] && grep -q '^council-tax,asa,.*,true$' <<<"$out" && grep -q '^council-tax,offered,[0-9.]*,[0-9.]*,0.0,0.0,false$' <<<"$out" \
+    && pass || fail "compare with --set: status $status: $out"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -49,3 +49,14 @@ final class Progress: @unchecked Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 }
+
+/// A scenario with `--set` changes, or exit status 2 with the located error.
+func loadScenario(_ path: String, overrides: [String]) throws -> Scenario {
+    do {
+        var changes: [ScenarioOverride] = []
+        for text in overrides { changes.append(try ScenarioOverride(text)) }
+        return try Scenario.load(path: scenarioPath(path), overrides: changes)
+    } catch {
+        throw failInput(error)
+    }
+}

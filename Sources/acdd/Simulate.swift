@@ -56,6 +56,13 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Print the time taken and simulated calls per second on the table.")
     var timing = false
 
+    @Option(
+        name: .customLong("set"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "Change a scenario value, e.g. queues[council-tax].patience.exponential=5m or "
+                + "groups[0].agents=30. Repeatable; docs/scenario.md lists the path forms.", valueName: "path=value"))
+    var overrides: [String] = []
+
     func validate() throws {
         if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -84,12 +91,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let scenario: Scenario
-        do {
-            scenario = try Scenario.load(path: scenarioPath(self.scenario))
-        } catch {
-            throw failInput(error)
-        }
+        let scenario = try loadScenario(self.scenario, overrides: overrides)
         scenario.warnings.forEach(warn)
         let seed = self.seed ?? scenario.seed
         let start = Date()

@@ -74,8 +74,10 @@ package struct Engine: Sendable {
     var arrivalStreams: ContiguousArray<RandomStream>
     var serviceStreams: ContiguousArray<RandomStream>
     var patienceStreams: ContiguousArray<RandomStream>
-    var wrapUpStream: RandomStream
-    var redialStream: RandomStream
+    /// Per group, so a change to one team's work does not reshuffle another's wrap-up times.
+    var wrapUpStreams: ContiguousArray<RandomStream>
+    /// Per queue, likewise.
+    var redialStreams: ContiguousArray<RandomStream>
     var routingStream: RandomStream
     /// Step durations, hang-ups and routing choices inside flows.
     var flowStream: RandomStream
@@ -196,8 +198,12 @@ package struct Engine: Sendable {
         patienceStreams = ContiguousArray(model.queues.indices.map {
             RandomStream(seed: seed, replication: replication, purpose: .patience, index: $0)
         })
-        wrapUpStream = RandomStream(seed: seed, replication: replication, purpose: .wrapUp)
-        redialStream = RandomStream(seed: seed, replication: replication, purpose: .redial)
+        wrapUpStreams = ContiguousArray(model.groups.indices.map {
+            RandomStream(seed: seed, replication: replication, purpose: .wrapUp, index: $0)
+        })
+        redialStreams = ContiguousArray(model.queues.indices.map {
+            RandomStream(seed: seed, replication: replication, purpose: .redial, index: $0)
+        })
         routingStream = RandomStream(seed: seed, replication: replication, purpose: .routing)
         flowStream = RandomStream(seed: seed, replication: replication, purpose: .flow)
         callerStreams = ContiguousArray(model.entries.indices.map {
@@ -327,8 +333,8 @@ package struct Engine: Sendable {
             talk = queueHandle[q].sample(&serviceStreams[q])
             patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
         } else {
-            talk = queueHandle[q].sample(&redialStream)
-            patience = queueHasPatience[q] ? queuePatience[q].sample(&redialStream) : .infinity
+            talk = queueHandle[q].sample(&redialStreams[q])
+            patience = queueHasPatience[q] ? queuePatience[q].sample(&redialStreams[q]) : .infinity
         }
         enter(call: allocateCall(), queue: q, at: t, talk: talk, patience: patience, attempt: attempt)
     }
@@ -469,7 +475,7 @@ package struct Engine: Sendable {
         let c = agents[a].call
         let slot = calls[Int(c)]
         let g = Int(agents[a].group)
-        let wrap = groupWrapUp[g].sample(&wrapUpStream)
+        let wrap = groupWrapUp[g].sample(&wrapUpStreams[g])
         agents.withUnsafeMutableBufferPointer { agents in
             agents[a].callsAnswered &+= 1
             agents[a].talkTime += slot.talk
@@ -595,8 +601,8 @@ package struct Engine: Sendable {
         }
         releaseCall(c)
         if let redial = queueRedial[q], Int(slot.attempt) < redial.maxAttempts {
-            if redialStream.uniform() < redial.probability {
-                let at = t + redial.delay.sample(&redialStream)
+            if redialStreams[q].uniform() < redial.probability {
+                let at = t + redial.delay.sample(&redialStreams[q])
                 if at < horizon {
                     calendar.schedule(.redial, at: at, subject: Int32(q), tag: UInt32(slot.attempt) + 1)
                 }

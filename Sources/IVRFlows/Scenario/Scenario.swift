@@ -29,6 +29,32 @@ package struct Scenario: Sendable {
         return try reader.read()
     }
 
+    /// Reads a scenario with `--set` changes applied. An error in a changed value names the `--set` it came from.
+    package static func load(path: String, overrides: [ScenarioOverride]) throws(InputError) -> Scenario {
+        guard !overrides.isEmpty else { return try load(path: path) }
+        let original = try YAMLValue.load(path: path)
+        var node = original.node
+        var changed: [(field: String, override: ScenarioOverride)] = []
+        for override in overrides {
+            let (next, field) = try override.apply(to: node)
+            node = next
+            changed.append((field, override))
+        }
+        var reader = ScenarioReader(root: YAMLValue(node: node, path: "", file: path))
+        do {
+            return try reader.read()
+        } catch {
+            // Blame the change when the problem lies in what it set.
+            if let (_, override) = changed.last(where: { error.field == $0.field || error.field.hasPrefix($0.field + ".")
+                || error.field.hasPrefix($0.field + "[") })
+            {
+                throw InputError(
+                    file: "--set \(override.text)", line: 0, column: 0, field: error.field, message: error.message)
+            }
+            throw error
+        }
+    }
+
     /// Parses scenario text (tests, `--set`).
     package static func parse(_ text: String, file: String = "<scenario>") throws(InputError) -> Scenario {
         var reader = ScenarioReader(root: try YAMLValue.parse(text, file: file))
