@@ -71,7 +71,7 @@ rm -rf "$tmp"
 
 # --set and compare: a bad path exits 2 naming the --set; a change compared with common random numbers.
 err=$("$acdd" simulate examples/single-queue.yaml --set 'queues[council-tx].priority=1' 2>&1 >/dev/null); status=$?
-[ $status -eq 2 ] && grep -q "^error: --set queues\[council-tx\].priority=1: queues has no item named 'council-tx'" <<<"$err" \
+[ $status -eq 2 ] && grep -q "^error: --set queues\[council-tx\].priority=1: queues: no item named 'council-tx'. Did you mean 'council-tax'?" <<<"$err" \
     && pass || fail "--set with an unknown queue: status $status: $err"
 out=$("$acdd" compare examples/single-queue.yaml --set 'groups[0].agents=9' -r 6 --format csv); status=$?
 [ $status -eq 0 ] && grep -q '^council-tax,asa,.*,true$' <<<"$out" && grep -q '^council-tax,offered,[0-9.]*,[0-9.]*,0.0,0.0,false$' <<<"$out" \

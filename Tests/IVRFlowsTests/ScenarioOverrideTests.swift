@@ -31,9 +31,9 @@ struct ScenarioOverrideTests {
     @Test(
         "mistakes name the --set, the field and what is wrong",
         arguments: [
-            ("queues[council-tx].patience.exponential=5m", "queues has no item named 'council-tx'. Did you mean 'council-tax'?"),
-            ("queues[7].priority=1", "queues has 2 items; there is no [7]"),
-            ("queues[0].pateince.exponential=5m", "there is no field 'pateince' under queues[0]. Did you mean 'patience'?"),
+            ("queues[council-tx].patience.exponential=5m", "no item named 'council-tx'. Did you mean 'council-tax'?"),
+            ("queues[7].priority=1", "there is no [7]: the list has 2 items"),
+            ("queues[0].pateince.exponential=5m", "no field 'pateince' here. Did you mean 'patience'?"),
             ("queues[0].patience.exponential=-5m", "a duration cannot be negative"),
             ("groups[0].agents=lots", "expected a whole number"),
             ("queues[0].priority", "expected PATH=VALUE"),

@@ -82,36 +82,36 @@ package struct ScenarioOverride: Sendable, Equatable {
         switch first {
         case .key(let key):
             guard var mapping = node.mapping else {
-                throw fail("'\(key)' is a field, but \(here.isEmpty ? "the scenario" : here) is not a mapping", at: here)
+                throw fail("'\(key)' is a field, but this is not a mapping of fields", at: here)
             }
             resolved = here.isEmpty ? key : "\(here).\(key)"
             if path.count > 1 && mapping[key] == nil {
                 let known = Array(mapping.keys.compactMap(\.string))
                 let hint = closest(key, among: known).map { " Did you mean '\($0)'?" } ?? ""
-                throw fail("there is no field '\(key)' under \(here.isEmpty ? "the scenario" : here).\(hint)", at: here)
+                throw fail("no field '\(key)' here.\(hint)", at: here)
             }
             mapping[key] = try set(mapping[key] ?? Node("", Tag(.null)), at: path.dropFirst(), to: value, resolved: &resolved)
             return .mapping(mapping)
         case .index(let i):
-            guard var sequence = node.sequence else { throw fail("\(here) is not a list", at: here) }
+            guard var sequence = node.sequence else { throw fail("this is not a list", at: here) }
             guard sequence.indices.contains(i) else {
-                throw fail("\(here) has \(sequence.count) items; there is no [\(i)]", at: here)
+                throw fail("there is no [\(i)]: the list has \(sequence.count) items", at: here)
             }
             resolved = "\(here)[\(i)]"
             sequence[i] = try set(sequence[i], at: path.dropFirst(), to: value, resolved: &resolved)
             return .sequence(sequence)
         case .name(let name):
-            guard var sequence = node.sequence else { throw fail("\(here) is not a list", at: here) }
+            guard var sequence = node.sequence else { throw fail("this is not a list", at: here) }
             guard let i = sequence.firstIndex(where: { $0.mapping?["name"]?.string == name }) else {
                 let names = sequence.compactMap { $0.mapping?["name"]?.string }
                 let hint = closest(name, among: names).map { " Did you mean '\($0)'?" } ?? ""
-                throw fail("\(here) has no item named '\(name)'.\(hint)", at: here)
+                throw fail("no item named '\(name)'.\(hint)", at: here)
             }
             resolved = "\(here)[\(i)]"
             sequence[i] = try set(sequence[i], at: path.dropFirst(), to: value, resolved: &resolved)
             return .sequence(sequence)
         case .append:
-            guard var sequence = node.sequence else { throw fail("\(here) is not a list", at: here) }
+            guard var sequence = node.sequence else { throw fail("this is not a list", at: here) }
             sequence.append(Node("", Tag(.null)))
             resolved = "\(here)[\(sequence.count - 1)]"
             sequence[sequence.count - 1] = try set(Node("", Tag(.null)), at: path.dropFirst(), to: value, resolved: &resolved)
