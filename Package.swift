@@ -28,6 +28,10 @@ var package = Package(
             swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "ACDStore", dependencies: ["ACDCore", "IVRFlows", "ACDReports", "CSQLite"],
+            swiftSettings: swiftSettings),
         .target(
             name: "IVRFlows",
             dependencies: ["ACDCore", "CSndFile", .product(name: "Yams", package: "Yams")],
@@ -37,7 +41,7 @@ var package = Package(
         .executableTarget(
             name: "acdd",
             dependencies: [
-                "ACDCore", "IVRFlows", "ACDReports",
+                "ACDCore", "IVRFlows", "ACDReports", "ACDStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,7 +57,7 @@ var package = Package(
         .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IVRFlowsTests",
-            dependencies: ["IVRFlows", "ACDCore", "ACDReports", "CSndFile"],
+            dependencies: ["IVRFlows", "ACDCore", "ACDReports", "ACDStore", "CSndFile", "CSQLite"],
             exclude: ["Scenarios", "Flows"],
             swiftSettings: swiftSettings
         ),

@@ -77,5 +77,12 @@ out=$("$acdd" compare examples/single-queue.yaml --set 'groups[0].agents=9' -r 6
 [ $status -eq 0 ] && grep -q '^council-tax,asa,.*,true$' <<<"$out" && grep -q '^council-tax,offered,[0-9.]*,[0-9.]*,0.0,0.0,false$' <<<"$out" \
     && pass || fail "compare with --set: status $status: $out"
 
+# --db: two runs stored, readable with Python's sqlite3.
+db=$(mktemp -u).db
+"$acdd" simulate examples/single-queue.yaml -r 3 --db "$db" >/dev/null 2>&1 && "$acdd" simulate examples/single-queue.yaml -r 3 --db "$db" --set 'groups[0].agents=9' >/dev/null 2>&1
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('select count(*) from runs').fetchone()[0] == 2" "$db" \
+    && pass || fail "--db stores runs"
+rm -f "$db"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

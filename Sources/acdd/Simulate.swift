@@ -1,5 +1,6 @@
 import ACDCore
 import ACDReports
+import ACDStore
 import ArgumentParser
 import Foundation
 import IVRFlows
@@ -52,6 +53,9 @@ struct Simulate: ParsableCommand {
             "Run one replication on the wall clock at this speed (simulated seconds per real second) instead of "
                 + "in simulated time; the daemon's clock.", valueName: "speed"))
     var wallClock: Double?
+
+    @Option(help: ArgumentHelp("Also store the run and its per-interval results in this SQLite file.", valueName: "file"))
+    var db: String?
 
     @Flag(help: "Print the time taken and simulated calls per second on the table.")
     var timing = false
@@ -109,6 +113,18 @@ struct Simulate: ParsableCommand {
             progress.finish()
         }
         let elapsed = Date().timeIntervalSince(start)
+        if let db {
+            do {
+                var parameters = ["replications": String(summary.replications), "seed": String(seed)]
+                for (k, change) in overrides.enumerated() { parameters["set.\(k)"] = change }
+                let id = try RunStore(path: db).store(
+                    scenario: scenario, summary: summary, seed: seed, parameters: parameters)
+                FileHandle.standardError.write(Data("stored as run \(id) in \(db)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         let report = SimulationReport(scenario: scenario, summary: summary, seed: seed, elapsed: timing ? elapsed : nil)
         switch format {
         case .table: print(report.table(), terminator: "")
