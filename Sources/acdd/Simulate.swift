@@ -57,6 +57,9 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Also store the run and its per-interval results in this SQLite file.", valueName: "file"))
     var db: String?
 
+    @Option(help: ArgumentHelp("Also write a self-contained HTML page with plots.", valueName: "file"))
+    var html: String?
+
     @Flag(help: "Print the time taken and simulated calls per second on the table.")
     var timing = false
 
@@ -126,6 +129,14 @@ struct Simulate: ParsableCommand {
             }
         }
         let report = SimulationReport(scenario: scenario, summary: summary, seed: seed, elapsed: timing ? elapsed : nil)
+        if let html {
+            do {
+                try HTMLReport(report: report).render().write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(html): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         switch format {
         case .table: print(report.table(), terminator: "")
         case .json: print(report.json(intervals: intervals), terminator: "")
