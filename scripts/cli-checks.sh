@@ -84,5 +84,10 @@ python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute
     && pass || fail "--db stores runs"
 rm -f "$db"
 
+# staff: a rota per interval for every group, and a table with the FTE change.
+"$acdd" staff examples/two-skills.yaml -r 4 --format csv | python3 -c 'import csv,sys; rows=list(csv.DictReader(sys.stdin)); assert len(rows) == 3 * 48 and all(int(r["agents"]) >= 0 for r in rows)' \
+    && pass || fail "staff --format csv"
+"$acdd" staff examples/single-queue.yaml -r 4 --shrinkage 30% | grep -q "FTE now" && pass || fail "staff table"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

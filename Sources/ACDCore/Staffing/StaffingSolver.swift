@@ -1,0 +1,171 @@
+/// Finds, per interval and agent group, the fewest agents that meet every queue's targets, by simulation.
+///
+/// Each queue is judged by its targets (ASA, abandonment, service level) per interval, on the mean over replications
+/// with fixed seeds (so every candidate rota sees the same callers). A queue belongs to its primary group: the group
+/// that answers it at the best skill level (the first such group). A (group, interval) cell is met when every queue
+/// of the group with calls in the interval meets its targets there.
+///
+/// Start: for each cell, the sum of the Erlang A staffing of its queues, taken as an upper bound; cells it does not
+/// satisfy are doubled until they are (bounded). Then all cells are bisected together: each round puts every
+/// unresolved cell at the middle of its bracket, simulates once, and narrows each bracket by whether the cell was met.
+/// About log2(agents) simulations in all. Pooling (one group for several queues, overflow) lets cells fall below the
+/// Erlang sum; groups that are no queue's first choice (pure overflow) keep their rota; queues spilling over interval boundaries are accounted for because every round simulates the whole
+/// period.
+package struct StaffingSolver: Sendable {
+    package var model: CentreModel
+    package var seed: UInt64
+    package var replications: Int
+    package var threads: Int?
+
+    package init(model: CentreModel, seed: UInt64, replications: Int = 10, threads: Int? = nil) {
+        self.model = model
+        self.seed = seed
+        self.replications = replications
+        self.threads = threads
+    }
+
+    package struct Answer: Sendable {
+        /// Headcount per group and interval.
+        package var rota: [[Int]]
+        /// The Erlang A starting point, per group and interval.
+        package var erlang: [[Int]]
+        /// Simulations run.
+        package var simulations: Int
+        /// The final rota's summary.
+        package var summary: Summary
+        /// Cells that still miss a target at the cap (none when the answer meets every target).
+        package var unmet: [(group: Int, interval: Int)]
+    }
+
+    /// The group that answers each queue first-hand (best level, then lowest index), or -1.
+    package var primaryGroup: [Int] {
+        model.queues.indices.map { q in
+            var best = -1
+            var bestLevel = Int.max
+            for (g, group) in model.groups.enumerated() {
+                for skill in group.skills where skill.queue == q && skill.delay == 0 && skill.level < bestLevel {
+                    best = g
+                    bestLevel = skill.level
+                }
+            }
+            return best
+        }
+    }
+
+    /// Erlang A staffing per queue and interval, added up per primary group.
+    package func erlangStart() -> [[Int]] {
+        let primary = primaryGroup
+        var start = Array(repeating: Array(repeating: 0, count: model.intervalCount), count: model.groups.count)
+        for (q, queue) in model.queues.enumerated() where primary[q] >= 0 {
+            let wrap = model.groups[primary[q]].wrapUp.mean
+            let goal = StaffingGoal(
+                asa: queue.targets.asa, abandonment: queue.targets.abandonment, serviceLevel: queue.targets.serviceLevel)
+            for i in 0..<model.intervalCount where queue.volumes[i] > 0 {
+                let traffic = Traffic(
+                    arrivalRate: queue.volumes[i] / model.intervalLength, meanHandleTime: queue.handleTime.mean + wrap,
+                    meanPatience: queue.patience?.mean)
+                let agents = goal.asa == nil && goal.abandonment == nil && goal.serviceLevel == nil
+                    ? Int((traffic.offeredLoad / 0.85).rounded(.up))
+                    : (staff(traffic, goal: goal)?.agents ?? Int(traffic.offeredLoad.rounded(.up)) * 2)
+                start[primary[q]][i] += agents
+            }
+        }
+        return start
+    }
+
+    /// Whether each (group, interval) cell meets its queues' targets under `rota`.
+    func evaluate(_ rota: [[Int]]) -> (met: [[Bool]], summary: Summary) {
+        var candidate = model
+        for g in candidate.groups.indices { candidate.groups[g].rota = Rota(headcount: rota[g]) }
+        let summary = ReplicationRunner(model: candidate, seed: seed, threads: threads).summarize(replications: replications)
+        let primary = primaryGroup
+        var met = Array(repeating: Array(repeating: true, count: model.intervalCount), count: model.groups.count)
+        for q in model.queues.indices where primary[q] >= 0 {
+            let targets = model.queues[q].targets
+            let n = model.intervalCount
+            for i in 0..<n {
+                var offered = 0.0
+                var asa = 0.0
+                var abandonment = 0.0
+                var sl = 0.0
+                for result in summary.results {
+                    let m = QueueMetrics(tally: result.queueIntervals[q * n + i], definitions: model.definitions)
+                    offered += m.offered
+                    asa += m.asa
+                    abandonment += m.abandonment
+                    sl += m.serviceLevel
+                }
+                guard offered > 0 else { continue }
+                let r = Double(summary.results.count)
+                var ok = true
+                if let t = targets.asa, asa / r > t { ok = false }
+                if let t = targets.abandonment, abandonment / r > t { ok = false }
+                if let t = targets.serviceLevel, sl / r < t.share { ok = false }
+                if !ok { met[primary[q]][i] = false }
+            }
+        }
+        return (met, summary)
+    }
+
+    package func solve(cap: Int = 100_000) -> Answer {
+        var erlang = erlangStart()
+        let groups = model.groups.count
+        let n = model.intervalCount
+        // Groups that are nobody's first choice (pure overflow) keep the rota they have.
+        let primaries = Set(primaryGroup)
+        for g in 0..<groups where !primaries.contains(g) { erlang[g] = model.groups[g].rota.headcount }
+        var high = erlang
+        var low = Array(repeating: Array(repeating: 0, count: n), count: groups)
+        for g in 0..<groups where !primaries.contains(g) { low[g] = high[g].map { max(0, $0 - 1) } }
+        var simulations = 0
+        // Make sure the upper bounds are met: double cells that are not.
+        var (met, summary) = evaluate(high)
+        simulations += 1
+        for _ in 0..<12 {
+            var grew = false
+            for g in 0..<groups {
+                for i in 0..<n where !met[g][i] && high[g][i] < cap {
+                    low[g][i] = high[g][i]
+                    high[g][i] = min(cap, max(1, high[g][i] * 2))
+                    grew = true
+                }
+            }
+            guard grew else { break }
+            (met, summary) = evaluate(high)
+            simulations += 1
+        }
+        // Bisect every cell at once.
+        while (0..<groups).contains(where: { g in (0..<n).contains { high[g][$0] - low[g][$0] > 1 } }) {
+            var trial = high
+            for g in 0..<groups {
+                for i in 0..<n where high[g][i] - low[g][i] > 1 { trial[g][i] = (low[g][i] + high[g][i]) / 2 }
+            }
+            let (trialMet, _) = evaluate(trial)
+            simulations += 1
+            for g in 0..<groups {
+                for i in 0..<n where high[g][i] - low[g][i] > 1 {
+                    if trialMet[g][i] { high[g][i] = trial[g][i] } else { low[g][i] = trial[g][i] }
+                }
+            }
+        }
+        // Cells bisected together can push calls into each other's intervals: repair what the final rota misses,
+        // an agent at a time, until every cell is met.
+        (met, summary) = evaluate(high)
+        simulations += 1
+        for _ in 0..<50 {
+            var added = false
+            for g in 0..<groups {
+                for i in 0..<n where !met[g][i] && high[g][i] < cap {
+                    high[g][i] += 1
+                    added = true
+                }
+            }
+            guard added else { break }
+            (met, summary) = evaluate(high)
+            simulations += 1
+        }
+        var unmet: [(Int, Int)] = []
+        for g in 0..<groups { for i in 0..<n where !met[g][i] { unmet.append((g, i)) } }
+        return Answer(rota: high, erlang: erlang, simulations: simulations, summary: summary, unmet: unmet)
+    }
+}
