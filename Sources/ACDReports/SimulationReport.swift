@@ -40,6 +40,19 @@ package struct SimulationReport {
             ])
         }
         out += queues.render()
+        let published = summary.model.queues.compactMap(\.published)
+        if let label = published.first?.label {
+            out += "\nAgainst published figures (\(label)):\n"
+            var side = TextTable(header: ["Queue", "ASA s", "Published ASA s", "Aband %", "Published aband %"])
+            for (q, queue) in summary.queues.enumerated() {
+                guard let p = summary.model.queues[q].published else { continue }
+                side.add([
+                    queue.name, seconds(queue.asa), p.asa.map { String(format: "%.0f", $0) } ?? "",
+                    percent(queue.abandonment), p.abandonment.map { String(format: "%.1f", $0 * 100) } ?? "",
+                ])
+            }
+            out += side.render()
+        }
         if !summary.groups.isEmpty {
             out += "\n"
             var groups = TextTable(header: ["Agent group", "Agent-hours", "Answered", "Occupancy %", "Overtime h"])
@@ -142,6 +155,12 @@ package struct SimulationReport {
         root["queues"] = (summary.queues + [summary.total]).enumerated().map { q, queue in
             var entry: [String: Any] = ["name": queue.name]
             entry["metrics"] = metricsJSON(queue.estimates, queue.targets)
+            if q < summary.model.queues.count, let p = summary.model.queues[q].published {
+                var figures: [String: Any] = ["label": p.label]
+                if let asa = p.asa { figures["asa_s"] = asa }
+                if let ab = p.abandonment { figures["abandonment"] = ab }
+                entry["published"] = figures
+            }
             if let sl = queue.targets.serviceLevel { entry["service_level_within_s"] = sl.threshold }
             if intervals && q < summary.queues.count {
                 entry["intervals"] = summary.intervalMetrics(queue: q).enumerated().map { i, estimates in

@@ -1,4 +1,5 @@
 import ACDCore
+import ACDReports
 import Foundation
 import IVRFlows
 import Testing
@@ -136,5 +137,27 @@ struct ScenarioTests {
         let scenario = try Scenario.parse(text, file: "day.yaml")
         #expect(scenario.warnings.count == 1)
         #expect(scenario.warnings.first?.description.hasPrefix("day.yaml:4:11: queues[0].name: calls arrive in 16") == true)
+    }
+}
+
+@Suite("Published figures")
+struct PublishedFiguresTests {
+    @Test("published figures are read and shown beside the simulated ones, and never change the run")
+    func shown() throws {
+        let path = repositoryRoot.appendingPathComponent("flows/leeds/scenario.yaml").path
+        let scenario = try Scenario.load(path: path)
+        #expect(scenario.model.queues[0].published == PublishedFigures(label: "2019-20", asa: 188, abandonment: 0.09))
+        var without = scenario.model
+        for q in without.queues.indices { without.queues[q].published = nil }
+        let a = ReplicationRunner(model: scenario.model, seed: 1, threads: 2).summarize(replications: 2)
+        let b = ReplicationRunner(model: without, seed: 1, threads: 2).summarize(replications: 2)
+        #expect(a.queues.map(\.estimates) == b.queues.map(\.estimates))
+        let table = SimulationReport(scenario: scenario, summary: a, seed: 1).table()
+        #expect(table.contains("Against published figures (2019-20):"))
+        #expect(table.contains("Published ASA s"))
+        let bad = #expect(throws: InputError.self) {
+            try Scenario.load(path: path, overrides: [ScenarioOverride("queues[Housing].published.asa=soon")])
+        }
+        #expect(bad?.field == "queues[2].published.asa")
     }
 }

@@ -27,6 +27,8 @@ package struct Queue: Sendable, Equatable {
     package var callback: CallbackOffer?
     /// What callers are told on joining the queue, if anything.
     package var announcement: Announcement?
+    /// Figures published for this queue (to show beside the simulated ones), if any.
+    package var published: PublishedFigures?
 
     package init(
         name: String, priority: Int = 0, volumes: [Double], handleTime: Distribution,
@@ -87,6 +89,20 @@ package struct Redial: Sendable, Equatable {
         self.probability = probability
         self.delay = delay
         self.maxAttempts = maxAttempts
+    }
+}
+
+/// A queue's published figures, e.g. from an annual report: shown beside the simulation, never used by it.
+package struct PublishedFigures: Sendable, Equatable {
+    /// What the figures are, e.g. "2019-20".
+    package var label: String
+    package var asa: Double?
+    package var abandonment: Double?
+
+    package init(label: String, asa: Double? = nil, abandonment: Double? = nil) {
+        self.label = label
+        self.asa = asa
+        self.abandonment = abandonment
     }
 }
 

@@ -163,7 +163,7 @@ struct ScenarioReader {
 
     static let queueKeys = [
         "name", "priority", "arrivals", "handle_time", "patience", "targets", "service_level_threshold", "strategy",
-        "redial", "overflow", "intents", "misroute_handle",
+        "redial", "overflow", "intents", "misroute_handle", "published",
     ]
 
     func readQueue(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Queue {
@@ -209,6 +209,12 @@ struct ScenarioReader {
             name: name, priority: priority, volumes: volumes, handleTime: handle, patience: patience,
             targets: targets, strategy: strategy, redial: redial)
         if let misroute = value["misroute_handle"] { queue.misrouteHandle = try misroute.distribution() }
+        if let published = value["published"] {
+            try published.expectKeys(["label", "asa", "abandonment"], required: ["label"])
+            queue.published = PublishedFigures(
+                label: try published.required("label").string(), asa: try published["asa"]?.duration(),
+                abandonment: try published["abandonment"]?.share())
+        }
         return queue
     }
 
