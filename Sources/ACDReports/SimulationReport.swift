@@ -289,7 +289,8 @@ package struct SimulationReport {
     }
 }
 
-func csvField(_ s: String) -> String {
+/// A CSV field, quoted when it holds a comma or a quote.
+package func csvField(_ s: String) -> String {
     s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 

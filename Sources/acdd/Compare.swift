@@ -77,7 +77,7 @@ struct Compare: ParsableCommand {
             print("queue,metric,a_mean,b_mean,difference,half_width,real")
             for row in comparison.rows {
                 print(
-                    "\(csvQuoted(row.queue)),\(row.metric.rawValue),\(row.a.mean),\(row.b.mean),\(row.difference.mean),"
+                    "\(csvField(row.queue)),\(row.metric.rawValue),\(row.a.mean),\(row.b.mean),\(row.difference.mean),"
                         + "\(row.difference.halfWidth),\(row.isReal)")
             }
         case .json:
@@ -94,8 +94,4 @@ struct Compare: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         }
     }
-}
-
-func csvQuoted(_ s: String) -> String {
-    s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }

@@ -2,6 +2,7 @@ import ACDCore
 import ACDReports
 import ArgumentParser
 import Foundation
+import IVRFlows
 
 /// Traffic options shared by the Erlang commands.
 struct TrafficOptions: ParsableArguments {
@@ -183,34 +184,21 @@ func performanceJSON(_ p: QueuePerformance) -> [String: Any] {
 // MARK: Parsing of command-line values
 
 func parseDuration(_ text: String, option: String, allowZero: Bool = false) throws -> Double {
-    let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-    var value = Double(text)
-    if value == nil {
-        for (unit, factor) in units where text.hasSuffix(unit) {
-            if let number = Double(text.dropLast(unit.count)) {
-                value = number * factor
-                break
-            }
-        }
-    }
-    guard let seconds = value, seconds.isFinite, seconds > 0 || (allowZero && seconds == 0) else {
+    guard let seconds = Quantity.seconds(text), seconds > 0 || (allowZero && seconds == 0) else {
         throw ValidationError("\(option) \(text): expected a positive duration such as 180, 180s, 3m or 1.5h")
     }
     return seconds
 }
 
 func parseRate(_ text: String, option: String) throws -> Double {
-    let parts = text.split(separator: "/")
-    let units: [String: Double] = ["s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400]
-    guard parts.count == 2, let count = Double(parts[0]), count > 0, let unit = units[String(parts[1])] else {
+    guard let rate = Quantity.rate(text), rate > 0 else {
         throw ValidationError("\(option) \(text): expected a rate such as 120/h (calls per s, m, h or d)")
     }
-    return count / unit
+    return rate
 }
 
 func parseShare(_ text: String, option: String) throws -> Double {
-    let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-    guard let share = value, (0...1).contains(share) else {
+    guard let share = Quantity.share(text), (0...1).contains(share) else {
         throw ValidationError("\(option) \(text): expected a share such as 8% or 0.08")
     }
     return share

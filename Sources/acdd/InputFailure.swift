@@ -12,15 +12,6 @@ func warn(_ warning: InputError) {
     FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
 }
 
-/// Where a scenario lives: a YAML file, or a folder holding `scenario.yaml`.
-func scenarioPath(_ path: String) -> String {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        return (path as NSString).appendingPathComponent("scenario.yaml")
-    }
-    return path
-}
-
 /// A one-line progress counter on stderr, drawn only when stderr is a terminal.
 final class Progress: @unchecked Sendable {
     private let total: Int
@@ -55,7 +46,7 @@ func loadScenario(_ path: String, overrides: [String]) throws -> Scenario {
     do {
         var changes: [ScenarioOverride] = []
         for text in overrides { changes.append(try ScenarioOverride(text)) }
-        return try Scenario.load(path: scenarioPath(path), overrides: changes)
+        return try Scenario.load(path: path, overrides: changes)
     } catch {
         throw failInput(error)
     }

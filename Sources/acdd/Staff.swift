@@ -51,7 +51,7 @@ struct Staff: ParsableCommand {
             print("group,interval,label,agents,current,erlang_a")
             for (g, group) in model.groups.enumerated() {
                 for i in 0..<model.intervalCount {
-                    print("\(csvQuoted(group.name)),\(i),\(scenario.intervalLabel(i)),\(answer.rota[g][i]),"
+                    print("\(csvField(group.name)),\(i),\(scenario.intervalLabel(i)),\(answer.rota[g][i]),"
                         + "\(group.rota.headcount[i]),\(answer.erlang[g][i])")
                 }
             }

@@ -25,14 +25,9 @@ struct CallGen: ParsableCommand {
     var seed: UInt64?
 
     func run() throws {
-        var path = scenario
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            path = (path as NSString).appendingPathComponent("scenario.yaml")
-        }
         let loaded: Scenario
         do {
-            loaded = try Scenario.load(path: path)
+            loaded = try Scenario.load(path: scenario)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)

@@ -274,9 +274,7 @@ enum FlowReader {
     /// `HH:MM` as seconds from midnight (24:00 allowed).
     static func clock(_ value: YAMLValue) throws(InputError) -> Double {
         let text = try value.string()
-        let parts = text.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 2, (0...24).contains(parts[0]), (0..<60).contains(parts[1]), parts[0] * 60 + parts[1] <= 1440
-        else { throw value.error("expected a time as HH:MM, found '\(text)'") }
-        return Double(parts[0] * 3600 + parts[1] * 60)
+        guard let seconds = Quantity.clock(text) else { throw value.error("expected a time as HH:MM, found '\(text)'") }
+        return seconds
     }
 }

@@ -51,8 +51,7 @@ extension FlowReader {
             // "mon 09:00" or "2020-03-06 09:00"
             let parts = at.split(separator: " ").map(String.init)
             guard parts.count == 2 else { throw atValue.error("expected 'mon 09:00' or '2020-03-06 09:00', found '\(at)'") }
-            let hm = parts[1].split(separator: ":").compactMap { Int($0) }
-            guard hm.count == 2, (0..<24).contains(hm[0]), (0..<60).contains(hm[1]) else {
+            guard let time = Quantity.clock(parts[1]), time < 86400 else {
                 throw atValue.error("expected a time as HH:MM, found '\(parts[1])'")
             }
             var weekday: Int
@@ -71,7 +70,7 @@ extension FlowReader {
             for a in try item["attributes"]?.entries() ?? [] { attributes[a.key] = try a.value.string() }
             out.append(
                 FlowTestCall(
-                    name: try item.required("name").string(), weekday: weekday, time: Double(hm[0] * 3600 + hm[1] * 60),
+                    name: try item.required("name").string(), weekday: weekday, time: time,
                     date: date, intent: try item["intent"]?.string(),
                     inputs: try item["inputs"]?.items().map { v throws(InputError) in try v.string() } ?? [],
                     path: try item.required("path").items().map { v throws(InputError) in try v.string() },

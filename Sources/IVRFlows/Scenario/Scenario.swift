@@ -23,8 +23,19 @@ package struct Scenario: Sendable {
     package var intents: [String] = []
     package var typeIntent: [Int] = []
 
-    /// Reads and checks a scenario file. Every problem is an ``InputError`` naming the file, line, column and field.
+    /// The scenario file a path names: the path itself, or `scenario.yaml` inside it when it is a folder (a flow set).
+    package static func file(at path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return (path as NSString).appendingPathComponent("scenario.yaml")
+        }
+        return path
+    }
+
+    /// Reads and checks a scenario file, or a flow-set folder's `scenario.yaml`. Every problem is an ``InputError``
+    /// naming the file, line, column and field.
     package static func load(path: String) throws(InputError) -> Scenario {
+        let path = file(at: path)
         var reader = ScenarioReader(root: try YAMLValue.load(path: path))
         return try reader.read()
     }
@@ -32,6 +43,7 @@ package struct Scenario: Sendable {
     /// Reads a scenario with `--set` changes applied. An error in a changed value names the `--set` it came from.
     package static func load(path: String, overrides: [ScenarioOverride]) throws(InputError) -> Scenario {
         guard !overrides.isEmpty else { return try load(path: path) }
+        let path = file(at: path)
         let original = try YAMLValue.load(path: path)
         var node = original.node
         var changed: [(field: String, override: ScenarioOverride)] = []

@@ -298,14 +298,11 @@ struct ScenarioReader {
 
     /// A rate such as `120/h`, `2/m`, `0.5/s` or `2880/d`, in calls per second.
     func readRate(_ value: YAMLValue) throws(InputError) -> Double {
-        let text = try value.string().replacingOccurrences(of: " ", with: "")
-        let parts = text.split(separator: "/")
-        let units: [String: Double] = ["s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400]
-        guard parts.count == 2, let count = Double(parts[0]), let unit = units[String(parts[1])] else {
+        guard let rate = Quantity.rate(try value.string()) else {
             throw value.error("expected a rate such as 120/h (calls per s, m, h or d), found \(value.kindName)")
         }
-        guard count >= 0, count.isFinite else { throw value.error("a rate cannot be negative, found \(value.kindName)") }
-        return count / unit
+        guard rate >= 0 else { throw value.error("a rate cannot be negative, found \(value.kindName)") }
+        return rate
     }
 
     // MARK: Groups
@@ -414,25 +411,16 @@ struct ScenarioReader {
 
     /// `HH:MM-HH:MM` as seconds from midnight, start before end; `nil` if malformed.
     static func openRange(_ text: String) -> (Double, Double)? {
-        let parts = text.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
-        func clock(_ s: String) -> Double? {
-            let hm = s.split(separator: ":").compactMap { Int($0) }
-            guard hm.count == 2, (0...24).contains(hm[0]), (0..<60).contains(hm[1]) else { return nil }
-            let v = Double(hm[0] * 3600 + hm[1] * 60)
-            return v <= 86400 ? v : nil
-        }
-        guard parts.count == 2, let from = clock(parts[0]), let to = clock(parts[1]), from < to else { return nil }
+        let parts = text.split(separator: "-").map(String.init)
+        guard parts.count == 2, let from = Quantity.clock(parts[0]), let to = Quantity.clock(parts[1]), from < to
+        else { return nil }
         return (from, to)
     }
 
     /// `HH:MM` as an interval index within the day (24:00 allowed); must fall on an interval boundary.
     func readClock(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Int {
+        let seconds = try FlowReader.clock(value)
         let text = try value.string()
-        let parts = text.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 2, (0...24).contains(parts[0]), (0..<60).contains(parts[1]),
-            parts[0] * 60 + parts[1] <= 1440
-        else { throw value.error("expected a time as HH:MM, found '\(text)'") }
-        let seconds = Double(parts[0] * 3600 + parts[1] * 60)
         let index = seconds / context.interval
         guard index.rounded() == index else {
             throw value.error("\(text) is not on a \(Int(context.interval / 60))-minute interval boundary")

@@ -141,20 +141,7 @@ package struct YAMLValue {
 
     /// A duration in seconds: a number (seconds) or a number with a unit, `90s`, `3m`, `1.5h`, `2d`.
     package func duration() throws(InputError) -> Double {
-        let text = try string().trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("min", 60), ("h", 3600), ("d", 86400)]
-        var value: Double?
-        if let plain = Double(text) {
-            value = plain
-        } else {
-            for (unit, factor) in units.sorted(by: { $0.0.count > $1.0.count }) where text.hasSuffix(unit) {
-                if let number = Double(text.dropLast(unit.count).trimmingCharacters(in: .whitespaces)) {
-                    value = number * factor
-                    break
-                }
-            }
-        }
-        guard let seconds = value, seconds.isFinite else {
+        guard let seconds = Quantity.seconds(try string()) else {
             throw error("expected a duration such as 180, 180s, 3m or 1.5h, found \(kindName)")
         }
         guard seconds >= 0 else { throw error("a duration cannot be negative, found \(kindName)") }
@@ -163,14 +150,7 @@ package struct YAMLValue {
 
     /// A share as a fraction: `8%` or `0.08`.
     package func share() throws(InputError) -> Double {
-        let text = try string().trimmingCharacters(in: .whitespaces)
-        let value: Double?
-        if text.hasSuffix("%") {
-            value = Double(text.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
-        } else {
-            value = Double(text)
-        }
-        guard let share = value else { throw error("expected a share such as 8% or 0.08, found \(kindName)") }
+        guard let share = Quantity.share(try string()) else { throw error("expected a share such as 8% or 0.08, found \(kindName)") }
         guard (0...1).contains(share) else { throw error("a share must lie between 0% and 100%, found \(kindName)") }
         return share
     }
