@@ -9,6 +9,6 @@ struct ACDD: ParsableCommand {
             Exit status: 0 on success, 2 when an input file or value is wrong (the message names the file, line, \
             column and field), 1 on any other failure.
             """,
-        subcommands: [Simulate.self, Compare.self, Staff.self, Erlang.self, Flows.self]
+        subcommands: [Simulate.self, Compare.self, Calibrate.self, Staff.self, Erlang.self, Flows.self]
     )
 }

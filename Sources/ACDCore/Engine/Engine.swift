@@ -545,6 +545,16 @@ package struct Engine: Sendable {
     mutating func agentAvailable(agent a: Int, at t: Double) {
         let g = Int(agents[a].group)
         if groups[g].pendingDepartures > 0 {
+            // At closing time (nobody left on the rota) an agent who clears the queue takes the next waiting call.
+            if model.groups[g].clearsQueueAtClose && nextRotaChange > 0
+                && model.groups[g].rota.headcount[rotaChanges[nextRotaChange - 1]] == 0
+            {
+                let c = nextCall(forGroup: g, at: t)
+                if c >= 0 {
+                    answer(call: c, agent: a, at: t)
+                    return
+                }
+            }
             leave(agent: a, group: g, at: t)
             return
         }

@@ -6,12 +6,19 @@ package struct AgentGroup: Sendable, Equatable {
     package var wrapUp: Distribution
     /// Agents on shift in each interval of the period.
     package var rota: Rota
+    /// When the rota drops to nobody (the end of the day), agents still on calls answer the callers left waiting for
+    /// them before they leave, as overtime, instead of leaving those callers to wait for the next shift.
+    package var clearsQueueAtClose: Bool
 
-    package init(name: String, skills: [Skill], wrapUp: Distribution = .deterministic(0), rota: Rota) {
+    package init(
+        name: String, skills: [Skill], wrapUp: Distribution = .deterministic(0), rota: Rota,
+        clearsQueueAtClose: Bool = false
+    ) {
         self.name = name
         self.skills = skills
         self.wrapUp = wrapUp
         self.rota = rota
+        self.clearsQueueAtClose = clearsQueueAtClose
     }
 }
 

@@ -85,9 +85,23 @@ package struct CalendarRules: Sendable {
     package var timeZone: TimeZone
     package var windows: [[(from: Double, to: Double)]]
     package var holidays: Set<String>
+    /// The first and last dates the calendar opens on (`YYYY-MM-DD`, inclusive): a line that opens or closes for
+    /// good during the period.
+    package var from: String?
+    package var until: String?
+
+    package init(timeZone: TimeZone, windows: [[(from: Double, to: Double)]], holidays: Set<String>) {
+        self.timeZone = timeZone
+        self.windows = windows
+        self.holidays = holidays
+    }
 
     package func isOpen(weekday: Int, seconds: Double, date: String?) -> Bool {
-        if let date, holidays.contains(date) { return false }
+        if let date {
+            if holidays.contains(date) { return false }
+            if let from, date < from { return false }
+            if let until, date > until { return false }
+        }
         return windows[weekday].contains { $0.from <= seconds && seconds < $0.to }
     }
 }

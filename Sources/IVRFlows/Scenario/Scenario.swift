@@ -22,6 +22,8 @@ package struct Scenario: Sendable {
     /// `typeIntent` gives each type's intent.
     package var intents: [String] = []
     package var typeIntent: [Int] = []
+    /// Centre-wide published figures (top-level `published:`), for `acdd calibrate`.
+    package var published: PublishedTotals?
 
     /// The scenario file a path names: the path itself, or `scenario.yaml` inside it when it is a folder (a flow set).
     package static func file(at path: String) -> String {
@@ -94,4 +96,19 @@ enum Weekday {
         let sundayBased = (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7
         return (sundayBased + 6) % 7
     }
+}
+
+/// A centre's published figures for a year or period: the calibration targets `acdd calibrate` compares with.
+/// Never used by the simulation.
+package struct PublishedTotals: Sendable, Equatable {
+    package var label: String
+    package var grossCalls: Double?
+    package var answeredByIVR: Double?
+    package var answeredByStaff: Double?
+    package var abandoned: Double?
+    /// All queues together.
+    package var asa: Double?
+    package var abandonment: Double?
+    /// Average staff in full-time equivalents (all work, not only calls).
+    package var staffFTE: Double?
 }

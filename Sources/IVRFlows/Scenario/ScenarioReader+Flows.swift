@@ -208,7 +208,7 @@ extension ScenarioReader {
         guard let value else { return out }
         for entry in try value.entries() {
             let cal = entry.value
-            try cal.expectKeys(["timezone", "open", "holidays"], required: ["timezone", "open"])
+            try cal.expectKeys(["timezone", "open", "holidays", "from", "until"], required: ["timezone", "open"])
             let zoneValue = try cal.required("timezone")
             guard let zone = TimeZone(identifier: try zoneValue.string()) else {
                 throw zoneValue.error("unknown time zone '\(try zoneValue.string())' (use a name such as Europe/London)")
@@ -234,13 +234,23 @@ extension ScenarioReader {
             if let list = cal["holidays"] {
                 for item in try list.items() {
                     let text = try item.string()
-                    guard text.split(separator: "-").count == 3 else {
+                    guard Quantity.day(text) != nil else {
                         throw item.error("expected YYYY-MM-DD, found '\(text)'")
                     }
                     holidays.insert(text)
                 }
             }
-            out[entry.key] = CalendarRules(timeZone: zone, windows: windows, holidays: holidays)
+            var rules = CalendarRules(timeZone: zone, windows: windows, holidays: holidays)
+            for key in ["from", "until"] {
+                guard let v = cal[key] else { continue }
+                let text = try v.string()
+                guard Quantity.day(text) != nil else { throw v.error("expected a date as YYYY-MM-DD, found '\(text)'") }
+                if key == "from" { rules.from = text } else { rules.until = text }
+            }
+            if let from = rules.from, let until = rules.until, until < from, let v = cal["until"] {
+                throw v.error("'until' (\(until)) comes before 'from' (\(from))")
+            }
+            out[entry.key] = rules
         }
         return out
     }

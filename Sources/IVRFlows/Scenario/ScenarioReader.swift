@@ -9,11 +9,13 @@ struct ScenarioReader {
     init(root: YAMLValue) { self.root = root }
 
     static let topKeys = [
-        "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups",
+        "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups", "published",
     ] + flowKeys
 
     mutating func read() throws(InputError) -> Scenario {
-        try root.expectKeys(Self.topKeys, required: ["interval", "period", "queues", "groups"])
+        // Top-level keys starting with `x-` are the author's own: anchors for YAML aliases, notes. They are ignored.
+        let extensions = try root.entries().map(\.key).filter { $0.hasPrefix("x-") }
+        try root.expectKeys(Self.topKeys + extensions, required: ["interval", "period", "queues", "groups"])
         let name = try root["name"]?.string() ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
         let intervalValue = try root.required("interval")
         let interval = try intervalValue.positiveDuration()
@@ -30,7 +32,9 @@ struct ScenarioReader {
         if replications < 1, let r = root["replications"] { throw r.error("at least one replication is needed") }
         let definitions = try readDefinitions(root["definitions"])
 
-        let context = PeriodContext(interval: interval, count: intervalCount, startWeekday: startWeekday)
+        let context = PeriodContext(
+            interval: interval, count: intervalCount, startWeekday: startWeekday, startDay: startDate.flatMap(Quantity.day),
+            scenarioFile: root.file, periodValue: try root.required("period"))
         let queueValues = try root.required("queues").items()
         guard !queueValues.isEmpty else { throw try root.required("queues").error("the scenario has no queue") }
         var queueNames: [String: Int] = [:]
@@ -95,10 +99,30 @@ struct ScenarioReader {
             definitions: definitions)
         let flows = try readFlows(into: &model, queueNames: queueNames, context: context, startDate: startDate)
         if let problem = model.problems().first { throw root.error(problem) }
-        return Scenario(
+        var scenario = Scenario(
             name: name, file: root.file, model: model, seed: seed, replications: replications,
             startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
             flowDocuments: flows.documents, intents: flows.intents, typeIntent: flows.typeIntent)
+        scenario.published = try root["published"].map { v throws(InputError) in try readPublished(v) }
+        return scenario
+    }
+
+    /// The centre's published figures: `published: { label: 2019-20, gross_calls: 1374774, ... }`.
+    func readPublished(_ value: YAMLValue) throws(InputError) -> PublishedTotals {
+        try value.expectKeys(
+            ["label", "gross_calls", "answered_by_ivr", "answered_by_staff", "abandoned", "asa", "abandonment", "staff_fte"],
+            required: ["label"])
+        func count(_ key: String) throws(InputError) -> Double? {
+            guard let v = value[key] else { return nil }
+            let n = try v.double()
+            guard n >= 0 else { throw v.error("a count cannot be negative") }
+            return n
+        }
+        return PublishedTotals(
+            label: try value.required("label").string(), grossCalls: try count("gross_calls"),
+            answeredByIVR: try count("answered_by_ivr"), answeredByStaff: try count("answered_by_staff"),
+            abandoned: try count("abandoned"), asa: try value["asa"]?.duration(),
+            abandonment: try value["abandonment"]?.share(), staffFTE: try count("staff_fte"))
     }
 
     // MARK: Period
@@ -110,7 +134,7 @@ struct ScenarioReader {
         if let start = value["start"] {
             let text = try start.string()
             let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+            guard Quantity.day(text) != nil else {
                 throw start.error("expected a date as YYYY-MM-DD, found '\(text)'")
             }
             weekday = Weekday.of(year: parts[0], month: parts[1], day: parts[2])
@@ -262,38 +286,70 @@ struct ScenarioReader {
             throw value.error("the arrivals need 'rate', 'per_interval' or 'daily' with 'shape'")
         }
         let perDay = context.perDay
-        var dayTotals = Array(repeating: 0.0, count: 7)
-        if daily.isMapping {
+        let days = context.count / perDay + (context.count % perDay == 0 ? 0 : 1)
+        // Calls per day of the period: a weekly pattern, one number, or a column of a volume file.
+        var dayVolumes: [Double]
+        if daily.isMapping, daily["file"] != nil || daily["column"] != nil {
+            dayVolumes = try VolumeFile.column(daily, context: context, days: days)
+        } else if daily.isMapping {
             try daily.expectKeys(Weekday.names)
+            var week = Array(repeating: 0.0, count: 7)
             for (d, day) in Weekday.names.enumerated() {
                 if let v = daily[day] {
-                    dayTotals[d] = try v.double()
-                    guard dayTotals[d] >= 0 else { throw v.error("a call volume cannot be negative") }
+                    week[d] = try v.double()
+                    guard week[d] >= 0 else { throw v.error("a call volume cannot be negative") }
                 }
             }
+            dayVolumes = (0..<days).map { week[context.weekday(ofInterval: $0 * perDay)] }
         } else {
             let v = try daily.double()
             guard v >= 0 else { throw daily.error("a call volume cannot be negative") }
-            dayTotals = Array(repeating: v, count: 7)
+            dayVolumes = Array(repeating: v, count: days)
         }
-        var shape = Array(repeating: 1.0 / Double(perDay), count: perDay)
+        // The intraday shape: one list for every day, or lists per weekday (`mon-fri: [...]`, `sat-sun: [...]`).
+        let uniform = Array(repeating: 1.0 / Double(perDay), count: perDay)
+        var shapes: [[Double]?] = Array(repeating: value["shape"] == nil ? uniform : nil, count: 7)
         if let shapeValue = value["shape"] {
-            let items = try shapeValue.items()
-            guard items.count == perDay else {
-                throw shapeValue.error("\(items.count) weights for a day of \(perDay) intervals: give one per interval")
+            if shapeValue.isMapping {
+                for entry in try shapeValue.entries() {
+                    let weights = try readShape(entry.value, perDay: perDay)
+                    for d in try readDays(entry.keyValue) {
+                        if shapes[d] != nil {
+                            throw entry.keyValue.error("\(Weekday.names[d]) already has a shape")
+                        }
+                        shapes[d] = weights
+                    }
+                }
+            } else {
+                shapes = Array(repeating: try readShape(shapeValue, perDay: perDay), count: 7)
             }
-            shape = try items.map { item throws(InputError) in
-                let v = try item.double()
-                guard v >= 0 else { throw item.error("a weight cannot be negative") }
-                return v
+        }
+        for day in 0..<days where dayVolumes[day] > 0 {
+            let weekday = context.weekday(ofInterval: day * perDay)
+            if shapes[weekday] == nil, let shapeValue = value["shape"] {
+                throw shapeValue.error("calls arrive on \(Weekday.names[weekday])days but no shape is given for them")
             }
-            let sum = shape.reduce(0, +)
-            guard sum > 0 else { throw shapeValue.error("the weights sum to zero") }
-            shape = shape.map { $0 / sum }
         }
         return (0..<context.count).map { i in
-            dayTotals[context.weekday(ofInterval: i)] * shape[i % perDay]
+            let volume = dayVolumes[i / perDay]
+            return volume > 0 ? volume * shapes[context.weekday(ofInterval: i)]![i % perDay] : 0
         }
+    }
+
+    /// Intraday weights, one per interval of the day, normalised to sum to 1.
+    func readShape(_ value: YAMLValue, perDay: Int) throws(InputError) -> [Double] {
+        let items = try value.items()
+        guard items.count == perDay else {
+            throw value.error("\(items.count) weights for a day of \(perDay) intervals: give one per interval")
+        }
+        let shape = try items.map { item throws(InputError) in
+            let v = try item.double()
+            guard v >= 0 else { throw item.error("a weight cannot be negative") }
+            return v
+        }
+        let sum = shape.reduce(0, +)
+        guard sum > 0 else { throw value.error("the weights sum to zero") }
+        return shape.map { $0 / sum }
     }
 
     /// A rate such as `120/h`, `2/m`, `0.5/s` or `2880/d`, in calls per second.
@@ -308,7 +364,8 @@ struct ScenarioReader {
     // MARK: Groups
 
     func readGroup(_ value: YAMLValue, queues: [String: Int], context: PeriodContext) throws(InputError) -> AgentGroup {
-        try value.expectKeys(["name", "skills", "wrap_up", "agents"], required: ["name", "skills", "agents"])
+        try value.expectKeys(
+            ["name", "skills", "wrap_up", "agents", "clear_queue_at_close"], required: ["name", "skills", "agents"])
         let name = try value.required("name").string()
         let skillsValue = try value.required("skills")
         var skills: [Skill] = []
@@ -332,7 +389,8 @@ struct ScenarioReader {
         }
         let wrapUp = try value["wrap_up"]?.distribution() ?? .deterministic(0)
         let rota = try readRota(try value.required("agents"), context: context)
-        return AgentGroup(name: name, skills: skills, wrapUp: wrapUp, rota: rota)
+        let clears = try value["clear_queue_at_close"]?.bool() ?? false
+        return AgentGroup(name: name, skills: skills, wrapUp: wrapUp, rota: rota, clearsQueueAtClose: clears)
     }
 
     func readRota(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Rota {
@@ -352,8 +410,9 @@ struct ScenarioReader {
         case (nil, let shifts?):
             var headcount = Array(repeating: 0, count: context.count)
             for shift in try shifts.items() {
-                try shift.expectKeys(["days", "from", "to", "agents"], required: ["from", "to", "agents"])
+                try shift.expectKeys(["days", "from", "to", "agents", "dates"], required: ["from", "to", "agents"])
                 let days = try readDays(shift["days"])
+                let dates = try context.dayRange(shift["dates"])
                 let from = try readClock(try shift.required("from"), context: context)
                 let to = try readClock(try shift.required("to"), context: context)
                 let agents = try shift.required("agents").nonNegativeInt()
@@ -361,7 +420,9 @@ struct ScenarioReader {
                 // A shift that ends before it starts runs past midnight into the next day.
                 let length = to > from ? to - from : to + context.perDay - from
                 for i in 0..<context.count where i % context.perDay == 0 {
-                    guard days.contains(context.weekday(ofInterval: i)) else { continue }
+                    guard days.contains(context.weekday(ofInterval: i)), dates.contains(i / context.perDay) else {
+                        continue
+                    }
                     for k in 0..<length where i + from + k < context.count {
                         headcount[i + from + k] += agents
                     }
@@ -438,8 +499,35 @@ struct PeriodContext {
     let interval: Double
     let count: Int
     let startWeekday: Int
+    /// The period's first day, counted from 1970-01-01, when the period names its start.
+    let startDay: Int?
+    let scenarioFile: String
+    let periodValue: YAMLValue
 
     var perDay: Int { Int(86400 / interval) }
 
     func weekday(ofInterval i: Int) -> Int { (startWeekday + i / perDay) % 7 }
+}
+
+extension PeriodContext {
+    /// The period's day number of a `YYYY-MM-DD` date (0 = the first day; may fall outside the period).
+    func dayIndex(_ value: YAMLValue) throws(InputError) -> Int {
+        let text = try value.string()
+        guard let day = Quantity.day(text) else { throw value.error("expected a date as YYYY-MM-DD, found '\(text)'") }
+        guard let startDay else {
+            throw value.error("dates need the period's start date: add 'start: YYYY-MM-DD' to 'period'")
+        }
+        return day - startDay
+    }
+
+    /// Days of the period from `{ from: YYYY-MM-DD, to: YYYY-MM-DD }` (both inclusive, either optional); every day
+    /// without a value.
+    func dayRange(_ value: YAMLValue?) throws(InputError) -> ClosedRange<Int> {
+        guard let value else { return Int.min...Int.max }
+        try value.expectKeys(["from", "to"])
+        let from = try value["from"].map { v throws(InputError) in try dayIndex(v) } ?? Int.min
+        let to = try value["to"].map { v throws(InputError) in try dayIndex(v) } ?? Int.max
+        guard from <= to else { throw value.error("'to' comes before 'from'") }
+        return from...to
+    }
 }

@@ -1,0 +1,196 @@
+import ACDCore
+import Foundation
+import IVRFlows
+
+/// Published figures beside the simulated ones, each with its 95% interval and the definition used to compute it
+/// (`acdd calibrate`). Rows come from the scenario's top-level `published:` and each queue's `published:`.
+package struct CalibrationReport: Sendable {
+    package enum Unit: String, Sendable { case calls, share, seconds, fte }
+
+    package struct Row: Sendable {
+        package var figure: String
+        package var published: Double?
+        package var simulated: Estimate
+        package var unit: Unit
+        package var definition: String
+
+        /// Simulated minus published, as a fraction of published (counts, FTE) or in the figure's own unit
+        /// (seconds; percentage points for shares).
+        package var difference: Double? {
+            guard let published else { return nil }
+            switch unit {
+            case .calls, .fte: return published == 0 ? nil : (simulated.mean - published) / published
+            case .share, .seconds: return simulated.mean - published
+            }
+        }
+
+        /// Whether the published figure lies inside the simulated 95% interval.
+        package var withinInterval: Bool? {
+            guard let published else { return nil }
+            let rounding = unit == .share ? 0.005 : (unit == .seconds ? 0.5 : 0)  // published to whole units
+            return abs(simulated.mean - published) <= simulated.halfWidth + rounding
+        }
+    }
+
+    package var scenario: String
+    package var label: String
+    package var replications: Int
+    package var seed: UInt64
+    package var rows: [Row]
+
+    /// - Parameters:
+    ///   - shrinkage: share of paid time off the phones, for the rota's FTE.
+    ///   - weeklyHours: paid hours per FTE per week.
+    package init(scenario: Scenario, summary: Summary, seed: UInt64, shrinkage: Double, weeklyHours: Double) {
+        let model = scenario.model
+        let published = scenario.published
+        self.scenario = scenario.name
+        label = published?.label ?? model.queues.compactMap(\.published?.label).first ?? "published"
+        replications = summary.replications
+        self.seed = seed
+        let totals = summary.results.map { CentreTotals(result: $0, model: model) }
+        func estimate(_ f: (CentreTotals) -> Double) -> Estimate { Estimate(totals.map(f)) }
+        var rows: [Row] = []
+        rows.append(Row(
+            figure: "Gross calls received", published: published?.grossCalls, simulated: estimate(\.grossCalls),
+            unit: .calls, definition: "every call dialled into a line (each repeat call counts); transfers are not new calls"))
+        rows.append(Row(
+            figure: "Answered by IVR/EVR", published: published?.answeredByIVR, simulated: estimate(\.answeredByIVR),
+            unit: .calls,
+            definition: "self-served, satisfied by a signpost, or told the line is closed (out of hours, bank holidays, closed lines)"))
+        rows.append(Row(
+            figure: "Answered by staff", published: published?.answeredByStaff, simulated: estimate(\.answeredByStaff),
+            unit: .calls, definition: "answered by an agent; a misrouted call counts once, where it is finally answered"))
+        rows.append(Row(
+            figure: "Abandoned", published: published?.abandoned, simulated: estimate(\.abandoned), unit: .calls,
+            definition: "hung up in the IVR/EVR or while queuing (short abandons included)"))
+        rows.append(Row(
+            figure: "  of which in the IVR/EVR", published: nil, simulated: estimate(\.abandonedInIVR), unit: .calls,
+            definition: "hung up before reaching a queue"))
+        rows.append(Row(
+            figure: "  of which in a queue", published: nil, simulated: estimate(\.abandonedInQueue), unit: .calls,
+            definition: "hung up while waiting for an agent"))
+        func ratio(_ a: Double?, _ b: Double?) -> Double? {
+            guard let a, let b, b > 0 else { return nil }
+            return a / b
+        }
+        rows.append(Row(
+            figure: "Abandoned / gross calls", published: ratio(published?.abandoned, published?.grossCalls),
+            simulated: estimate { $0.abandoned / max(1, $0.grossCalls) }, unit: .share,
+            definition: "from the published counts; not the report's 7%"))
+        rows.append(Row(
+            figure: "Abandoned / calls reaching staff",
+            published: ratio(published?.abandoned, (published?.answeredByStaff).flatMap { s in published?.abandoned.map { s + $0 } }),
+            simulated: estimate { $0.abandoned / max(1, $0.answeredByStaff + $0.abandoned) }, unit: .share,
+            definition: "from the published counts; not the report's 7% either"))
+        rows.append(Row(
+            figure: "All queues: abandoned", published: published?.abandonment,
+            simulated: estimate { $0.abandonedInQueue / max(1, $0.offeredToQueues) }, unit: .share,
+            definition: "abandoned in a queue / calls offered to the queues (the reading that makes the report's 7% agree with its counts)"))
+        rows.append(Row(
+            figure: "All queues: ASA", published: published?.asa, simulated: summary.total.asa, unit: .seconds,
+            definition: "mean wait of answered calls, all queues"))
+        for (q, queue) in summary.queues.enumerated() {
+            let figures = model.queues[q].published
+            rows.append(Row(
+                figure: "\(queue.name): ASA", published: figures?.asa, simulated: queue.asa, unit: .seconds,
+                definition: "mean wait of calls answered at this queue"))
+            rows.append(Row(
+                figure: "\(queue.name): abandoned", published: figures?.abandonment, simulated: queue.abandonment,
+                unit: .share, definition: "abandoned / calls offered to this queue"))
+        }
+        let weeks = model.horizon / (7 * 86400)
+        let agentHours = model.groups.reduce(0.0) { sum, group in
+            sum + Double(group.rota.headcount.reduce(0, +)) * model.intervalLength / 3600
+        }
+        let fte = agentHours / weeks / weeklyHours / (1 - shrinkage)
+        rows.append(Row(
+            figure: "Staff FTE", published: published?.staffFTE,
+            simulated: Estimate(mean: fte, halfWidth: 0, replications: summary.replications), unit: .fte,
+            definition: String(
+                format: "the rota's agent-hours / %.1f weeks / %.0f h / (1 - %.0f%% shrinkage): call handling only; "
+                    + "the published FTE also covers email and admin", weeks, weeklyHours, shrinkage * 100)))
+        self.rows = rows
+    }
+
+    static func format(_ value: Double, _ unit: Unit) -> String {
+        switch unit {
+        case .calls: return value.formatted(.number.precision(.fractionLength(0)).grouping(.automatic))
+        case .share: return String(format: "%.1f%%", value * 100)
+        case .seconds: return String(format: "%.0f s", value)
+        case .fte: return String(format: "%.1f", value)
+        }
+    }
+
+    static func formatHalfWidth(_ value: Double, _ unit: Unit) -> String {
+        switch unit {
+        case .calls: return "±" + value.formatted(.number.precision(.fractionLength(0)).grouping(.automatic))
+        case .share: return String(format: "±%.2f", value * 100)
+        case .seconds: return String(format: "±%.1f", value)
+        case .fte: return value == 0 ? "(rota)" : String(format: "±%.1f", value)
+        }
+    }
+
+    static func formatDifference(_ row: Row) -> String {
+        guard let d = row.difference else { return "" }
+        switch row.unit {
+        case .calls, .fte: return String(format: "%+.1f%%", d * 100)
+        case .share: return String(format: "%+.1f pts", d * 100)
+        case .seconds: return String(format: "%+.0f s", d)
+        }
+    }
+
+    /// A Markdown table, to paste into a README.
+    package func markdown() -> String {
+        var out = "| figure | published \(label) | simulated | 95% CI | difference | in CI | definition used |\n"
+        out += "|---|---:|---:|---:|---:|:---:|---|\n"
+        for row in rows {
+            let published = row.published.map { Self.format($0, row.unit) } ?? ""
+            let inside = row.withinInterval.map { $0 ? "yes" : "no" } ?? ""
+            out += "| \(row.figure.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "|", with: "/")) "
+                + "| \(published) | \(Self.format(row.simulated.mean, row.unit)) "
+                + "| \(Self.formatHalfWidth(row.simulated.halfWidth, row.unit)) | \(Self.formatDifference(row)) "
+                + "| \(inside) | \(row.definition) |\n"
+        }
+        return out
+    }
+
+    /// A terminal table (without the definitions, which `--format markdown` adds).
+    package func table() -> String {
+        var table = TextTable(header: ["Figure", "Published \(label)", "Simulated", "95% CI", "Difference", "In CI"])
+        for row in rows {
+            table.add([
+                row.figure, row.published.map { Self.format($0, row.unit) } ?? "", Self.format(row.simulated.mean, row.unit),
+                Self.formatHalfWidth(row.simulated.halfWidth, row.unit), Self.formatDifference(row),
+                row.withinInterval.map { $0 ? "yes" : "no" } ?? "",
+            ])
+        }
+        return table.render()
+    }
+
+    package func csv() -> String {
+        var out = "figure,unit,published,simulated,half_width,definition\n"
+        for row in rows {
+            let published = row.published.map { String($0) } ?? ""
+            out += "\(csvField(row.figure.trimmingCharacters(in: .whitespaces))),\(row.unit.rawValue),\(published),"
+                + "\(row.simulated.mean),\(row.simulated.halfWidth),\(csvField(row.definition))\n"
+        }
+        return out
+    }
+
+    package func json() -> String {
+        let rowsJSON: [[String: Any]] = rows.map { row in
+            var r: [String: Any] = [
+                "figure": row.figure.trimmingCharacters(in: .whitespaces), "unit": row.unit.rawValue,
+                "simulated": row.simulated.mean, "half_width": row.simulated.halfWidth, "definition": row.definition,
+            ]
+            if let p = row.published { r["published"] = p }
+            return r
+        }
+        let object: [String: Any] = [
+            "scenario": scenario, "label": label, "replications": replications, "seed": seed, "rows": rowsJSON,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
