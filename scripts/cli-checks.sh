@@ -89,5 +89,13 @@ rm -f "$db"
     && pass || fail "staff --format csv"
 "$acdd" staff examples/single-queue.yaml -r 4 --shrinkage 30% | grep -q "FTE now" && pass || fail "staff table"
 
+# The Leeds year: calibrate prints every published figure with its simulated value; a wrong volume column is refused.
+"$acdd" calibrate flows/leeds -r 2 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); g=[r for r in d["rows"] if r["figure"]=="Gross calls received"][0]; assert g["published"]==1374774 and abs(g["simulated"]-g["published"])<0.05*g["published"]' \
+    && pass || fail "calibrate flows/leeds"
+err=$("$acdd" simulate flows/leeds --set 'entries[0].arrivals.daily.column=council-tx' 2>&1 >/dev/null)
+[ $? -eq 2 ] && grep -q "has no column 'council-tx'. Did you mean 'council-tax'?" <<<"$err" && pass || fail "volume column error: $err"
+"$acdd" staff flows/leeds --format csv | python3 -c 'import csv,sys; rows=list(csv.DictReader(sys.stdin)); assert len(rows) == 6 * 7 * 48 and rows[0]["weekday"] == "Mon"' \
+    && pass || fail "staff flows/leeds weekly csv"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -16,17 +16,72 @@ package struct StaffingSolver: Sendable {
     package var seed: UInt64
     package var replications: Int
     package var threads: Int?
+    package var pattern: Pattern
 
-    package init(model: CentreModel, seed: UInt64, replications: Int = 10, threads: Int? = nil) {
+    /// What one headcount decision covers.
+    package enum Pattern: Sendable, Equatable {
+        /// Every interval of the period on its own.
+        case interval
+        /// A weekly rota: one headcount per weekday and time of day, repeated every week of the period. Targets are
+        /// judged on the calls of all the weeks together. A group stays off the rota before its first and after its
+        /// last day in the scenario's rota (a team that starts or stops during the period).
+        case weekly(startWeekday: Int)
+    }
+
+    package init(
+        model: CentreModel, seed: UInt64, replications: Int = 10, threads: Int? = nil, pattern: Pattern = .interval
+    ) {
         self.model = model
         self.seed = seed
         self.replications = replications
         self.threads = threads
+        self.pattern = pattern
+    }
+
+    var perDay: Int { Int((86400 / model.intervalLength).rounded()) }
+
+    /// Decisions per group: intervals of the period, or of a week.
+    package var cellCount: Int {
+        switch pattern {
+        case .interval: model.intervalCount
+        case .weekly: 7 * perDay
+        }
+    }
+
+    /// The decision interval `i` of the period follows; for a weekly rota, 0 is Monday 00:00.
+    package func cell(ofInterval i: Int) -> Int {
+        switch pattern {
+        case .interval: return i
+        case .weekly(let startWeekday): return ((startWeekday + i / perDay) % 7) * perDay + i % perDay
+        }
+    }
+
+    /// Per group, whether it may be on the rota in each interval (always, for a per-interval rota).
+    var active: [[Bool]] {
+        model.groups.map { group in
+            guard case .weekly = pattern else { return Array(repeating: true, count: model.intervalCount) }
+            let days = group.rota.headcount.indices.filter { group.rota.headcount[$0] > 0 }.map { $0 / perDay }
+            guard let first = days.first, let last = days.last else {
+                return Array(repeating: false, count: model.intervalCount)
+            }
+            return (0..<model.intervalCount).map { (first...last).contains($0 / perDay) }
+        }
+    }
+
+    /// The headcount per interval of the period from one per decision.
+    package func expand(_ cells: [[Int]]) -> [[Int]] {
+        let active = self.active
+        return cells.indices.map { g in
+            (0..<model.intervalCount).map { i in active[g][i] ? cells[g][cell(ofInterval: i)] : 0 }
+        }
     }
 
     package struct Answer: Sendable {
-        /// Headcount per group and interval.
+        /// Headcount per group and interval of the period.
         package var rota: [[Int]]
+        /// Headcount per group and decision (``cellCount``): the same as `rota` for a per-interval rota, the weekly
+        /// pattern otherwise.
+        package var cells: [[Int]]
         /// The Erlang A starting point, per group and interval.
         package var erlang: [[Int]]
         /// Simulations run.
@@ -54,15 +109,44 @@ package struct StaffingSolver: Sendable {
 
     /// Erlang A staffing per queue and interval, added up per primary group.
     package func erlangStart() -> [[Int]] {
+        erlangStart(volumes: model.queues.map(\.volumes))
+    }
+
+    /// Calls offered to each queue in each interval: the queues' own arrivals, or, when flows feed the queues, the
+    /// mean offered calls of a simulation of the scenario as it stands (so IVR deflection, transfers and redials
+    /// count).
+    package func offeredVolumes() -> [[Double]] {
+        guard !model.entries.isEmpty else { return model.queues.map(\.volumes) }
+        let summary = ReplicationRunner(model: model, seed: seed, threads: threads).summarize(replications: replications)
+        let n = model.intervalCount
+        return model.queues.indices.map { q in
+            (0..<n).map { i in
+                summary.results.reduce(0.0) { $0 + Double($1.queueIntervals[q * n + i].offered) }
+                    / Double(summary.results.count)
+            }
+        }
+    }
+
+    /// Erlang A staffing per decision for the given calls per queue and interval, added up per primary group.
+    package func erlangStart(volumes: [[Double]]) -> [[Int]] {
         let primary = primaryGroup
-        var start = Array(repeating: Array(repeating: 0, count: model.intervalCount), count: model.groups.count)
+        let cells = cellCount
+        var start = Array(repeating: Array(repeating: 0, count: cells), count: model.groups.count)
         for (q, queue) in model.queues.enumerated() where primary[q] >= 0 {
             let wrap = model.groups[primary[q]].wrapUp.mean
             let goal = StaffingGoal(
                 asa: queue.targets.asa, abandonment: queue.targets.abandonment, serviceLevel: queue.targets.serviceLevel)
-            for i in 0..<model.intervalCount where queue.volumes[i] > 0 {
+            // Calls per decision: the mean over the intervals it covers that have calls.
+            var volume = Array(repeating: 0.0, count: cells)
+            var count = Array(repeating: 0, count: cells)
+            for i in 0..<model.intervalCount where volumes[q][i] > 0 {
+                volume[cell(ofInterval: i)] += volumes[q][i]
+                count[cell(ofInterval: i)] += 1
+            }
+            for i in 0..<cells where count[i] > 0 {
                 let traffic = Traffic(
-                    arrivalRate: queue.volumes[i] / model.intervalLength, meanHandleTime: queue.handleTime.mean + wrap,
+                    arrivalRate: volume[i] / Double(count[i]) / model.intervalLength,
+                    meanHandleTime: queue.handleTime.mean + wrap,
                     meanPatience: queue.patience?.mean)
                 let agents = goal.asa == nil && goal.abandonment == nil && goal.serviceLevel == nil
                     ? Int((traffic.offeredLoad / 0.85).rounded(.up))
@@ -73,13 +157,34 @@ package struct StaffingSolver: Sendable {
         return start
     }
 
-    /// Whether each (group, interval) cell meets its queues' targets under `rota`.
-    func evaluate(_ rota: [[Int]]) -> (met: [[Bool]], summary: Summary) {
+    /// Whether each (group, decision) cell meets its queues' targets under `cells`.
+    func evaluate(_ cells: [[Int]]) -> (met: [[Bool]], summary: Summary) {
         var candidate = model
+        let rota = expand(cells)
         for g in candidate.groups.indices { candidate.groups[g].rota = Rota(headcount: rota[g]) }
         let summary = ReplicationRunner(model: candidate, seed: seed, threads: threads).summarize(replications: replications)
         let primary = primaryGroup
-        var met = Array(repeating: Array(repeating: true, count: model.intervalCount), count: model.groups.count)
+        var met = Array(repeating: Array(repeating: true, count: cellCount), count: model.groups.count)
+        if case .weekly = pattern {
+            // Each weekly cell is judged on the calls of all its intervals and replications together.
+            let n = model.intervalCount
+            for q in model.queues.indices where primary[q] >= 0 {
+                let targets = model.queues[q].targets
+                var pooled = Array(repeating: QueueTally(), count: cellCount)
+                for result in summary.results {
+                    for i in 0..<n { pooled[cell(ofInterval: i)].add(result.queueIntervals[q * n + i]) }
+                }
+                for c in 0..<cellCount where pooled[c].offered > 0 {
+                    let m = QueueMetrics(tally: pooled[c], definitions: model.definitions)
+                    var ok = true
+                    if let t = targets.asa, m.asa > t { ok = false }
+                    if let t = targets.abandonment, m.abandonment > t { ok = false }
+                    if let t = targets.serviceLevel, m.serviceLevel < t.share { ok = false }
+                    if !ok { met[primary[q]][c] = false }
+                }
+            }
+            return (met, summary)
+        }
         for q in model.queues.indices where primary[q] >= 0 {
             let targets = model.queues[q].targets
             let n = model.intervalCount
@@ -108,16 +213,23 @@ package struct StaffingSolver: Sendable {
     }
 
     package func solve(cap: Int = 100_000) -> Answer {
-        var erlang = erlangStart()
+        var erlang = erlangStart(volumes: offeredVolumes())
+        var simulations = model.entries.isEmpty ? 0 : 1
         let groups = model.groups.count
-        let n = model.intervalCount
-        // Groups that are nobody's first choice (pure overflow) keep the rota they have.
+        let n = cellCount
+        // Groups that are nobody's first choice (pure overflow) keep the rota they have (per decision, their
+        // largest headcount).
         let primaries = Set(primaryGroup)
-        for g in 0..<groups where !primaries.contains(g) { erlang[g] = model.groups[g].rota.headcount }
+        for g in 0..<groups where !primaries.contains(g) {
+            var current = Array(repeating: 0, count: n)
+            for i in 0..<model.intervalCount {
+                current[cell(ofInterval: i)] = max(current[cell(ofInterval: i)], model.groups[g].rota.headcount[i])
+            }
+            erlang[g] = current
+        }
         var high = erlang
         var low = Array(repeating: Array(repeating: 0, count: n), count: groups)
         for g in 0..<groups where !primaries.contains(g) { low[g] = high[g].map { max(0, $0 - 1) } }
-        var simulations = 0
         // Make sure the upper bounds are met: double cells that are not.
         var (met, summary) = evaluate(high)
         simulations += 1
@@ -166,6 +278,7 @@ package struct StaffingSolver: Sendable {
         }
         var unmet: [(Int, Int)] = []
         for g in 0..<groups { for i in 0..<n where !met[g][i] { unmet.append((g, i)) } }
-        return Answer(rota: high, erlang: erlang, simulations: simulations, summary: summary, unmet: unmet)
+        return Answer(
+            rota: expand(high), cells: high, erlang: erlang, simulations: simulations, summary: summary, unmet: unmet)
     }
 }
