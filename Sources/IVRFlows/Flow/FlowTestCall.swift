@@ -56,14 +56,13 @@ extension FlowReader {
             }
             var weekday: Int
             var date: String?
-            if let d = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].firstIndex(of: parts[0].lowercased()) {
+            if let d = Weekday.names.firstIndex(of: parts[0].lowercased()) {
                 weekday = d
             } else {
-                let ymd = parts[0].split(separator: "-").compactMap { Int($0) }
-                guard ymd.count == 3, (1...12).contains(ymd[1]), (1...31).contains(ymd[2]) else {
+                guard let day = Quantity.day(parts[0]) else {
                     throw atValue.error("expected a day name or a date YYYY-MM-DD, found '\(parts[0])'")
                 }
-                weekday = Weekday.of(year: ymd[0], month: ymd[1], day: ymd[2])
+                weekday = Weekday.of(day: day)
                 date = parts[0]
             }
             var attributes: [String: String] = [:]

@@ -89,13 +89,8 @@ package struct Scenario: Sendable {
 enum Weekday {
     static let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-    /// 0 = Monday, for a proleptic Gregorian date (Sakamoto's method).
-    static func of(year: Int, month: Int, day: Int) -> Int {
-        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
-        let y = month < 3 ? year - 1 : year
-        let sundayBased = (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7
-        return (sundayBased + 6) % 7
-    }
+    /// 0 = Monday, for a day counted from 1970-01-01 (a Thursday), as ``Quantity/day(_:)`` gives it.
+    static func of(day: Int) -> Int { ((day + 3) % 7 + 7) % 7 }
 }
 
 /// A centre's published figures for a year or period: the calibration targets `acdd calibrate` compares with.

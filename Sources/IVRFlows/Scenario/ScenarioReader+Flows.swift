@@ -232,19 +232,11 @@ extension ScenarioReader {
             }
             var holidays = Set<String>()
             if let list = cal["holidays"] {
-                for item in try list.items() {
-                    let text = try item.string()
-                    guard Quantity.day(text) != nil else {
-                        throw item.error("expected YYYY-MM-DD, found '\(text)'")
-                    }
-                    holidays.insert(text)
-                }
+                for item in try list.items() { holidays.insert(try item.date().text) }
             }
             var rules = CalendarRules(timeZone: zone, windows: windows, holidays: holidays)
             for key in ["from", "until"] {
-                guard let v = cal[key] else { continue }
-                let text = try v.string()
-                guard Quantity.day(text) != nil else { throw v.error("expected a date as YYYY-MM-DD, found '\(text)'") }
+                guard let text = try cal[key]?.date().text else { continue }
                 if key == "from" { rules.from = text } else { rules.until = text }
             }
             if let from = rules.from, let until = rules.until, until < from, let v = cal["until"] {

@@ -132,12 +132,8 @@ struct ScenarioReader {
         var weekday = 0
         var date: String?
         if let start = value["start"] {
-            let text = try start.string()
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard Quantity.day(text) != nil else {
-                throw start.error("expected a date as YYYY-MM-DD, found '\(text)'")
-            }
-            weekday = Weekday.of(year: parts[0], month: parts[1], day: parts[2])
+            let (text, day) = try start.date()
+            weekday = Weekday.of(day: day)
             date = text
         }
         let seconds: Double
@@ -512,8 +508,7 @@ struct PeriodContext {
 extension PeriodContext {
     /// The period's day number of a `YYYY-MM-DD` date (0 = the first day; may fall outside the period).
     func dayIndex(_ value: YAMLValue) throws(InputError) -> Int {
-        let text = try value.string()
-        guard let day = Quantity.day(text) else { throw value.error("expected a date as YYYY-MM-DD, found '\(text)'") }
+        let day = try value.date().day
         guard let startDay else {
             throw value.error("dates need the period's start date: add 'start: YYYY-MM-DD' to 'period'")
         }

@@ -148,6 +148,13 @@ package struct YAMLValue {
         return seconds
     }
 
+    /// A calendar date, `YYYY-MM-DD`, as its text and its day counted from 1970-01-01.
+    package func date() throws(InputError) -> (text: String, day: Int) {
+        let text = try string()
+        guard let day = Quantity.day(text) else { throw error("expected a date as YYYY-MM-DD, found '\(text)'") }
+        return (text, day)
+    }
+
     /// A share as a fraction: `8%` or `0.08`.
     package func share() throws(InputError) -> Double {
         guard let share = Quantity.share(try string()) else { throw error("expected a share such as 8% or 0.08, found \(kindName)") }
