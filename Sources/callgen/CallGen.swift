@@ -40,8 +40,9 @@ struct CallGen: ParsableCommand {
         while engine.nextEventTime != nil {
             engine.advance(through: (engine.nextEventTime ?? 0) + 3600)
             for r in engine.drainRecords().sorted(by: { $0.serial < $1.serial }) {
-                out += "\(r.serial),\(r.queue >= 0 ? names[r.queue] : "-"),\(r.arrival),\(r.attempt),\(r.outcome),"
-                out += "\(r.endOfWait - r.arrival),\(r.agent),\(r.talkEnd)\n"
+                out += "\(r.serial),\(r.queue.map { names[$0.index] } ?? "-"),\(r.arrival),\(r.attempt),"
+                out += "\(r.outcome.rawValue),\(r.endOfWait - (r.queueEntry ?? r.arrival)),"
+                out += "\(r.agent.map { String($0.rawValue) } ?? "-"),\(r.talkEnd.map { String($0) } ?? "-")\n"
             }
             if out.utf8.count > flushAt {
                 FileHandle.standardOutput.write(Data(out.utf8))

@@ -108,9 +108,9 @@ struct FlowEngineTests {
         engine.runToCompletion()
         // Only callers who dialled between 08:00 and 18:00 reach a queue, 16 s later (greeting and menu), or 106 s
         // later by way of the pay step.
-        let queued = engine.drainRecords().filter { $0.queue >= 0 }
+        let queued = engine.drainRecords().compactMap(\.queueEntry)
         #expect(!queued.isEmpty)
-        #expect(queued.allSatisfy { (8 * 3600 + 16..<18 * 3600 + 106).contains($0.arrival) })
+        #expect(queued.allSatisfy { (8 * 3600 + 16..<18 * 3600 + 106).contains($0) })
     }
 
     @Test("callers hang up in the IVR at the stated rate, and when their IVR patience runs out")
@@ -205,16 +205,14 @@ struct MisrouteTests {
         #expect(misrouted > 1000)
         #expect(result.queueTotals[0].misrouted == misrouted)  // all answered (no patience), all transferred
         #expect(result.queueTotals[1].offered == result.flows.queueArrivalsByIntent[1][1] + misrouted)
-        // Each misrouted caller: a 30 s transfer at queue a, then a normal call at queue b, with the same number.
+        // Each misrouted caller: a 30 s transfer at queue a, then a normal call at queue b; one record with one id.
         let records = engine.drainRecords()
-        let bySerial = Dictionary(grouping: records.filter { $0.queue >= 0 }, by: \.serial)
-        let transferred = bySerial.values.filter { $0.count == 2 }
+        #expect(Set(records.map(\.id)).count == records.count)
+        let transferred = records.filter { $0.firstQueue != nil }
         #expect(transferred.count == misrouted)
-        #expect(transferred.allSatisfy { pair in
-            let first = pair.min { $0.endOfWait < $1.endOfWait }!
-            let second = pair.max { $0.endOfWait < $1.endOfWait }!
-            return first.queue == 0 && abs(first.talkEnd - first.endOfWait - 30) < 1e-9 && second.queue == 1
-                && second.arrival == first.talkEnd && abs(second.talkEnd - second.endOfWait - 200) < 1e-9
+        #expect(transferred.allSatisfy { r in
+            r.firstQueue == QueueID(0) && r.queue == QueueID(1) && r.outcome == .answered
+                && abs((r.talkEnd ?? 0) - r.endOfWait - 200) < 1e-9 && (r.queueEntry ?? 0) >= (r.ivrExit ?? .infinity) + 30
         })
         let p = Double(misrouted) / Double(result.flows.callers[0])
         #expect(abs(p - 0.1) <= 4 * (0.1 * 0.9 / Double(result.flows.callers[0])).squareRoot())

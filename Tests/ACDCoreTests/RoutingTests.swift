@@ -34,8 +34,8 @@ struct RoutingTests {
         engine.inject(queue: 0, at: 10, talk: 100)
         engine.inject(queue: 0, at: 11, talk: 100)
         let records = engine.finishedRecords()
-        #expect(records[0].agent == 1)  // "main", level 1
-        #expect(records[1].agent == 0)  // "backup" only once main is busy
+        #expect(records[0].agent == AgentID(1))  // "main", level 1
+        #expect(records[1].agent == AgentID(0))  // "backup" only once main is busy
     }
 
     @Test("a freed agent takes the highest-priority queue, then the longest-waiting call")
@@ -82,7 +82,7 @@ struct RoutingTests {
         engine.inject(queue: 0, at: 10, talk: 10)  // may overflow from 40
         let records = engine.finishedRecords()
         #expect(records[2].endOfWait == 40)
-        #expect(records[2].agent == 1)
+        #expect(records[2].agent == AgentID(1))
     }
 
     @Test("strategies choose differently where they should")
@@ -93,7 +93,7 @@ struct RoutingTests {
             var engine = Engine(model: model, seed: 3, replication: 0)
             engine.recordsCalls = true
             for (at, talk) in calls { engine.inject(queue: 0, at: at, talk: talk) }
-            return engine.finishedRecords().map(\.agent)
+            return engine.finishedRecords().map { $0.agent?.index ?? -1 }
         }
         // After these calls agent X (first chosen) talked 100 s once and agent Y 1 s twice; at 200 Y has been idle
         // the longest (since 4), X has the fewest calls, Y the least talk time.

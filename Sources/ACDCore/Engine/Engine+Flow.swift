@@ -25,6 +25,8 @@ struct FlowPlan: Sendable {
 
     var steps: ContiguousArray<Step> = []
     var durations: ContiguousArray<Distribution> = []
+    /// Per step, what a live caller's input picks there (steps where the caller decides).
+    var inputs: ContiguousArray<StepInput?> = []
     var callBacks: ContiguousArray<CallBack?> = []
     var repeatWindow: ContiguousArray<Double> = []
     var flowBase: ContiguousArray<Int> = []
@@ -51,6 +53,7 @@ struct FlowPlan: Sendable {
                 compiled.node = Int32(base + (step.node ?? (steps.count - base)))
                 durations.append(step.duration)
                 callBacks.append(step.callBack)
+                inputs.append(step.input)
                 switch step.action {
                 case .route(let to, let weights):
                     compiled.kind = .route
@@ -160,31 +163,84 @@ package struct StepTally: Sendable {
     package var times = WaitHistogram()
 }
 
+extension FlowPlan {
+    /// Where a caller of type `intent` goes from `step`, and the exit counter of that transition: on a route step to
+    /// target `branch`, on an hours step by the calendar in `interval`, on a relabelling step to its next step with
+    /// the caller's new type. This is the flow interpreter: simulated callers, live callers and scripted test calls
+    /// all move through flows by it. Queue and finish steps lead nowhere (exit -1).
+    @inline(__always)
+    func follow(_ step: Int, intent: inout Int, branch: Int, interval: Int) -> (next: Int, exit: Int) {
+        let plan = steps[step]
+        switch plan.kind {
+        case .route:
+            return (Int(targets[Int(plan.targetBase) + branch]), Int(plan.branchBase) + branch)
+        case .hours:
+            let isOpen = open[Int(plan.tableBase) + interval]
+            return (Int(isOpen ? plan.first : plan.second), Int(plan.branchBase) + (isOpen ? 0 : 1))
+        case .relabel:
+            intent = Int(relabel[Int(plan.tableBase) + intent])
+            return (Int(plan.first), Int(plan.branchBase))
+        case .queue, .finish:
+            return (step, -1)
+        }
+    }
+
+    /// The caller model's choice at route step `step` for a caller of type `intent`: the branch that the uniform draw
+    /// `u` falls in by the step's weights.
+    @inline(__always)
+    func drawBranch(_ step: Int, intent: Int, u: Double) -> Int {
+        let plan = steps[step]
+        let width = Int(plan.branchCount)
+        let row = Int(plan.tableBase) + intent * width
+        var i = 0
+        while i < width - 1 && cumulative[row + i] < u { i += 1 }
+        return i
+    }
+
+    /// The branch a scripted or live caller takes where nobody asks them anything (a branch on the caller's type, a
+    /// single way on): the most likely one for their type.
+    func likeliestBranch(_ step: Int, intent: Int) -> Int {
+        let plan = steps[step]
+        let width = Int(plan.branchCount)
+        let row = Int(plan.tableBase) + intent * width
+        var best = 0
+        var bestWeight = -1.0
+        var previous = 0.0
+        for i in 0..<width {
+            let weight = cumulative[row + i] - previous
+            previous = cumulative[row + i]
+            if weight > bestWeight {
+                best = i
+                bestWeight = weight
+            }
+        }
+        return best
+    }
+
+    /// The node (first step) a step belongs to.
+    @inline(__always)
+    func node(of step: Int) -> Int { Int(steps[step].node) }
+}
+
 extension Engine {
     /// A caller dials entry `e`: draws an intent and an IVR patience, walks the flow, and is scheduled to leave it.
     ///
     /// A caller's path through a flow depends only on their own draws and on the clock (calendars), never on other
     /// callers, so the whole path is worked out now, each step at the time the caller would reach it, and one event
     /// is scheduled for when the caller leaves the flow (into a queue or out). The tallies are those a step-by-step
-    /// walk would give; the calendar holds one event per caller instead of one per step.
-    mutating func enterFlow(entry e: Int, at t: Double, intent repeatIntent: Int? = nil) {
+    /// walk would give; the calendar holds one event per caller instead of one per step. Each move is
+    /// ``FlowPlan/follow(_:intent:branch:interval:)``, the same the live walk (Engine+LiveFlow.swift) makes.
+    @discardableResult
+    mutating func enterFlow(entry e: Int, at t: Double, intent given: Int? = nil, repeating: Bool = true) -> Int32 {
         let c = allocateCall()
-        let intentCount = flowPlan.intentCount
-        var intent = 0
-        if let repeatIntent {
-            intent = repeatIntent
-        } else {
-            let u = callerStreams[e].uniform()
-            let base = e * intentCount
-            while intent < intentCount - 1 && flowPlan.entryIntentCumulative[base + intent] < u { intent += 1 }
-        }
+        var intent = given ?? drawIntent(entry: e)
         var step = flowPlan.entryFlow[e]
         let flow = Int(flowPlan.steps[step].flow)
         let deadline = t + (flowPlan.flowPatience[flow]?.sample(&callerStreams[e]) ?? .infinity)
         let counted = t >= warmup
         if counted {
             flowTallies.callers[e] &+= 1
-            if repeatIntent != nil { flowTallies.repeatCallers[e] &+= 1 }
+            if given != nil && repeating { flowTallies.repeatCallers[e] &+= 1 }
         }
 
         var clock = t
@@ -205,6 +261,7 @@ extension Engine {
                 node = Int(plan.node)
                 nodeStart = clock
                 if counted { flowTallies.steps[node].visits &+= 1 }
+                if recording { callPaths[Int(c)].append(Int32(node)) }
             }
             let duration = flowPlan.durations[step].sample(&flowStream)
             let hangsUp = plan.hangUp > 0 && flowStream.uniform() < plan.hangUp
@@ -215,48 +272,20 @@ extension Engine {
                 hungUp = true
                 break
             }
-            switch plan.kind {
-            case .route:
-                let width = Int(plan.branchCount)
-                let row = Int(plan.tableBase) + intent * width
-                let v = flowStream.uniform()
-                var i = 0
-                while i < width - 1 && flowPlan.cumulative[row + i] < v { i += 1 }
-                if counted { flowTallies.exits[Int(plan.branchBase) + i] &+= 1 }
-                step = Int(flowPlan.targets[Int(plan.targetBase) + i])
-            case .hours:
-                let isOpen = flowPlan.open[Int(plan.tableBase) + intervalIndex(clock)]
-                if counted { flowTallies.exits[Int(plan.branchBase) + (isOpen ? 0 : 1)] &+= 1 }
-                step = Int(isOpen ? plan.first : plan.second)
-            case .relabel:
-                if counted { flowTallies.exits[Int(plan.branchBase)] &+= 1 }
-                intent = Int(flowPlan.relabel[Int(plan.tableBase) + intent])
-                step = Int(plan.first)
-            case .queue, .finish:
-                break walk
-            }
+            if plan.kind == .queue || plan.kind == .finish { break walk }
+            let branch = plan.kind == .route ? flowPlan.drawBranch(step, intent: intent, u: flowStream.uniform()) : 0
+            let (next, exit) = flowPlan.follow(step, intent: &intent, branch: branch, interval: intervalIndex(clock))
+            if counted { flowTallies.exits[exit] &+= 1 }
+            step = next
         }
         if counted && node >= 0 { countNodeTime(node, clock - nodeStart) }
-        let outcome: FlowOutcome
-        let plan = flowPlan.steps[step]
-        if hungUp {
-            outcome = .hungUp
-        } else if plan.kind == .queue {
-            outcome = .queued
-            if counted { flowTallies.queueArrivalsByIntent[Int(plan.first)][intent] &+= 1 }
-        } else {
-            outcome = FlowOutcome(rawValue: UInt8(plan.first))!
-        }
-        if counted {
-            flowTallies.outcomes[e][Int(outcome.rawValue)] &+= 1
-            flowTallies.timeInFlow[e] += clock - t
-            flowTallies.flowTimes[e].record(seconds: clock - t)
-        }
+        if counted { countFlowEnd(entry: e, step: step, intent: intent, hungUp: hungUp, seconds: clock - t) }
         calls.withUnsafeMutableBufferPointer { slots in
             slots[Int(c)].state = .inFlow
             slots[Int(c)].entry = Int16(e)
             slots[Int(c)].intent = Int16(intent)
             slots[Int(c)].arrival = t
+            slots[Int(c)].dialled = t
             slots[Int(c)].counted = counted
             slots[Int(c)].step = Int32(step)
             slots[Int(c)].hangingUp = hungUp
@@ -268,6 +297,35 @@ extension Engine {
         } else {
             leaveFlow(call: c, at: t)
         }
+        return c
+    }
+
+    /// A new caller's type at entry `e`, drawn from the entry's mix.
+    @inline(__always)
+    mutating func drawIntent(entry e: Int) -> Int {
+        let intentCount = flowPlan.intentCount
+        let u = callerStreams[e].uniform()
+        let base = e * intentCount
+        var intent = 0
+        while intent < intentCount - 1 && flowPlan.entryIntentCumulative[base + intent] < u { intent += 1 }
+        return intent
+    }
+
+    /// Counts how a counted caller's time in the flow ended, at `step` (a queue or finish step) unless they hung up.
+    mutating func countFlowEnd(entry e: Int, step: Int, intent: Int, hungUp: Bool, seconds: Double) {
+        let outcome: FlowOutcome
+        let plan = flowPlan.steps[step]
+        if hungUp {
+            outcome = .hungUp
+        } else if plan.kind == .queue {
+            outcome = .queued
+            flowTallies.queueArrivalsByIntent[Int(plan.first)][intent] &+= 1
+        } else {
+            outcome = FlowOutcome(rawValue: UInt8(plan.first))!
+        }
+        flowTallies.outcomes[e][Int(outcome.rawValue)] &+= 1
+        flowTallies.timeInFlow[e] += seconds
+        flowTallies.flowTimes[e].record(seconds: seconds)
     }
 
     @inline(__always)
@@ -288,21 +346,23 @@ extension Engine {
         let plan = flowPlan.steps[Int(slot.step)]
         if !slot.hangingUp && plan.kind == .queue {
             let q = Int(plan.first)
+            calls[Int(c)].ivrExit = t
             calls[Int(c)].priority = UInt8(clamping: plan.second)
             let talk = queueHandle[q].sample(&serviceStreams[q])
-            let patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+            // A live caller's patience is their own: they hang up by command.
+            let patience =
+                queueHasPatience[q] && !slot.external ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
             enter(call: c, queue: q, at: t, talk: talk, patience: patience, attempt: 0)
             return
         }
         if recordsCalls {
-            records.append(
-                CallRecord(
-                    serial: slot.serial, queue: -1, arrival: slot.arrival, outcome: .leftFlow, endOfWait: t,
-                    agent: -1, talkEnd: t, attempt: 0))
+            let outcome = slot.hangingUp ? FlowOutcome.hungUp : FlowOutcome(rawValue: UInt8(plan.first))!
+            calls[Int(c)].ivrExit = t
+            records.append(record(of: c, outcome: CallRecord.Outcome(outcome), at: t))
         }
         releaseCall(c)
         // Contained callers who call again later, as the flow states: a new caller into the same entry.
-        if !slot.hangingUp, let callBack = flowPlan.callBacks[Int(slot.step)] {
+        if !slot.hangingUp && !slot.external, let callBack = flowPlan.callBacks[Int(slot.step)] {
             let e = Int(slot.entry)
             guard callerStreams[e].uniform() < callBack.share else { return }
             let delay = callBack.delay.sample(&callerStreams[e])

@@ -162,6 +162,7 @@ extension Engine {
         let tail = groups[g].idleTail
         agents[a].activity = .idle
         agents[a].idleSince = t
+        agents[a].since = t
         agents[a].previous = tail
         agents[a].next = -1
         if tail >= 0 { agents[Int(tail)].next = Int32(a) } else { groups[g].idleHead = Int32(a) }
@@ -186,6 +187,7 @@ extension Engine {
     /// agents leave, and busy ones owed to the rota leave when they have finished their call and wrap-up.
     mutating func changeRota(at t: Double) {
         let interval = rotaChanges[nextRotaChange]
+        rotaInterval = interval
         nextRotaChange += 1
         for g in 0..<groupCount {
             let target = model.groups[g].rota.headcount[interval]
@@ -214,8 +216,14 @@ extension Engine {
                 departureRequests[g].append(contentsOf: repeatElement(t, count: surplus))
             }
         }
+        if nextRotaChange == rotaChanges.count && endless {
+            // The period starts again.
+            nextRotaChange = 0
+            rotaTurnStart += Double(cycle) * intervalLength
+        }
         if nextRotaChange < rotaChanges.count {
-            calendar.schedule(.rotaChange, at: Double(rotaChanges[nextRotaChange]) * intervalLength, subject: 0)
+            let at = rotaTurnStart + Double(rotaChanges[nextRotaChange]) * intervalLength
+            calendar.schedule(.rotaChange, at: at, subject: 0)
         }
     }
 
@@ -231,6 +239,7 @@ extension Engine {
 
     mutating func goOffShift(agent a: Int, group g: Int) {
         agents[a].activity = .offShift
+        agents[a].since = now
         agents[a].next = groups[g].offShiftHead
         groups[g].offShiftHead = Int32(a)
         groups[g].onShift -= 1

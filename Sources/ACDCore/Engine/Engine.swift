@@ -16,6 +16,16 @@ package struct Engine: Sendable {
     let shortAbandonThreshold: Double
     let queueCount: Int
     let groupCount: Int
+    /// Live engines run with no end date: time past the period wraps round to its start (``cycle``).
+    package let endless: Bool
+    /// Intervals of one turn of the period: the whole period for a simulation; for an endless engine the period cut
+    /// to whole weeks (or whole days, if shorter than a week), so weekdays stay weekdays as it repeats.
+    package let cycle: Int
+    var queueCapacity: ContiguousArray<Int>
+    /// Call slots at most: beyond it the run stops with ``fault`` (only queues without capacity can get there).
+    var maxCallSlots: Int
+    /// Why the run stopped early, if it did.
+    package internal(set) var fault: EngineFault?
 
     var queueHandle: ContiguousArray<Distribution>
     var queuePatience: ContiguousArray<Distribution>
@@ -67,6 +77,9 @@ package struct Engine: Sendable {
     var queueMeanWork: ContiguousArray<Double>
     var roundRobinCursor: ContiguousArray<Int>
     var nextRotaChange = 0
+    /// Start of the current turn of the period (endless engines), and the rota interval in force.
+    var rotaTurnStart = 0.0
+    var rotaInterval = -1
     var nextSerial = 0
     var departureRequests: [[Double]]
 
@@ -90,17 +103,29 @@ package struct Engine: Sendable {
     package internal(set) var waitHistograms: [WaitHistogram]
     package internal(set) var flowTallies: FlowTallies
     /// When on, every offered call leaves a ``CallRecord`` in ``records`` (drain it with ``drainRecords()``).
-    package var recordsCalls = false
+    package var recordsCalls: Bool {
+        get { recording }
+        set { setRecording(newValue) }
+    }
+    var recording = false
     package internal(set) var records: [CallRecord] = []
+    /// Per call slot, the IVR nodes visited (only while ``recordsCalls`` is on).
+    var callPaths: [[Int32]] = []
+    /// Per agent, the record of a call whose wrap-up is still running (external agents end it by command).
+    var wrapUpRecords: [CallRecord?] = []
 
     /// Builds a replication's engine. The model must have no ``CentreModel/problems()``.
-    package init(model: CentreModel, seed: UInt64, replication: Int) {
+    package init(model: CentreModel, seed: UInt64, replication: Int, options: EngineOptions = EngineOptions()) {
         precondition(model.problems().isEmpty, "invalid model: \(model.problems().joined(separator: "; "))")
         self.model = model
         intervalLength = model.intervalLength
         intervalCount = model.intervalCount
-        horizon = model.horizon
-        warmup = model.warmup
+        endless = options.endless
+        cycle = options.endless ? EngineOptions.cycle(of: model) : model.intervalCount
+        horizon = options.endless ? .infinity : model.horizon
+        warmup = options.endless ? 0 : model.warmup
+        queueCapacity = ContiguousArray(model.queues.map(\.capacity))
+        maxCallSlots = options.maxCallSlots
         shortAbandonThreshold = model.definitions.shortAbandonThreshold
         queueCount = model.queues.count
         groupCount = model.groups.count
@@ -153,7 +178,7 @@ package struct Engine: Sendable {
         }
         groupWrapUp = ContiguousArray(model.groups.map(\.wrapUp))
         rotaChanges = []
-        for i in 0..<model.intervalCount
+        for i in 0..<cycle
         where i == 0 || model.groups.contains(where: { $0.rota.headcount[i] != $0.rota.headcount[i - 1] }) {
             rotaChanges.append(i)
         }
@@ -214,8 +239,14 @@ package struct Engine: Sendable {
         groupTallies = ContiguousArray(repeating: GroupTally(), count: model.groups.count * model.intervalCount)
         waitHistograms = Array(repeating: WaitHistogram(), count: model.queues.count)
 
-        for source in 0..<(queueCount + model.entries.count) {
-            scheduleNextArrival(source: source, after: 0, interval: 0)
+        for g in model.groups.indices where model.groups[g].external {
+            // External agents join by command; the rota's head count does not apply to them.
+            precondition(model.groups[g].rota.peak == 0, "group \(model.groups[g].name): external agents have no rota")
+        }
+        if options.arrivals {
+            for source in 0..<(queueCount + model.entries.count) {
+                scheduleNextArrival(source: source, after: 0)
+            }
         }
         if !rotaChanges.isEmpty { calendar.schedule(.rotaChange, at: 0, subject: 0) }
     }
@@ -244,7 +275,9 @@ package struct Engine: Sendable {
         switch event.kind {
         case .arrival: arrive(source: Int(event.subject), at: event.time)
         case .abandon: abandon(call: event.subject, generation: event.tag, at: event.time)
-        case .talkEnd: endTalk(agent: Int(event.subject), at: event.time)
+        case .talkEnd:
+            // A talk cut short by the caller leaves its scheduled end behind: the agent's epoch has moved on.
+            if agents[Int(event.subject)].epoch == event.tag { endTalk(agent: Int(event.subject), at: event.time) }
         case .wrapUpEnd: agentFinished(agent: Int(event.subject), at: event.time)
         case .overflow: overflow(call: event.subject, generation: event.tag, at: event.time)
         case .rotaChange: changeRota(at: event.time)
@@ -253,6 +286,7 @@ package struct Engine: Sendable {
         case .flowStep: leaveFlow(call: event.subject, generation: event.tag, at: event.time)
         case .repeatCall: enterFlow(entry: Int(event.subject), at: event.time, intent: Int(event.tag))
         case .callbackOffer: offerCallback(call: event.subject, generation: event.tag, at: event.time)
+        case .flowAdvance: passStep(call: event.subject, generation: event.tag, at: event.time)
         }
     }
 
@@ -264,33 +298,34 @@ package struct Engine: Sendable {
 
     // MARK: Arrivals
 
-    /// Schedules the queue's next arrival after `time` by inverting the cumulative rate: one exponential per arrival,
-    /// consumed across intervals of different rates, so the arrival stream is the same whatever else changes.
-    mutating func scheduleNextArrival(source q: Int, after time: Double, interval start: Int) {
+    /// Schedules the source's next arrival after `time` by inverting the cumulative rate: one exponential per arrival,
+    /// consumed across intervals of different rates, so the arrival stream is the same whatever else changes. A
+    /// simulation's arrivals stop at the period's end; an endless engine's go round the period again.
+    mutating func scheduleNextArrival(source q: Int, after time: Double) {
         var work = -log(arrivalStreams[q].uniform())
         var t = time
-        var i = start
+        var n = Int(time / intervalLength)
+        let stop = endless ? n + cycle : intervalCount
         let base = q * intervalCount
-        while i < intervalCount {
-            let rate = arrivalRate[base + i]
-            let end = Double(i + 1) * intervalLength
+        while n < stop {
+            let rate = arrivalRate[base + (n < cycle ? n : n % cycle)]
+            let end = Double(n + 1) * intervalLength
             if rate > 0 {
                 let candidate = t + work / rate
                 if candidate < end {
-                    calendar.schedule(.arrival, at: candidate, subject: Int32(q), tag: UInt32(i))
+                    calendar.schedule(.arrival, at: candidate, subject: Int32(q))
                     return
                 }
                 work -= rate * (end - t)
             }
             t = end
-            i += 1
+            n += 1
         }
     }
 
     /// The next caller of an arrival source: a queue's own arrivals, or a number leading into a flow.
     mutating func arrive(source: Int, at t: Double) {
-        let interval = intervalIndex(t)
-        scheduleNextArrival(source: source, after: t, interval: interval)
+        scheduleNextArrival(source: source, after: t)
         if source < queueCount {
             offer(queue: source, at: t, attempt: 0)
         } else {
@@ -298,18 +333,20 @@ package struct Engine: Sendable {
         }
     }
 
+    /// The interval of the period that time `t` falls in: times past a simulation's end count in its last interval;
+    /// an endless engine's go round the period again.
     @inline(__always)
-    func intervalIndex(_ t: Double) -> Int {
-        min(Int(t / intervalLength), intervalCount - 1)
+    package func intervalIndex(_ t: Double) -> Int {
+        let n = Int(t / intervalLength)
+        if n < cycle { return n }
+        return endless ? n % cycle : intervalCount - 1
     }
 
-    /// Schedules a call from outside the model's own arrivals (a real call in the daemon, a scripted one in a test),
-    /// with its talk time and patience given rather than drawn.
+    /// Schedules a call straight into queue `q` at time `t` (a scripted call in a test), with its talk time and
+    /// patience given rather than drawn. Commands from outside go through ``placeCall(_:at:)`` instead.
     package mutating func inject(
         queue q: Int, at t: Double, talk: Double, patience: Double = .infinity, priority: Int = 0
     ) {
-        precondition(q >= 0 && q < queueCount, "no queue \(q)")
-        precondition(t >= now, "a call cannot be injected in the past")
         let c = allocateCall()
         calls[Int(c)].queue = Int32(q)
         calls[Int(c)].talk = talk
@@ -356,15 +393,20 @@ package struct Engine: Sendable {
             // A caller from a flow keeps the number it got on dialling; a transferred caller keeps its number too.
             if slots[Int(c)].state != .inFlow && !keepSerial {
                 slots[Int(c)].serial = nextSerial
+                slots[Int(c)].dialled = t
                 nextSerial &+= 1
             }
             slots[Int(c)].state = .waiting
+        }
+        let agent = idleAgent(forQueue: q)
+        if agent < 0 && waitingCount[q] >= queueCapacity[q] {
+            block(call: c, queue: q, at: t)
+            return
         }
         if counted {
             queueTallies[q * intervalCount + interval].offered &+= 1
             if attempt > 0 { queueTallies[q * intervalCount + interval].redials &+= 1 }
         }
-        let agent = idleAgent(forQueue: q)
         if agent >= 0 {
             answer(call: c, agent: agent, at: t)
             return
@@ -407,16 +449,42 @@ package struct Engine: Sendable {
 
     mutating func allocateCall() -> Int32 {
         if let c = freeCalls.popLast() {
-            calls[Int(c)].generation &+= 1
-            calls[Int(c)].intent = -1
-            calls[Int(c)].misrouted = false
-            calls[Int(c)].priority = 0
-            calls[Int(c)].callback = false
-            calls[Int(c)].balking = false
+            calls.withUnsafeMutableBufferPointer { slots in
+                slots[Int(c)].generation &+= 1
+                slots[Int(c)].intent = -1
+                slots[Int(c)].entry = -1
+                slots[Int(c)].misrouted = false
+                slots[Int(c)].priority = 0
+                slots[Int(c)].callback = false
+                slots[Int(c)].balking = false
+                slots[Int(c)].external = false
+                slots[Int(c)].firstQueue = -1
+                slots[Int(c)].agent = -1
+                slots[Int(c)].ivrExit = -1
+            }
+            if recordsCalls { callPaths[Int(c)].removeAll(keepingCapacity: true) }
             return c
         }
+        if calls.count >= maxCallSlots { growthFault() }
         calls.append(CallSlot())
+        if recordsCalls { callPaths.append([]) }
         return Int32(calls.count - 1)
+    }
+
+    /// More calls are in the system at once than any queue capacity allows: stop the run, naming the fullest queue.
+    mutating func growthFault() {
+        guard fault == nil else { return }
+        let q = waitingCount.indices.max { waitingCount[$0] < waitingCount[$1] } ?? 0
+        fault = EngineFault(queue: QueueID(q), time: now, calls: calls.count)
+        calendar.storage.removeAll()
+    }
+
+    /// The queue is full: the caller hears busy, is counted as blocked and the call ends.
+    mutating func block(call c: Int32, queue q: Int, at t: Double) {
+        let slot = calls[Int(c)]
+        if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].blocked &+= 1 }
+        if recordsCalls { records.append(record(of: c, outcome: .blocked, at: t)) }
+        releaseCall(c)
     }
 
     @inline(__always)
@@ -447,12 +515,16 @@ package struct Engine: Sendable {
             if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].misrouted &+= 1 }
             if slot.counted && slot.entry >= 0 { flowTallies.misrouted[Int(slot.entry)] &+= 1 }
         }
-        agents.withUnsafeMutableBufferPointer { agents in
+        calls[Int(c)].agent = Int32(a)
+        let (external, epoch) = agents.withUnsafeMutableBufferPointer { agents in
             agents[a].activity = .talking
             agents[a].call = c
             agents[a].busySince = t
+            agents[a].since = t
+            agents[a].epoch &+= 1
+            return (agents[a].external, agents[a].epoch)
         }
-        calendar.schedule(.talkEnd, at: t + slot.talk, subject: Int32(a))
+        if !external { calendar.schedule(.talkEnd, at: t + slot.talk, subject: Int32(a), tag: epoch) }
         if slot.counted {
             let index = q * intervalCount + Int(slot.interval)
             queueTallies.withUnsafeMutableBufferPointer { tallies in
@@ -463,19 +535,18 @@ package struct Engine: Sendable {
             }
             waitHistograms[q].record(seconds: wait)
         }
-        if recordsCalls {
-            records.append(
-                CallRecord(
-                    serial: slot.serial, queue: q, arrival: slot.arrival, outcome: .answered, endOfWait: t, agent: a,
-                    talkEnd: t + slot.talk, attempt: Int(slot.attempt)))
-        }
     }
 
+    /// The agent's talk ends (by the drawn talk time, or on an external agent's command): the call ends or, if it was
+    /// misrouted, goes on to its right queue; the agent goes into wrap-up.
     mutating func endTalk(agent a: Int, at t: Double) {
         let c = agents[a].call
-        let slot = calls[Int(c)]
+        var slot = calls[Int(c)]
         let g = Int(agents[a].group)
-        let wrap = groupWrapUp[g].sample(&wrapUpStreams[g])
+        let external = agents[a].external
+        let wrap = external ? 0 : groupWrapUp[g].sample(&wrapUpStreams[g])
+        // An external agent's talk lasts until they end it.
+        if external { slot.talk = t - agents[a].busySince }
         agents.withUnsafeMutableBufferPointer { agents in
             agents[a].callsAnswered &+= 1
             agents[a].talkTime += slot.talk
@@ -487,15 +558,28 @@ package struct Engine: Sendable {
             queueTallies[index].wrapUp += wrap
             groupTallies[g * intervalCount + Int(slot.interval)].answered &+= 1
         }
+        var finished: CallRecord?
         if slot.misrouted {
             transfer(call: c, at: t)
         } else {
+            if recordsCalls {
+                finished = record(of: c, outcome: .answered, at: agents[a].busySince)
+                finished?.talkEnd = t
+            }
             releaseCall(c)
         }
-        if wrap > 0 {
+        agents[a].since = t
+        if external {
             agents[a].activity = .wrapUp
+            if recordsCalls { wrapUpRecords[a] = finished }
+        } else if wrap > 0 {
+            agents[a].activity = .wrapUp
+            finished?.wrapUpEnd = t + wrap
+            if let finished { records.append(finished) }
             calendar.schedule(.wrapUpEnd, at: t + wrap, subject: Int32(a))
         } else {
+            finished?.wrapUpEnd = t
+            if let finished { records.append(finished) }
             agentFinished(agent: a, at: t)
         }
     }
@@ -528,6 +612,8 @@ package struct Engine: Sendable {
     /// A misrouted caller, transferred by the agent, joins the queue that serves their intent as a new offer there.
     mutating func transfer(call c: Int32, at t: Double) {
         let q = intentQueue[Int(calls[Int(c)].intent)]
+        if calls[Int(c)].firstQueue < 0 { calls[Int(c)].firstQueue = Int16(calls[Int(c)].queue) }
+        calls[Int(c)].agent = -1
         calls[Int(c)].misrouted = false
         calls[Int(c)].callback = false  // a callback taken at the wrong queue has been made
         calls[Int(c)].balking = false
@@ -546,8 +632,8 @@ package struct Engine: Sendable {
         let g = Int(agents[a].group)
         if groups[g].pendingDepartures > 0 {
             // At closing time (nobody left on the rota) an agent who clears the queue takes the next waiting call.
-            if model.groups[g].clearsQueueAtClose && nextRotaChange > 0
-                && model.groups[g].rota.headcount[rotaChanges[nextRotaChange - 1]] == 0
+            if model.groups[g].clearsQueueAtClose && rotaInterval >= 0
+                && model.groups[g].rota.headcount[rotaInterval] == 0
             {
                 let c = nextCall(forGroup: g, at: t)
                 if c >= 0 {
@@ -571,12 +657,13 @@ package struct Engine: Sendable {
         var start = max(from, warmup)
         let stop = min(to, horizon)
         guard start < stop else { return }
-        var i = intervalIndex(start)
+        var n = Int(start / intervalLength)
         while start < stop {
-            let end = min(Double(i + 1) * intervalLength, stop)
+            let end = min(Double(n + 1) * intervalLength, stop)
+            let i = n < cycle ? n : (endless ? n % cycle : intervalCount - 1)
             groupTallies[g * intervalCount + i].busy += end - start
             start = end
-            i += 1
+            n += 1
         }
     }
 
@@ -603,14 +690,9 @@ package struct Engine: Sendable {
                 tallies[index].waitAbandoned += wait
             }
         }
-        if recordsCalls {
-            records.append(
-                CallRecord(
-                    serial: slot.serial, queue: q, arrival: slot.arrival, outcome: short ? .shortAbandoned : .abandoned,
-                    endOfWait: t, agent: -1, talkEnd: t, attempt: Int(slot.attempt)))
-        }
+        if recordsCalls { records.append(record(of: c, outcome: short ? .shortAbandoned : .abandoned, at: t)) }
         releaseCall(c)
-        if let redial = queueRedial[q], Int(slot.attempt) < redial.maxAttempts {
+        if !slot.external, let redial = queueRedial[q], Int(slot.attempt) < redial.maxAttempts {
             if redialStreams[q].uniform() < redial.probability {
                 let at = t + redial.delay.sample(&redialStreams[q])
                 if at < horizon {

@@ -1,15 +1,13 @@
-/// An agent's state machine: `offShift -> idle -> talking -> wrapUp -> idle ... -> offShift`.
+/// An agent's state machine: `offShift -> idle -> talking -> wrapUp -> idle ... -> offShift`; external agents also go
+/// `idle <-> notReady`, and leave talk and wrap-up when they say so.
 
 struct AgentState: Sendable {
-    enum Activity: UInt8, Sendable {
-        case offShift
-        case idle
-        case talking
-        case wrapUp
-    }
-
     var group: Int32
-    var activity: Activity = .offShift
+    var activity: AgentActivity = .offShift
+    /// Logged in through commands (the live engine), not scheduled by the rota: talk and wrap-up end on command.
+    var external = false
+    /// When the agent entered the current activity.
+    var since = 0.0
     /// Links of the group's idle list (oldest idle first) or, off shift, of its off-shift stack.
     var previous: Int32 = -1
     var next: Int32 = -1
@@ -19,10 +17,31 @@ struct AgentState: Sendable {
     var busySince = 0.0
     var callsAnswered = 0
     var talkTime = 0.0
+    /// Counts the agent's answers, so that a talk-end event of a talk cut short (the caller hung up) is ignored.
+    var epoch: UInt32 = 0
 
     init(group: Int32, next: Int32) {
         self.group = group
         self.next = next
+    }
+}
+
+/// What an agent is doing. `offShift` is "logged out" for an external agent.
+package enum AgentActivity: UInt8, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case offShift
+    case idle
+    case talking
+    case wrapUp
+    case notReady
+
+    package var description: String {
+        switch self {
+        case .offShift: "logged-out"
+        case .idle: "ready"
+        case .talking: "talking"
+        case .wrapUp: "wrap-up"
+        case .notReady: "not-ready"
+        }
     }
 }
 
@@ -61,7 +80,11 @@ struct CallSlot: Sendable {
     var state: State = .free
     var counted = false
     var attempt: UInt8 = 0
+    /// When the caller joined the current queue (dialled, for a call still in a flow).
     var arrival = 0.0
+    /// When the caller dialled, and left the IVR.
+    var dialled = 0.0
+    var ivrExit = -1.0
     var talk = 0.0
     var patience = Double.infinity
     var serial = 0
@@ -78,6 +101,16 @@ struct CallSlot: Sendable {
     var callback = false
     /// Heard an announcement of a wait longer than its patience: hangs up after it.
     var balking = false
+    /// The caller's input comes from outside (live calls): the flow waits at input steps for it.
+    var external = false
+    /// The queue a transferred call was first offered to, or -1.
+    var firstQueue: Int16 = -1
+    /// The agent talking to the call, or -1.
+    var agent: Int32 = -1
+    /// An external caller in a flow: waiting for their input at `step`; the node they are in, and since when.
+    var awaitingInput = false
+    var node: Int32 = -1
+    var nodeSince = 0.0
 
     init() {}
 }

@@ -21,6 +21,8 @@ package struct Event: Sendable {
         case flowStep
         case repeatCall
         case callbackOffer
+        /// An external (live) caller has finished a timed flow step.
+        case flowAdvance
     }
 
     @inline(__always)

@@ -84,6 +84,9 @@ package struct FlowStep: Sendable, Equatable {
     /// The node this step belongs to, as the index of the node's first step (`nil`: a node of its own). A menu's
     /// attempts and retry prompts are steps of one node; visits, time and hang-ups are counted per node.
     package var node: Int?
+    /// On a route step where the caller decides (a menu attempt, a speech prompt, a self-service task, a signpost):
+    /// which input takes which target. A caller from the caller model draws the target by `weights` instead.
+    package var input: StepInput?
 
     package enum Action: Sendable, Equatable {
         /// On to one of `targets`, with weights that depend on the caller's intent: `weights[intent][i]` for
@@ -106,6 +109,73 @@ package struct FlowStep: Sendable, Equatable {
         self.duration = duration
         self.hangUp = hangUp
         self.action = action
+    }
+}
+
+/// What a caller can do at a step that waits for them, and where each answer leads.
+package struct StepInput: Sendable, Equatable {
+    package enum Kind: String, Sendable, Equatable, Codable {
+        /// Keypad digits (a menu).
+        case keys
+        /// Speech (a speech menu): an intent's name or one of its phrases.
+        case speech
+        /// A word naming the outcome (`done`/`failed` for self-service, `satisfied`/`continue` for a signpost).
+        case choice
+    }
+
+    package var kind: Kind
+    /// Per route target, the inputs that take it (compared without regard to case).
+    package var labels: [[String]]
+    /// The target silence takes, and the target input that matches no label takes; `nil` refuses such input.
+    package var silence: Int?
+    package var noMatch: Int?
+
+    package init(kind: Kind, labels: [[String]], silence: Int? = nil, noMatch: Int? = nil) {
+        self.kind = kind
+        self.labels = labels
+        self.silence = silence
+        self.noMatch = noMatch
+    }
+
+    /// The route target `input` takes, or `nil` when this step cannot take it.
+    package func target(for input: CallerInput) -> Int? {
+        switch (kind, input) {
+        case (_, .silence): return silence
+        case (.keys, .key(let key)), (.speech, .phrase(let key)), (.choice, .key(let key)), (.choice, .phrase(let key)):
+            let wanted = key.lowercased()
+            return labels.firstIndex { $0.contains { $0.lowercased() == wanted } } ?? noMatch
+        case (.keys, .phrase), (.speech, .key):
+            return nil
+        }
+    }
+
+    /// What the step expects, for error messages: `a key (1, 2, 3) or silence`.
+    package var expected: String {
+        let words = labels.flatMap { $0.prefix(1) }.joined(separator: ", ")
+        let silent = silence != nil ? " or silence" : ""
+        switch kind {
+        case .keys: return "a key (\(words))\(silent)"
+        case .speech: return "a phrase (\(words))\(silent)"
+        case .choice: return "one of \(words)"
+        }
+    }
+}
+
+/// What a live caller does at a step that waits for them.
+package enum CallerInput: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Keypad digits.
+    case key(String)
+    /// Something said (or, at a choice, a word naming the outcome).
+    case phrase(String)
+    /// Nothing before the timeout.
+    case silence
+
+    package var description: String {
+        switch self {
+        case .key(let k): "key \(k)"
+        case .phrase(let p): "'\(p)'"
+        case .silence: "silence"
+        }
     }
 }
 

@@ -9,6 +9,9 @@ package struct AgentGroup: Sendable, Equatable {
     /// When the rota drops to nobody (the end of the day), agents still on calls answer the callers left waiting for
     /// them before they leave, as overtime, instead of leaving those callers to wait for the next shift.
     package var clearsQueueAtClose: Bool
+    /// Agents are people working through the live engine's commands (log in, ready, end talk), not the rota's
+    /// simulated head count. A model may mix simulated and external groups.
+    package var external = false
 
     package init(
         name: String, skills: [Skill], wrapUp: Distribution = .deterministic(0), rota: Rota,

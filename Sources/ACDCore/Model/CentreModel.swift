@@ -47,6 +47,7 @@ package struct CentreModel: Sendable, Equatable {
                 out.append(
                     "queue \(queue.name): \(queue.volumes.count) interval volumes for a period of \(intervalCount)")
             }
+            if queue.capacity < 1 { out.append("queue \(queue.name): the capacity must be at least 1 call") }
             if queue.priorityClasses < 1 || queue.priorityClasses > 16 {
                 out.append("queue \(queue.name): between 1 and 16 priority classes")
             }

@@ -29,6 +29,13 @@ package struct Queue: Sendable, Equatable {
     package var announcement: Announcement?
     /// Figures published for this queue (to show beside the simulated ones), if any.
     package var published: PublishedFigures?
+    /// Calls that may wait at once, as real ACDs bound a queue (Asterisk's `maxlen`); callers beyond it hear busy
+    /// and are counted as blocked. `Int.max` for no bound.
+    package var capacity = Queue.defaultCapacity
+
+    /// The capacity of a queue whose scenario sets none: far above any real centre's queue, small enough that an
+    /// overloaded run keeps its memory (about 200 bytes a waiting call).
+    package static let defaultCapacity = 10_000
 
     package init(
         name: String, priority: Int = 0, volumes: [Double], handleTime: Distribution,

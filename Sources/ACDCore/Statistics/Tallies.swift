@@ -18,6 +18,8 @@ package struct QueueTally: Sendable, Equatable {
     package var abandonedWithinThreshold = 0
     /// Offered calls that were redials of an abandoned call.
     package var redials = 0
+    /// Offered calls that found the queue at its capacity and heard busy (not counted as offered).
+    package var blocked = 0
     /// Answered calls whose caller wanted another queue's service (transferred by the agent).
     package var misrouted = 0
     /// Callers who accepted a callback offer, and callbacks made (answered calls that were callbacks).
@@ -47,6 +49,7 @@ package struct QueueTally: Sendable, Equatable {
         answeredWithinThreshold += other.answeredWithinThreshold
         abandonedWithinThreshold += other.abandonedWithinThreshold
         redials += other.redials
+        blocked += other.blocked
         misrouted += other.misrouted
         callbacksAccepted += other.callbacksAccepted
         callbacksMade += other.callbacksMade

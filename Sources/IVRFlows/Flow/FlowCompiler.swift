@@ -206,12 +206,14 @@ package struct FlowCompiler {
             steps[i] = FlowStep(
                 name: name, duration: time,
                 action: .route(targets: [done, try go(failed)], weights: every([completion, 1 - completion])))
+            steps[i].input = StepInput(kind: .choice, labels: [["done"], ["failed"]])
         case .signpost(let message, let satisfied, let otherwise):
             let deflected = finish(i, name, .deflected)
             steps[deflected].callBack = node.callBack
             steps[i] = FlowStep(
                 name: name, duration: .deterministic(try duration(message, scope)),
                 action: .route(targets: [deflected, try go(otherwise)], weights: every([satisfied, 1 - satisfied])))
+            steps[i].input = StepInput(kind: .choice, labels: [["satisfied"], ["continue"]])
         case .branch(let cases, let otherwise):
             try buildBranch(i, name, cases, otherwise, scope)
         case .set(let values, let next):
@@ -294,8 +296,10 @@ package struct FlowCompiler {
         let noInput = max(0, menu.timeout - callers.keyTime)
             + (try menu.noInput.map { p throws(InputError) in try duration(p, scope) } ?? 0)
         let noMatch = try menu.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0
+        let n = menu.options.count
+        let input = StepInput(kind: .keys, labels: menu.options.map { [$0.key] } + [[], []], silence: n, noMatch: n + 1)
         unroll(
-            i, name, attempts: menu.retries + 1, exhausted: exhausted,
+            i, name, attempts: menu.retries + 1, exhausted: exhausted, input: input,
             failures: [("no-input", noInput), ("no-match", noMatch)]
         ) { a, failures in
             (a == 0 ? first : again, .route(targets: optionTargets + failures, weights: weights))
@@ -306,7 +310,8 @@ package struct FlowCompiler {
     /// failure steps (no input, no match) that play their prompt and lead to the next attempt, or after the last to
     /// `exhausted`. `attempt` gives an attempt's duration and action from its number and its failure steps.
     private mutating func unroll(
-        _ i: Int, _ name: String, attempts: Int, exhausted: Int, failures: [(suffix: String, seconds: Double)],
+        _ i: Int, _ name: String, attempts: Int, exhausted: Int, input: StepInput,
+        failures: [(suffix: String, seconds: Double)],
         attempt: (_ a: Int, _ failureSteps: [Int]) -> (Distribution, FlowStep.Action)
     ) {
         var attemptSteps = [i]
@@ -323,6 +328,7 @@ package struct FlowCompiler {
             }
             let (duration, action) = attempt(a, failureSteps)
             steps[attemptSteps[a]] = FlowStep(name: a == 0 ? name : "\(name)#\(a + 1)", duration: duration, action: action)
+            steps[attemptSteps[a]].input = input
         }
     }
 
@@ -348,8 +354,12 @@ package struct FlowCompiler {
             Distribution.deterministic(try duration(p, scope) + callers.utteranceTime)
         } ?? first
         let noMatch = try speech.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0
-        unroll(i, name, attempts: speech.retries + 1, exhausted: exhausted, failures: [("no-match", noMatch)]) {
-            a, failures in
+        let n = speech.routes.count
+        let labels = speech.routes.map { [$0.intent.name] + $0.phrases } + [[]]
+        let input = StepInput(kind: .speech, labels: labels, silence: n, noMatch: n)
+        unroll(
+            i, name, attempts: speech.retries + 1, exhausted: exhausted, input: input, failures: [("no-match", noMatch)]
+        ) { a, failures in
             (a == 0 ? first : again, .route(targets: targets + failures, weights: weights))
         }
     }

@@ -1,0 +1,52 @@
+/// Typed indices into the model and the engine, so that a group index can never sit where a queue belongs.
+///
+/// Each wraps the flat-array index the engine uses internally (the raw value), in the manner of swift-collections'
+/// `_HeapNode`: the type says what the number counts.
+package struct QueueID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    package var rawValue: Int32
+    package init(_ index: Int) { rawValue = Int32(index) }
+    package var index: Int { Int(rawValue) }
+    package var description: String { "queue#\(rawValue)" }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// An agent group (a team with a rota, or a set of external agents who log in).
+package struct GroupID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    package var rawValue: Int32
+    package init(_ index: Int) { rawValue = Int32(index) }
+    package var index: Int { Int(rawValue) }
+    package var description: String { "group#\(rawValue)" }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A number callers dial (an entry into a flow).
+package struct EntryID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    package var rawValue: Int32
+    package init(_ index: Int) { rawValue = Int32(index) }
+    package var index: Int { Int(rawValue) }
+    package var description: String { "entry#\(rawValue)" }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One agent of the engine: a simulated one from a rota, or an external one who logged in.
+package struct AgentID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    package var rawValue: Int32
+    package init(_ index: Int) { rawValue = Int32(index) }
+    package var index: Int { Int(rawValue) }
+    package var description: String { "agent#\(rawValue)" }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One call, from dialling to its end. It stays the same across transfers between queues.
+///
+/// The engine keeps calls in recycled slots; the id joins the slot with the slot's generation, so a command naming a
+/// call that has ended is told so instead of reaching the slot's next occupant.
+package struct CallID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    package var rawValue: UInt64
+    package init(rawValue: UInt64) { self.rawValue = rawValue }
+    init(slot: Int32, generation: UInt32) { rawValue = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: slot)) }
+    var slot: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: rawValue)) }
+    var generation: UInt32 { UInt32(truncatingIfNeeded: rawValue >> 32) }
+    package var description: String { "call#\(rawValue)" }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
