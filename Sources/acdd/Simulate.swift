@@ -145,11 +145,16 @@ struct Simulate: ParsableCommand {
     }
 
     private func runOnWallClock(_ scenario: Scenario, seed: UInt64, speed: Double) -> Summary {
-        let clock = WallClock(speed: speed)
+        // The live engine on the wall clock, with the model's own callers and the period's end: the same engine and
+        // the same outcomes as the simulated clock, spread out in real time.
+        let live = LiveEngine(
+            model: scenario.model, seed: seed, clock: WallClock(speed: speed), options: EngineOptions(), recordBuffer: 1)
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox()
-        clock.run(Engine(model: scenario.model, seed: seed, replication: 0)) { engine in
-            box.result = ReplicationResult(engine: engine, replication: 0)
+        Task {
+            await live.start()
+            await live.waitUntilStopped()
+            if let engine = await live.finishedEngine() { box.result = ReplicationResult(engine: engine, replication: 0) }
             done.signal()
         }
         done.wait()

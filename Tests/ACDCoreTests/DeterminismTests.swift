@@ -69,16 +69,14 @@ struct DeterminismTests {
         let expected = simulated.finishedRecords()
         #expect(expected.count > 50)
 
-        var paced = Engine(model: short, seed: 3, replication: 0)
-        paced.recordsCalls = true
-        let clock = WallClock(speed: 20_000)  // about 0.2 s of real time for the whole run
+        // The live engine on the wall clock with the model's own callers and its end: about 0.1 s of real time.
+        let live = LiveEngine(model: short, seed: 3, clock: WallClock(speed: 20_000), options: EngineOptions())
         let started = Date()
-        let records: [CallRecord] = await withCheckedContinuation { continuation in
-            clock.run(paced) { engine in
-                var engine = engine
-                continuation.resume(returning: engine.drainRecords().sorted { $0.serial < $1.serial })
-            }
-        }
+        await live.start()
+        await live.waitUntilStopped()
+        var records: [CallRecord] = []
+        for await record in live.records { records.append(record) }
+        records.sort { $0.serial < $1.serial }
         #expect(records == expected)
         // It really was paced: the last event is about 1,600 simulated seconds in, 0.08 s at this speed.
         #expect(Date().timeIntervalSince(started) >= (expected.compactMap(\.talkEnd).max() ?? 0) / 20_000 * 0.9)

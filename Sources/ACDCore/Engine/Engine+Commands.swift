@@ -249,7 +249,7 @@ package enum CallerKind: String, Sendable, Equatable, Codable {
 }
 
 /// Where a call is.
-package enum CallLocation: Sendable, Equatable {
+package enum CallLocation: Sendable, Equatable, Codable {
     /// In the IVR at a node (as `flow/node`), waiting for the caller's input or not.
     case ivr(node: String, awaitingInput: Bool)
     case waiting(QueueID)

@@ -3,7 +3,7 @@ import Histogram
 
 /// Counts and sums for one queue in one interval of one replication. Calls are attributed to the interval in which
 /// they arrived (the industry's "offered interval" convention).
-package struct QueueTally: Sendable, Equatable {
+package struct QueueTally: Sendable, Equatable, Codable {
     package var offered = 0
     /// Calls that found no idle agent and waited.
     package var queued = 0

@@ -1,0 +1,405 @@
+import Dispatch
+import ServiceLifecycle
+
+/// The live engine: the one owner of an ``Engine`` running on a clock, taking commands at any moment.
+///
+/// An actor whose executor is a serial `DispatchQueue` (``DispatchQueueExecutor``): every command, timer wake-up and
+/// snapshot runs there, one at a time, so the engine needs no lock. For every command it advances the engine to
+/// the clock's now, applies the command, hands finished calls to ``records`` and re-arms the clock's one timer for
+/// the next event. It starts empty or with the model's own callers, runs with no end date (the period repeats, see
+/// ``EngineOptions``), keeps today's and the last days' figures, and stops gracefully: calls still in the system end
+/// as records with outcome `shutdown`. As a swift-service-lifecycle `Service` it runs until the service group shuts
+/// down.
+package actor LiveEngine: Service {
+    private nonisolated let executor: DispatchQueueExecutor
+    package nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    package nonisolated let model: CentreModel
+    /// Every finished call, once, in the order calls end. The buffer holds `recordBuffer` records; when the reader
+    /// falls that far behind, newer records are dropped and counted in ``recordsDropped`` (a daemon refuses new calls
+    /// before that, watching ``recordBufferFree``).
+    package nonisolated let records: AsyncStream<CallRecord>
+    private let recordSink: AsyncStream<CallRecord>.Continuation
+    private var engine: Engine
+    private let clock: any LiveClock
+    private var phase = Phase.created
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    private let keepDays: Int
+
+    package private(set) var recordsDropped = 0
+    package private(set) var recordBufferFree: Int
+    package private(set) var commandsApplied = 0
+    /// Why the engine stopped by itself, if it did.
+    package private(set) var fault: EngineFault?
+
+    private var agentByName: [String: AgentID] = [:]
+    private var agentNames: [AgentID: String] = [:]
+    private var notReadyReasons: [AgentID: String] = [:]
+    private let intervalsPerDay: Int
+    private let cycleDays: Int
+    /// The day the clock is in (from 0), the finished days kept, and per entry the outcomes at today's start.
+    package private(set) var day = 0
+    private var history: [LiveDay] = []
+    private var outcomesAtDayStart: [[Int]]
+    private var outcomesAtYesterdayStart: [[Int]]
+    /// Per queue, the tallies of the days whose intervals have been reset.
+    private var archivedTotals: [QueueTally]
+
+    enum Phase { case created, running, stopped }
+
+    /// - Parameters:
+    ///   - options: `endless` for a daemon (the default here); `arrivals` to let the model's own callers in too.
+    ///   - recordBuffer: records the stream holds before dropping.
+    ///   - keepDays: finished days kept for ``day(_:)``.
+    package init(
+        model: CentreModel, seed: UInt64, clock: any LiveClock,
+        options: EngineOptions = EngineOptions(arrivals: false, endless: true), recordBuffer: Int = 65_536,
+        keepDays: Int = 31, label: String = "acd.live"
+    ) {
+        executor = DispatchQueueExecutor(label: label)
+        self.model = model
+        self.clock = clock
+        var engine = Engine(model: model, seed: seed, replication: 0, options: options)
+        engine.recordsCalls = true
+        self.engine = engine
+        (records, recordSink) = AsyncStream.makeStream(of: CallRecord.self, bufferingPolicy: .bufferingOldest(recordBuffer))
+        recordBufferFree = recordBuffer
+        self.keepDays = keepDays
+        let perDay = 86400 / model.intervalLength
+        intervalsPerDay = perDay == perDay.rounded() ? Int(perDay) : 0
+        cycleDays = intervalsPerDay > 0 ? engine.cycle / intervalsPerDay : 0
+        let zero = Array(repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.entries.count)
+        outcomesAtDayStart = zero
+        outcomesAtYesterdayStart = zero
+        archivedTotals = Array(repeating: QueueTally(), count: model.queues.count)
+    }
+
+    // MARK: Running
+
+    /// Starts the engine at the clock's now: arms the timer for the first event.
+    package func start() {
+        guard phase == .created else { return }
+        phase = .running
+        day = Int(clock.now() / 86400)
+        tick()
+    }
+
+    /// Runs until the service group shuts down (gracefully: calls in flight end as `shutdown` records), the task is
+    /// cancelled, or a simulation's period ends.
+    package func run() async throws {
+        start()
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await self.waitUntilStopped()
+            } onCancel: {
+                Task { await self.shutdown() }
+            }
+        } onGracefulShutdown: {
+            Task { await self.shutdown() }
+        }
+    }
+
+    /// Returns once the engine has stopped.
+    package func waitUntilStopped() async {
+        if phase == .stopped { return }
+        await withCheckedContinuation { stopWaiters.append($0) }
+    }
+
+    /// Stops taking commands, ends every call in the system as a record with outcome `shutdown`, and finishes
+    /// ``records``.
+    package func shutdown() {
+        guard phase == .running || phase == .created else { return }
+        if phase == .running { catchUp() }
+        let t = max(engine.now, clock.now())
+        for record in engine.recordsOfCallsInFlight(outcome: .shutdown, at: t) { deliver(record) }
+        stop()
+    }
+
+    private func stop() {
+        phase = .stopped
+        clock.stop()
+        recordSink.finish()
+        for waiter in stopWaiters { waiter.resume() }
+        stopWaiters = []
+    }
+
+    /// The clock's wake-up: processes every event due, then re-arms.
+    package func tick() {
+        guard phase == .running else { return }
+        catchUp()
+        if !engine.endless && engine.nextEventTime == nil {
+            stop()  // a simulation's period has ended
+            return
+        }
+        rearm()
+    }
+
+    /// The engine itself, once stopped (a simulation paced on the wall clock hands it back for its results).
+    package func finishedEngine() -> Engine? { phase == .stopped ? engine : nil }
+
+    private func rearm() {
+        clock.arm(at: engine.nextEventTime) { [weak self] in await self?.tick() }
+    }
+
+    /// Advances the engine to the clock's now, day by day, rolling the days over on the way; delivers records.
+    private func catchUp() {
+        let now = clock.now()
+        while Double(day + 1) * 86400 <= now {
+            engine.advance(through: Double(day + 1) * 86400)
+            day += 1
+            rollOver()
+        }
+        engine.advance(through: now)
+        deliverRecords()
+        if let fault = engine.fault { failGrowth(fault) }
+    }
+
+    /// Only queues without a capacity get here; the engine has emptied its calendar. The engine stops with the fault.
+    private func failGrowth(_ fault: EngineFault) {
+        self.fault = fault
+        stop()
+    }
+
+    private func deliverRecords() {
+        guard !engine.records.isEmpty else { return }
+        for record in engine.drainRecords() { deliver(record) }
+    }
+
+    private func deliver(_ record: CallRecord) {
+        switch recordSink.yield(record) {
+        case .enqueued(let remaining): recordBufferFree = remaining
+        case .dropped: recordsDropped += 1
+        case .terminated: recordsDropped += 1
+        @unknown default: recordsDropped += 1
+        }
+    }
+
+    // MARK: Commands
+
+    /// Brings the engine to now before a command; refuses commands once stopping.
+    private func prepare() throws(LiveError) -> Double {
+        guard phase == .running else {
+            throw LiveError(.shuttingDown, phase == .created ? "the engine has not started" : "the engine has stopped")
+        }
+        catchUp()
+        guard phase == .running else { throw LiveError(.shuttingDown, "the engine has stopped: \(fault.map(\.description) ?? "")") }
+        return max(clock.now(), engine.now)
+    }
+
+    private func finish() {
+        commandsApplied += 1
+        deliverRecords()
+        rearm()
+    }
+
+    /// Places a call; returns its id and where it is now.
+    package func place(_ request: CallRequest) throws(LiveError) -> (id: CallID, location: CallLocation) {
+        let t = try prepare()
+        defer { finish() }
+        let id = try engine.placeCall(request, at: t)
+        return (id, engine.location(of: id) ?? .ended)
+    }
+
+    /// A caller's key, phrase or silence; returns where the call is now.
+    package func input(_ input: CallerInput, call: CallID) throws(LiveError) -> CallLocation {
+        let t = try prepare()
+        defer { finish() }
+        try engine.input(input, call: call, at: t)
+        return engine.location(of: call) ?? .ended
+    }
+
+    package func hangUp(call: CallID) throws(LiveError) {
+        let t = try prepare()
+        defer { finish() }
+        try engine.hangUp(call: call, at: t)
+    }
+
+    /// Where a call is, or `nil` once it has ended.
+    package func location(of call: CallID) -> CallLocation? { engine.location(of: call) }
+
+    // MARK: Agents
+
+    /// Logs an external agent in to `group` (not ready), creating the agent on first log-in under `name`.
+    package func logIn(agent name: String, group: GroupID) throws(LiveError) -> AgentID {
+        let t = try prepare()
+        defer { finish() }
+        guard !name.isEmpty, name.count <= 64 else { throw LiveError(.badValue, "an agent id has 1 to 64 characters") }
+        let id: AgentID
+        if let known = agentByName[name] {
+            guard let state = engine.agentState(known), state.group == group || state.activity == .offShift else {
+                throw LiveError(.wrongState, "agent \(name) is logged in to another group")
+            }
+            if state.group != group {
+                throw LiveError(.badValue, "agent \(name) belongs to group #\(state.group.rawValue), not #\(group.rawValue)")
+            }
+            id = known
+        } else {
+            id = try engine.addExternalAgent(group: group)
+            agentByName[name] = id
+            agentNames[id] = name
+        }
+        try engine.logIn(agent: id, at: t)
+        return id
+    }
+
+    /// The id of an agent by the name they logged in with.
+    package func agent(named name: String) throws(LiveError) -> AgentID {
+        guard let id = agentByName[name] else { throw LiveError(.unknownAgent, "no agent '\(name)' has logged in") }
+        return id
+    }
+
+    package func ready(agent name: String) throws(LiveError) {
+        let id = try agent(named: name)
+        let t = try prepare()
+        defer { finish() }
+        try engine.ready(agent: id, at: t)
+        notReadyReasons[id] = nil
+    }
+
+    package func notReady(agent name: String, reason: String) throws(LiveError) {
+        let id = try agent(named: name)
+        let t = try prepare()
+        defer { finish() }
+        try engine.notReady(agent: id, at: t)
+        notReadyReasons[id] = reason
+    }
+
+    package func endTalk(agent name: String) throws(LiveError) {
+        let id = try agent(named: name)
+        let t = try prepare()
+        defer { finish() }
+        try engine.endTalk(agent: id, at: t)
+    }
+
+    package func endWrapUp(agent name: String) throws(LiveError) {
+        let id = try agent(named: name)
+        let t = try prepare()
+        defer { finish() }
+        try engine.endWrapUp(agent: id, at: t)
+    }
+
+    package func logOut(agent name: String) throws(LiveError) {
+        let id = try agent(named: name)
+        let t = try prepare()
+        defer { finish() }
+        try engine.logOut(agent: id, at: t)
+        notReadyReasons[id] = nil
+    }
+
+    // MARK: Reading
+
+    /// The engine's state now; `calls` lists every call in the system too.
+    package func snapshot(calls: Bool = false) -> LiveSnapshot {
+        if phase == .running { catchUp() }
+        let t = phase == .running ? max(clock.now(), engine.now) : engine.now
+        let inFlight = calls ? engine.callsInFlight() : []
+        return LiveSnapshot(
+            time: t, day: day, queues: queueSnapshots(at: t), entries: entrySnapshots(), agents: agentSnapshots(),
+            calls: inFlight.map { LiveCall(id: $0.id, location: $0.location, dialled: $0.dialled) },
+            recordsDropped: recordsDropped)
+    }
+
+    private func queueSnapshots(at t: Double) -> [LiveQueue] {
+        let byGroup = engine.agentsByActivity()
+        let today = todayTallies()
+        return model.queues.indices.map { q in
+            let id = QueueID(q)
+            var counts = AgentCounts()
+            for g in Set(engine.groupsServing(queue: id)) { counts.add(byGroup[g.index]) }
+            return LiveQueue(
+                id: id, name: model.queues[q].name, waiting: engine.waitingCalls(queue: id),
+                longestWait: engine.longestWait(queue: id, at: t), agents: counts,
+                today: QueueDay(tally: today[q], queue: model.queues[q], definitions: model.definitions))
+        }
+    }
+
+    /// Today's tallies per queue, summed over today's intervals.
+    private func todayTallies() -> [QueueTally] {
+        let range = dayRange(day)
+        var out = Array(repeating: QueueTally(), count: model.queues.count)
+        for q in model.queues.indices {
+            for i in range { out[q].add(engine.queueTallies[q * model.intervalCount + i]) }
+        }
+        return out
+    }
+
+    /// The intervals of the period that day `d` uses (empty when the interval does not divide a day).
+    private func dayRange(_ d: Int) -> Range<Int> {
+        guard cycleDays > 0 else { return 0..<0 }
+        let start = (d % cycleDays) * intervalsPerDay
+        return start..<(start + intervalsPerDay)
+    }
+
+    private func entrySnapshots() -> [LiveEntry] {
+        model.entries.indices.map { e in
+            let now = engine.flowTallies.outcomes[e]
+            let o = zip(now, outcomesAtDayStart[e]).map { $0 - $1 }
+            func n(_ outcome: FlowOutcome) -> Int { o[Int(outcome.rawValue)] }
+            let callers = o.reduce(0, +)
+            let contained = n(.selfServed) + n(.deflected)
+            return LiveEntry(
+                id: EntryID(e), name: model.entries[e].name, callers: callers, queued: n(.queued),
+                selfServed: n(.selfServed), deflected: n(.deflected), transferred: n(.transferred), closed: n(.closed),
+                hungUp: n(.hungUp), deflection: callers > 0 ? Double(contained) / Double(callers) : 0)
+        }
+    }
+
+    private func agentSnapshots() -> [LiveAgent] {
+        (0..<engine.agentCount).compactMap { a in
+            let id = AgentID(a)
+            guard let state = engine.agentState(id) else { return nil }
+            return LiveAgent(
+                id: id, name: agentNames[id], group: model.groups[state.group.index].name, state: state.activity,
+                since: state.since, call: state.call, reason: state.activity == .notReady ? notReadyReasons[id] : nil)
+        }
+    }
+
+    /// A day's per-interval tallies: today's and yesterday's from the engine (still settling: calls that arrived
+    /// then may still be waiting), earlier ones from the kept days; `nil` for a day not kept.
+    package func day(_ d: Int) -> LiveDay? {
+        if phase == .running { catchUp() }
+        if d == day || (d == day - 1 && cycleDays > 1) {
+            var engine = self.engine
+            let outcomes = d == day ? outcomesAtDayStart : outcomesAtYesterdayStart
+            let end = d == day ? engine.flowTallies.outcomes : outcomesAtDayStart
+            return LiveDay(
+                day: d, queues: engine.queueTallies(intervals: dayRange(d), reset: false),
+                entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } })
+        }
+        return history.first { $0.day == d }
+    }
+
+    /// The days kept, oldest first.
+    package var keptDays: [Int] { history.map(\.day) }
+
+    /// A new day has begun: the day before yesterday is final (its calls have long ended), so it is kept and its
+    /// intervals start again from zero for when the period comes round to them.
+    private func rollOver() {
+        let lag = cycleDays > 1 ? 2 : 1
+        let finished = day - lag
+        let entryNow = engine.flowTallies.outcomes
+        if finished >= 0 && cycleDays > 0 {
+            let outcomes = lag == 2 ? outcomesAtYesterdayStart : outcomesAtDayStart
+            let end = lag == 2 ? outcomesAtDayStart : entryNow
+            let queues = engine.queueTallies(intervals: dayRange(finished), reset: true)
+            for q in queues.indices { for tally in queues[q] { archivedTotals[q].add(tally) } }
+            history.append(
+                LiveDay(day: finished, queues: queues, entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } }))
+            if history.count > keepDays { history.removeFirst(history.count - keepDays) }
+        }
+        outcomesAtYesterdayStart = outcomesAtDayStart
+        outcomesAtDayStart = entryNow
+    }
+
+    /// The engine's invariants (tests call this after every command).
+    package func invariantViolations() -> [String] { engine.invariantViolations() }
+
+    /// The running totals per queue since the start (for counters).
+    package func totals() -> [QueueTally] {
+        model.queues.indices.map { q in
+            var total = archivedTotals[q]
+            for i in 0..<model.intervalCount { total.add(engine.queueTallies[q * model.intervalCount + i]) }
+            return total
+        }
+    }
+}
