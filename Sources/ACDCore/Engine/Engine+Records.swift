@@ -41,9 +41,18 @@ extension Engine {
     }
 
     /// The name of a flow node as records give it (a global step index): `flow/node`.
-    package func nodeName(_ step: Int32) -> String {
-        let flow = Int(flowPlan.steps[Int(step)].flow)
-        let local = Int(step) - flowPlan.flowBase[flow]
-        return "\(model.flows[flow].name)/\(model.flows[flow].steps[local].name)"
+    package func nodeName(_ step: Int32) -> String { model.flowNodeName(step) }
+}
+
+extension CentreModel {
+    /// The name of a flow step given by its global index (all flows' steps in model order), as call records give
+    /// IVR paths: `flow/node`.
+    package func flowNodeName(_ step: Int32) -> String {
+        var base = 0
+        for flow in flows {
+            if Int(step) < base + flow.steps.count { return "\(flow.name)/\(flow.steps[Int(step) - base].name)" }
+            base += flow.steps.count
+        }
+        return "step#\(step)"
     }
 }

@@ -186,32 +186,37 @@ package actor LiveEngine: Service {
         return max(clock.now(), engine.now)
     }
 
-    private func finish() {
+    /// Runs one command: the engine advanced to now, the command applied at now, records delivered, the timer
+    /// re-armed. A refused command changes nothing.
+    private func command<T>(_ body: (inout Engine, Double) throws(LiveError) -> T) throws(LiveError) -> T {
+        let t = try prepare()
+        defer {
+            deliverRecords()
+            rearm()
+        }
+        let result = try body(&engine, t)
         commandsApplied += 1
-        deliverRecords()
-        rearm()
+        return result
     }
 
     /// Places a call; returns its id and where it is now.
     package func place(_ request: CallRequest) throws(LiveError) -> (id: CallID, location: CallLocation) {
-        let t = try prepare()
-        defer { finish() }
-        let id = try engine.placeCall(request, at: t)
-        return (id, engine.location(of: id) ?? .ended)
+        try command { engine, t throws(LiveError) in
+            let id = try engine.placeCall(request, at: t)
+            return (id, engine.location(of: id) ?? .ended)
+        }
     }
 
     /// A caller's key, phrase or silence; returns where the call is now.
     package func input(_ input: CallerInput, call: CallID) throws(LiveError) -> CallLocation {
-        let t = try prepare()
-        defer { finish() }
-        try engine.input(input, call: call, at: t)
-        return engine.location(of: call) ?? .ended
+        try command { engine, t throws(LiveError) in
+            try engine.input(input, call: call, at: t)
+            return engine.location(of: call) ?? .ended
+        }
     }
 
     package func hangUp(call: CallID) throws(LiveError) {
-        let t = try prepare()
-        defer { finish() }
-        try engine.hangUp(call: call, at: t)
+        try command { engine, t throws(LiveError) in try engine.hangUp(call: call, at: t) }
     }
 
     /// Where a call is, or `nil` once it has ended.
@@ -221,24 +226,24 @@ package actor LiveEngine: Service {
 
     /// Logs an external agent in to `group` (not ready), creating the agent on first log-in under `name`.
     package func logIn(agent name: String, group: GroupID) throws(LiveError) -> AgentID {
-        let t = try prepare()
-        defer { finish() }
         guard !name.isEmpty, name.count <= 64 else { throw LiveError(.badValue, "an agent id has 1 to 64 characters") }
-        let id: AgentID
-        if let known = agentByName[name] {
-            guard let state = engine.agentState(known), state.group == group || state.activity == .offShift else {
-                throw LiveError(.wrongState, "agent \(name) is logged in to another group")
+        let known = agentByName[name]
+        let id = try command { engine, t throws(LiveError) in
+            let id: AgentID
+            if let known {
+                let group0 = engine.agentState(known)?.group
+                guard group0 == group else {
+                    throw LiveError(.badValue, "agent \(name) belongs to group #\(group0?.rawValue ?? -1), not #\(group.rawValue)")
+                }
+                id = known
+            } else {
+                id = try engine.addExternalAgent(group: group)
             }
-            if state.group != group {
-                throw LiveError(.badValue, "agent \(name) belongs to group #\(state.group.rawValue), not #\(group.rawValue)")
-            }
-            id = known
-        } else {
-            id = try engine.addExternalAgent(group: group)
-            agentByName[name] = id
-            agentNames[id] = name
+            try engine.logIn(agent: id, at: t)
+            return id
         }
-        try engine.logIn(agent: id, at: t)
+        agentByName[name] = id
+        agentNames[id] = name
         return id
     }
 
@@ -250,39 +255,29 @@ package actor LiveEngine: Service {
 
     package func ready(agent name: String) throws(LiveError) {
         let id = try agent(named: name)
-        let t = try prepare()
-        defer { finish() }
-        try engine.ready(agent: id, at: t)
+        try command { engine, t throws(LiveError) in try engine.ready(agent: id, at: t) }
         notReadyReasons[id] = nil
     }
 
     package func notReady(agent name: String, reason: String) throws(LiveError) {
         let id = try agent(named: name)
-        let t = try prepare()
-        defer { finish() }
-        try engine.notReady(agent: id, at: t)
+        try command { engine, t throws(LiveError) in try engine.notReady(agent: id, at: t) }
         notReadyReasons[id] = reason
     }
 
     package func endTalk(agent name: String) throws(LiveError) {
         let id = try agent(named: name)
-        let t = try prepare()
-        defer { finish() }
-        try engine.endTalk(agent: id, at: t)
+        try command { engine, t throws(LiveError) in try engine.endTalk(agent: id, at: t) }
     }
 
     package func endWrapUp(agent name: String) throws(LiveError) {
         let id = try agent(named: name)
-        let t = try prepare()
-        defer { finish() }
-        try engine.endWrapUp(agent: id, at: t)
+        try command { engine, t throws(LiveError) in try engine.endWrapUp(agent: id, at: t) }
     }
 
     package func logOut(agent name: String) throws(LiveError) {
         let id = try agent(named: name)
-        let t = try prepare()
-        defer { finish() }
-        try engine.logOut(agent: id, at: t)
+        try command { engine, t throws(LiveError) in try engine.logOut(agent: id, at: t) }
         notReadyReasons[id] = nil
     }
 
