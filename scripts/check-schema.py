@@ -41,6 +41,6 @@ def validate(schema_path, paths):
 
 scenarios = validate("docs/scenario.schema.json", sorted(
     glob.glob("examples/*.yaml") + glob.glob("examples/*/scenario.yaml") + glob.glob("Benchmarks/scenarios/*.yaml")
-    + glob.glob("flows/*/scenario.yaml")))
+    + glob.glob("flows/*/scenario.yaml") + glob.glob("Tests/Overload/*.yaml")))
 flows = validate("docs/flow.schema.json", sorted(glob.glob("examples/*/flows/*.yaml") + glob.glob("flows/*/flows/*.yaml")))
 print(f"check-schema: {scenarios} scenario files and {flows} flow files valid against docs/*.schema.json")

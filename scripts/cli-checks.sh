@@ -97,5 +97,21 @@ err=$("$acdd" simulate flows/leeds --set 'entries[0].arrivals.daily.column=counc
 "$acdd" staff flows/leeds --format csv | python3 -c 'import csv,sys; rows=list(csv.DictReader(sys.stdin)); assert len(rows) == 6 * 7 * 48 and rows[0]["weekday"] == "Mon"' \
     && pass || fail "staff flows/leeds weekly csv"
 
+# Overload, under a 1 GB memory limit: an unbounded queue fed 100 calls a second for ten years with nobody to answer
+# stops with an error naming the queue and the time (exit 2, no trap); a bounded one counts its callers as blocked.
+err=$( (ulimit -v 1048576; "$acdd" simulate Tests/Overload/ten-years-unbounded.yaml) 2>&1 >/dev/null)
+status=$?
+if [ $status -eq 2 ] && grep -q "^error: replication 0 stopped at day .*waiting in queue 'swamped'" <<<"$err" \
+    && ! grep -qiE "fatal error|stack dump|backtrace" <<<"$err"; then pass; else fail "unbounded overload: status $status: $err"; fi
+out=$( (ulimit -v 1048576; "$acdd" simulate Tests/Overload/one-day-bounded.yaml --format csv 2>/dev/null) )
+status=$?
+# 8,640,000 expected callers in a day; the first 10,000 fill the queue, the rest hear busy (Poisson: within ±5 SD).
+if [ $status -eq 0 ] && python3 -c '
+import csv, sys
+rows = {r["metric"]: float(r["mean"]) for r in csv.DictReader(sys.stdin) if r["queue"] == "swamped"}
+assert rows["offered"] == 10000, rows["offered"]
+assert abs(rows["blocked"] + rows["offered"] - 8640000) < 5 * 8640000 ** 0.5, rows["blocked"]
+' <<<"$out"; then pass; else fail "bounded overload: status $status"; fi
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

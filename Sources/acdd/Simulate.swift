@@ -116,6 +116,15 @@ struct Simulate: ParsableCommand {
             progress.finish()
         }
         let elapsed = Date().timeIntervalSince(start)
+        if let (replication, fault) = summary.fault {
+            let queue = scenario.model.queues[fault.queue.index].name
+            FileHandle.standardError.write(
+                Data(
+                    ("error: replication \(replication) stopped at \(formatTime(fault.time)): \(fault.calls) calls in the "
+                        + "system at once, most of them waiting in queue '\(queue)'. The queues grow without limit: give "
+                        + "'\(queue)' a capacity (docs/scenario.md) or agents. Nothing was written.\n").utf8))
+            throw ExitCode(2)
+        }
         if let db {
             do {
                 var parameters = ["replications": String(summary.replications), "seed": String(seed)]
@@ -160,6 +169,12 @@ struct Simulate: ParsableCommand {
         done.wait()
         return Summary(model: scenario.model, results: [box.result!])
     }
+}
+
+/// Seconds from the start of the period as `day D HH:MM:SS`.
+func formatTime(_ seconds: Double) -> String {
+    let s = Int(seconds)
+    return String(format: "day %d %02d:%02d:%02d (t = %d s)", s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60, s)
 }
 
 private final class ResultBox: @unchecked Sendable {

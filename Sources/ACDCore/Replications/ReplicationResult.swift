@@ -10,6 +10,8 @@ package struct ReplicationResult: Sendable {
     package var flows: FlowTallies
     package var events: Int
     package var calls: Int
+    /// Why the replication stopped early, if it did (queues without capacity grew without limit).
+    package var fault: EngineFault?
 
     package init(engine: Engine, replication: Int) {
         let model = engine.model
@@ -31,6 +33,7 @@ package struct ReplicationResult: Sendable {
         flows = engine.flowTallies
         events = engine.eventsProcessed
         calls = engine.nextSerial
+        fault = engine.fault
     }
 
     /// The metrics of queue `q` over the run.

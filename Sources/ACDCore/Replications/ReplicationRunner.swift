@@ -50,7 +50,7 @@ package struct ReplicationRunner: Sendable {
     ) -> Summary {
         var results = run(replications: 0..<replications, progress: progress)
         var summary = Summary(model: model, results: results)
-        guard let goal else { return summary }
+        guard let goal, summary.fault == nil else { return summary }
         while !summary.meets(goal) && results.count < maxReplications {
             let batch = min(max(threads, results.count / 2, 2), maxReplications - results.count)
             let start = results.count

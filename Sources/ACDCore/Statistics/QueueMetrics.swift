@@ -9,6 +9,8 @@ package struct QueueMetrics: Sendable, Equatable {
     package var misrouted = 0.0
     package var callbacks = 0.0
     package var balked = 0.0
+    /// Callers who found the queue full (its capacity) and heard busy; not part of `offered`.
+    package var blocked = 0.0
     /// Average speed of answer: mean wait of answered calls, seconds.
     package var asa = 0.0
     /// Mean wait of all callers who waited or were answered (answered and abandoned), seconds.
@@ -37,6 +39,7 @@ package struct QueueMetrics: Sendable, Equatable {
         misrouted = Double(t.misrouted)
         callbacks = Double(t.callbacksMade)
         balked = Double(t.balked)
+        blocked = Double(t.blocked)
         asa = t.answered > 0 ? t.waitAnswered / Double(t.answered) : 0
         let finished = t.answered + t.abandoned + t.shortAbandoned
         meanWait = finished > 0 ? (t.waitAnswered + t.waitAbandoned) / Double(finished) : 0
@@ -75,6 +78,7 @@ package struct QueueMetrics: Sendable, Equatable {
         case .misrouted: misrouted
         case .callbacks: callbacks
         case .balked: balked
+        case .blocked: blocked
         case .asa: asa
         case .meanWait: meanWait
         case .serviceLevel: serviceLevel
@@ -99,6 +103,7 @@ package enum QueueMetric: String, Sendable, CaseIterable, Codable {
     case misrouted
     case callbacks
     case balked
+    case blocked
     case asa
     case meanWait = "mean_wait"
     case serviceLevel = "service_level"

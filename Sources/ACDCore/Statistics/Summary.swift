@@ -9,6 +9,10 @@ package struct Summary: Sendable {
     package let groups: [GroupSummary]
 
     package var replications: Int { results.count }
+    /// The first replication that stopped early, and why: its figures are meaningless.
+    package var fault: (replication: Int, fault: EngineFault)? {
+        results.lazy.compactMap { r in r.fault.map { (r.replication, $0) } }.first
+    }
 
     package init(model: CentreModel, results: [ReplicationResult]) {
         self.model = model

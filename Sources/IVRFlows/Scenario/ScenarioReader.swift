@@ -85,7 +85,7 @@ struct ScenarioReader {
                     "no group answers queue '\(queue.name)': add it to a group's skills or an overflow tier")
             }
             let unstaffed = (0..<intervalCount).filter { i in
-                queue.volumes[i] > 0 && servers.allSatisfy { $0.rota.headcount[i] == 0 }
+                queue.volumes[i] > 0 && servers.allSatisfy { $0.rota.headcount[i] == 0 && !$0.external }
             }
             if let first = unstaffed.first {
                 warnings.append(
@@ -183,7 +183,7 @@ struct ScenarioReader {
 
     static let queueKeys = [
         "name", "priority", "arrivals", "handle_time", "patience", "targets", "service_level_threshold", "strategy",
-        "redial", "overflow", "intents", "misroute_handle", "published",
+        "redial", "overflow", "intents", "misroute_handle", "published", "capacity",
     ]
 
     func readQueue(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Queue {
@@ -229,6 +229,7 @@ struct ScenarioReader {
             name: name, priority: priority, volumes: volumes, handleTime: handle, patience: patience,
             targets: targets, strategy: strategy, redial: redial)
         if let misroute = value["misroute_handle"] { queue.misrouteHandle = try misroute.distribution() }
+        if let capacity = value["capacity"] { queue.capacity = try readCapacity(capacity) }
         if let published = value["published"] {
             try published.expectKeys(["label", "asa", "abandonment"], required: ["label"])
             queue.published = PublishedFigures(
@@ -357,6 +358,14 @@ struct ScenarioReader {
         return rate
     }
 
+    /// A queue's capacity: calls that may wait at once (`unlimited` for no bound).
+    func readCapacity(_ value: YAMLValue) throws(InputError) -> Int {
+        if !value.isMapping && !value.isSequence, (try? value.string()) == "unlimited" { return Int.max }
+        let calls = try value.int()
+        guard calls >= 1 else { throw value.error("a queue holds at least 1 call ('unlimited' for no bound)") }
+        return calls
+    }
+
     // MARK: Groups
 
     func readGroup(_ value: YAMLValue, queues: [String: Int], context: PeriodContext) throws(InputError) -> AgentGroup {
@@ -384,9 +393,14 @@ struct ScenarioReader {
             }
         }
         let wrapUp = try value["wrap_up"]?.distribution() ?? .deterministic(0)
-        let rota = try readRota(try value.required("agents"), context: context)
+        let agents = try value.required("agents")
+        // `agents: external`: people who log in to the live daemon, not a rota.
+        let external = !agents.isMapping && !agents.isSequence && (try? agents.string()) == "external"
+        let rota = external ? .constant(0, intervals: context.count) : try readRota(agents, context: context)
         let clears = try value["clear_queue_at_close"]?.bool() ?? false
-        return AgentGroup(name: name, skills: skills, wrapUp: wrapUp, rota: rota, clearsQueueAtClose: clears)
+        var group = AgentGroup(name: name, skills: skills, wrapUp: wrapUp, rota: rota, clearsQueueAtClose: clears)
+        group.external = external
+        return group
     }
 
     func readRota(_ value: YAMLValue, context: PeriodContext) throws(InputError) -> Rota {
