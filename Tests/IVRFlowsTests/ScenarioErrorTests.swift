@@ -82,6 +82,27 @@ struct ScenarioTests {
         #expect(model.groups[0].rota.headcount == Array(repeating: 7, count: 16))
     }
 
+    @Test("queue capacities and external agents are read into the model")
+    func liveForms() throws {
+        let text = """
+            interval: 30m
+            period: { duration: 8h }
+            queues:
+              - { name: a, arrivals: 10/h, handle_time: { exponential: 3m }, capacity: 25 }
+              - { name: b, arrivals: 10/h, handle_time: { exponential: 3m }, capacity: unlimited }
+              - { name: c, arrivals: 10/h, handle_time: { exponential: 3m } }
+            groups:
+              - { name: desk, skills: [a, b, c], agents: external }
+              - { name: team, skills: [c], agents: 2 }
+            """
+        let scenario = try Scenario.parse(text)
+        let model = scenario.model
+        #expect(model.queues.map(\.capacity) == [25, Int.max, Queue.defaultCapacity])
+        #expect(model.groups.map(\.external) == [true, false])
+        #expect(model.groups[0].rota.peak == 0 && model.groups[1].rota.peak == 2)
+        #expect(scenario.warnings.isEmpty)  // external agents answer a and b: no "nobody on shift" warning
+    }
+
     @Test("weekly shapes, shifts across midnight and overflow tiers become the engine's model")
     func richForms() throws {
         let text = """
