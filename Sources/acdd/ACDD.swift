@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct ACDD: ParsableCommand {
+struct ACDD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "acdd",
         abstract: "Automatic call distributor and IVR simulator: what-if runs, exact Erlang figures, staffing.",
@@ -9,6 +9,6 @@ struct ACDD: ParsableCommand {
             Exit status: 0 on success, 2 when an input file or value is wrong (the message names the file, line, \
             column and field), 1 on any other failure.
             """,
-        subcommands: [Simulate.self, Compare.self, Calibrate.self, Staff.self, Erlang.self, Flows.self]
+        subcommands: [Simulate.self, Compare.self, Calibrate.self, Staff.self, Erlang.self, Flows.self, Live.self]
     )
 }
