@@ -50,9 +50,53 @@ func mmn95WithMenu(calls: Int) -> CentreModel {
     return model
 }
 
+/// A fixed amount of work that stands in for the machine's speed: a 4-ary heap of 2 million pseudo-random times
+/// (pushes and pops, like the engine's calendar) and a pass over an array. CI compares the engine's time with this
+/// loop's, measured back to back in the same iteration, so a busy machine slows both and the ratio holds.
+@inline(never)
+func referenceLoop() -> Double {
+    var calendar = EventCalendar()
+    var x: UInt64 = 88_172_645_463_325_252
+    var sum = 0.0
+    for i in 0..<2_000_000 {
+        x ^= x << 13
+        x ^= x >> 7
+        x ^= x << 17
+        calendar.schedule(.arrival, at: Double(x >> 11) / 9e15 + Double(i), subject: Int32(i & 1023))
+        if i & 1 == 1, let event = calendar.popNext() { sum += event.time }
+    }
+    while let event = calendar.popNext() { sum += event.time }
+    return sum
+}
+
+/// The engine's time over the reference loop's, in percent, for one run of `body`: a custom metric CI holds to a
+/// stored value (Benchmarks/Thresholds), whatever the machine's speed.
+func engineVersusReference(_ benchmark: Benchmark, _ body: () -> Void) {
+    let clock = ContinuousClock()
+    let r0 = clock.now
+    blackHole(referenceLoop())
+    let r1 = clock.now
+    body()
+    let e1 = clock.now
+    let ratio = (e1 - r1) / (r1 - r0)
+    benchmark.measurement(.custom("engine_vs_reference_pct", polarity: .prefersSmaller, useScalingFactor: false), Int(ratio * 100))
+}
+
+let ratioMetric = BenchmarkMetric.custom("engine_vs_reference_pct", polarity: .prefersSmaller, useScalingFactor: false)
+
 let benchmarks: @Sendable () -> Void = {
     let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .throughput]
     Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 10)
+    // What CI checks (`make bench-check`): exact allocation counts, and the engine's speed as a ratio to the
+    // reference loop, within 25% of the stored value (Benchmarks/Thresholds). No memory sampling here: the sampler
+    // thread allocates, which would make the counts depend on time.
+    let ciConfiguration = Benchmark.Configuration(
+        metrics: [.mallocCountTotal, ratioMetric, .wallClock], warmupIterations: 1, maxDuration: .seconds(30),
+        maxIterations: 7,
+        thresholds: [
+            .mallocCountTotal: .init(absolute: [.p90: 0]),
+            ratioMetric: .init(relative: [.p90: 25.0]),
+        ])
 
     // One iteration simulates about a million calls; calls per second = 1e6 / wall-clock time.
     Benchmark("MMn95_1M_calls") { benchmark in
@@ -60,6 +104,43 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
         blackHole(engine.eventsProcessed)
+    }
+
+    // CI's checks of the routing core: allocations exact, speed as a ratio to the reference loop.
+    Benchmark("CI_MMn95_1M_calls", configuration: ciConfiguration) { benchmark in
+        let model = mmn95(calls: 1_000_000)
+        benchmark.startMeasurement()
+        engineVersusReference(benchmark) {
+            let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
+            blackHole(engine.eventsProcessed)
+        }
+    }
+
+    Benchmark("CI_Leeds_year_1_replication", configuration: ciConfiguration) { benchmark in
+        let model = leedsModel()
+        benchmark.startMeasurement()
+        engineVersusReference(benchmark) {
+            let engine = SimulatedClock().run(Engine(model: model, seed: 2020, replication: 0))
+            blackHole(engine.eventsProcessed)
+        }
+    }
+
+    // The live owner: one command (a call placed at a queue with a ready agent) through the actor, the engine
+    // advanced to now, the call routed, the record stream fed and the timer re-armed. Each iteration times one
+    // command; its percentiles are the latency from command to routed call. The talk and wrap-up are ended outside
+    // the measurement.
+    Benchmark(
+        "Live_place_call_routed",
+        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(10), maxIterations: 100_000)
+    ) { benchmark in
+        benchmark.stopMeasurement()
+        let state = LiveBench.shared
+        await state.prepare()
+        benchmark.startMeasurement()
+        let placed = try? await state.live.place(CallRequest(target: .queue(QueueID(0))))
+        benchmark.stopMeasurement()
+        blackHole(placed)
+        await state.finishCall()
     }
 
     // Ten times the calls: allocations and peak memory should not grow with them.
@@ -88,9 +169,61 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(engine.eventsProcessed)
     }
 
+    // The same, as a burst: 10,000 calls placed one after another with agents answering; commands per second
+    // through the owner (three commands a call: place, end talk, end wrap-up).
+    Benchmark(
+        "Live_commands_10k_calls",
+        configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 10)
+    ) { benchmark in
+        let live = LiveEngine(model: LiveBench.model(), seed: 1, clock: ManualClock())
+        await live.start()
+        _ = try? await live.logIn(agent: "a", group: GroupID(0))
+        try? await live.ready(agent: "a")
+        let drain = Task { for await record in live.records { blackHole(record) } }
+        benchmark.startMeasurement()
+        for _ in 0..<10_000 {
+            _ = try? await live.place(CallRequest(target: .queue(QueueID(0))))
+            try? await live.endTalk(agent: "a")
+            try? await live.endWrapUp(agent: "a")
+        }
+        benchmark.stopMeasurement()
+        await live.shutdown()
+        await drain.value
+    }
+
     Benchmark("ErlangA_staffing_100_agents") { benchmark in
         let traffic = Traffic(arrivalRate: 0.95 * 100 / 180, meanHandleTime: 180, meanPatience: 300)
         let goal = StaffingGoal(asa: 20, abandonment: 0.02, serviceLevel: ServiceLevelTarget(threshold: 20, share: 0.8))
         for _ in benchmark.scaledIterations { blackHole(staff(traffic, goal: goal)) }
+    }
+}
+
+/// A live engine kept across the iterations of the latency benchmark: one queue, one external agent.
+actor LiveBench {
+    static let shared = LiveBench()
+    let live = LiveEngine(model: LiveBench.model(), seed: 1, clock: ManualClock())
+    var started = false
+
+    static func model() -> CentreModel {
+        var model = CentreModel(
+            queues: [Queue(name: "q", volumes: [0], handleTime: .deterministic(60))],
+            groups: [AgentGroup(name: "desk", skills: [Skill(queue: 0)], rota: .constant(0, intervals: 1))],
+            intervalLength: 86400, intervalCount: 1)
+        model.groups[0].external = true
+        return model
+    }
+
+    func prepare() async {
+        guard !started else { return }
+        started = true
+        await live.start()
+        _ = try? await live.logIn(agent: "a", group: GroupID(0))
+        try? await live.ready(agent: "a")
+        Task { for await record in live.records { blackHole(record) } }
+    }
+
+    func finishCall() async {
+        try? await live.endTalk(agent: "a")
+        try? await live.endWrapUp(agent: "a")
     }
 }

@@ -74,7 +74,7 @@ struct FlowsTest: ParsableCommand {
 
     func run() throws {
         let set = try loadFlowSet(path)
-        let runner = FlowTestRunner(flows: set.byName, calendars: set.calendars)
+        let runner = set.testRunner
         var reachedNodes = Set<String>()
         var reachedTransitions = Set<String>()
         var allNodes: [String] = []

@@ -116,154 +116,148 @@ package struct FlowTestResult: Sendable {
     package var failure: String?
 }
 
-/// Runs scripted calls through flow documents, deterministically: the inputs decide every choice.
+/// Runs scripted calls through flows as the engine runs them: each flow is compiled exactly as for a simulation, and
+/// the call moves by the engine's own flow interpreter (``FlowProgram``), the inputs deciding every choice. So a
+/// scripted call tests what `acdd simulate` and the live daemon run, not a second reading of the flow file.
+///
+/// Calendars are laid over one week from Monday 00:00 in minutes, the test's local time; a test that names a date
+/// gets that date's week, with holidays and `from`/`until` dates applied.
 package struct FlowTestRunner {
     package var flows: [String: FlowDocument]
     package var calendars: [String: CalendarRules]
+    /// Caller attributes the scenario declares (others are gathered from the flows and tests).
+    package var attributes: [(name: String, values: [String])] = []
 
     package init(flows: [String: FlowDocument], calendars: [String: CalendarRules]) {
         self.flows = flows
         self.calendars = calendars
     }
 
+    /// The intent a test without one has: no option, route or branch names it.
+    static let noIntent = "(no intent)"
+
     package func run(_ test: FlowTestCall, in document: FlowDocument) -> FlowTestResult {
-        var path: [String] = []
-        var transitions: [String] = []
-        var inputs = test.inputs[...]
-        var stack: [(document: FlowDocument, prefix: String, next: String)] = []
-        var document = document
-        var prefix = ""
-        var current = document.start.name
-        var outcome = "hung-up"
-        var failure: String?
-        var attributes = test.attributes
-        func take() -> String? { inputs.popFirst() }
-        var steps = 0
-        walk: while steps < 10_000 {
-            steps += 1
-            guard let node = document.node(current) else {
-                failure = "the flow names a node '\(current)' that does not exist"
-                break
-            }
-            let here = prefix + node.id
-            if case .return = node.kind {
-                guard let frame = stack.popLast() else {
-                    failure = "'return' outside a called flow"
-                    break
-                }
-                (document, prefix, current) = (frame.document, frame.prefix, frame.next)
-                continue
-            }
-            if let last = path.last { transitions.append("\(last) -> \(here)") }
-            path.append(here)
-            var next: String?
-            switch node.kind {
-            case .play(_, _, let n): next = n.name
-            case .menu(let menu):
-                for _ in 0...menu.retries {
-                    guard let key = take() else {
-                        failure = "the script has no input left for the menu '\(here)'"
-                        break walk
-                    }
-                    if let option = menu.options.first(where: { $0.key == key }) {
-                        next = option.next.name
-                        break
-                    }
-                }
-                if next == nil { next = menu.exhausted.name }
-            case .speech(let speech):
-                for _ in 0...speech.retries {
-                    guard let said = take() else {
-                        failure = "the script has no input left for the speech menu '\(here)'"
-                        break walk
-                    }
-                    if let route = speech.routes.first(where: { $0.intent.name == said }) {
-                        next = route.next.name
-                        break
-                    }
-                }
-                if next == nil { next = speech.exhausted.name }
-            case .hours(let calendar, let open, let closed):
-                guard let rules = calendars[calendar.name] else {
-                    failure = "unknown calendar '\(calendar.name)'"
-                    break walk
-                }
-                next = rules.isOpen(weekday: test.weekday, seconds: test.time, date: test.date) ? open.name : closed.name
-            case .selfService(_, _, _, let completed, let failed):
-                guard let answer = take(), answer == "done" || answer == "failed" else {
-                    failure = "the self-service node '\(here)' needs the input 'done' or 'failed'"
-                    break walk
-                }
-                if answer == "done" {
-                    guard let completed else {
-                        outcome = "self-served"
-                        transitions.append("\(here) -> \(here)/self-served")
-                        break walk
-                    }
-                    next = completed.name
-                } else {
-                    next = failed.name
-                }
-            case .signpost(_, _, let otherwise):
-                guard let answer = take(), answer == "satisfied" || answer == "continue" else {
-                    failure = "the signpost '\(here)' needs the input 'satisfied' or 'continue'"
-                    break walk
-                }
-                if answer == "satisfied" {
-                    outcome = "deflected"
-                    transitions.append("\(here) -> \(here)/deflected")
-                    break walk
-                }
-                next = otherwise.name
-            case .branch(let cases, let otherwise):
-                next = cases.first { c in
-                    let intentOK = c.intents.isEmpty || c.intents.contains { $0.name == test.intent }
-                    let whenOK = c.when.allSatisfy { attributes[$0.attribute.name] == $0.value.name }
-                    let timeOK = c.timeOfDay.map { w in
-                        w.from <= w.to ? (w.from <= test.time && test.time < w.to) : (test.time >= w.from || test.time < w.to)
-                    } ?? true
-                    return intentOK && whenOK && timeOK
-                }?.next.name ?? otherwise.name
-            case .set(let values, let after):
-                for v in values { attributes[v.attribute.name] = v.value.name }
-                next = after.name
-            case .queue(let queue):
-                outcome = "queued \(queue.name)"
-                break walk
-            case .transfer:
-                outcome = "transferred"
-                break walk
-            case .hangup(let o):
-                outcome = o.description
-                break walk
-            case .call(let flow, let after):
-                guard let callee = flows[flow.name] else {
-                    failure = "unknown flow '\(flow.name)'"
-                    break walk
-                }
-                stack.append((document, prefix, after.name))
-                document = callee
-                prefix = "\(here)/"
-                next = callee.start.name
-            case .return:
-                break
-            }
-            current = next ?? current
+        var result = FlowTestResult(test: test, path: [], outcome: "hung-up", transitions: [], failure: nil)
+        let program: FlowProgram
+        let types: [CallerType]
+        let intents: [String]
+        do {
+            (program, types, intents) = try compile(document, test: test)
+        } catch {
+            result.failure = "the flow does not compile: \(error)"
+            return result
         }
-        if failure == nil {
-            if path != test.path {
-                let at = zip(path, test.path).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-                    ?? min(path.count, test.path.count)
-                let expected = at < test.path.count ? "'\(test.path[at])'" : "the end"
-                let took = at < path.count ? "'\(path[at])'" : "the end"
-                failure = "step \(at + 1): expected \(expected), took \(took)"
-            } else if outcome != test.outcome {
-                failure = "expected the outcome '\(test.outcome)', got '\(outcome)'"
-            } else if !inputs.isEmpty {
-                failure = "\(inputs.count) input(s) left unused: \(inputs.joined(separator: ", "))"
+        let intent = intents.firstIndex(of: test.intent ?? Self.noIntent) ?? intents.count - 1
+        var attributes: [String: String] = [:]
+        for (name, values) in attributeValues(test) { attributes[name] = test.attributes[name] ?? values[0] }
+        let type = types.firstIndex { $0.intent == intent && $0.attributes == attributes } ?? 0
+        let interval = test.weekday * 1440 + Int(test.time / 60)
+        let walk = program.script(flow: 0, type: type, interval: interval, inputs: test.inputs)
+        result.path = walk.path.map(program.stepName)
+        result.transitions = walk.transitions.map { "\(program.stepName($0.from)) -> \(program.stepName($0.to))" }
+        if let outcome = walk.outcomeStep, let last = walk.path.last {
+            result.transitions.append("\(program.stepName(last)) -> \(program.stepName(outcome))")
+        }
+        if let failure = walk.failure {
+            result.failure = failure
+            return result
+        }
+        if let end = walk.end { result.outcome = program.outcome(at: end) }
+        if result.path != test.path {
+            let at = zip(result.path, test.path).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(result.path.count, test.path.count)
+            let expected = at < test.path.count ? "'\(test.path[at])'" : "the end"
+            let took = at < result.path.count ? "'\(result.path[at])'" : "the end"
+            result.failure = "step \(at + 1): expected \(expected), took \(took)"
+        } else if result.outcome != test.outcome {
+            result.failure = "expected the outcome '\(test.outcome)', got '\(result.outcome)'"
+        } else if !walk.unusedInputs.isEmpty {
+            result.failure = "\(walk.unusedInputs.count) input(s) left unused: \(walk.unusedInputs.joined(separator: ", "))"
+        }
+        return result
+    }
+
+    /// The flow compiled for the test's week, with the queues, intents and caller types its flows name.
+    func compile(_ document: FlowDocument, test: FlowTestCall) throws(InputError)
+        -> (FlowProgram, [CallerType], [String])
+    {
+        var queues: [String] = []
+        var intents: [String] = []
+        for flow in flows.values.sorted(by: { $0.name < $1.name }) + [document] {
+            for node in flow.nodes { gather(node, queues: &queues, intents: &intents) }
+        }
+        if let intent = test.intent, !intents.contains(intent) { intents.append(intent) }
+        intents.append(Self.noIntent)
+        var combinations: [[String: String]] = [[:]]
+        for (name, values) in attributeValues(test) {
+            combinations = combinations.flatMap { c in values.map { c.merging([name: $0]) { $1 } } }
+        }
+        var types: [CallerType] = []
+        for k in intents.indices { for c in combinations { types.append(CallerType(intent: k, attributes: c)) } }
+        var context = FlowContext(
+            queues: Dictionary(uniqueKeysWithValues: queues.enumerated().map { ($1, $0) }), intents: intents,
+            calendars: weekCalendars(test), callers: CallerBehaviour(), intervalLength: 60, intervalCount: 7 * 1440,
+            documents: flows.merging([document.name: document]) { a, _ in a })
+        context.types = types
+        context.attributes = Dictionary(uniqueKeysWithValues: attributeValues(test))
+        let compiled = try FlowCompiler.compile(document, context: context)
+        let model = CentreModel(
+            queues: queues.map { Queue(name: $0, volumes: [], handleTime: .deterministic(0)) }, groups: [],
+            intervalLength: 60, intervalCount: 7 * 1440, intents: types.map { intents[$0.intent] },
+            flows: [compiled.flow])
+        return (FlowProgram(model: model), types, intents)
+    }
+
+    /// Queue and intent names a node mentions.
+    func gather(_ node: FlowNode, queues: inout [String], intents: inout [String]) {
+        func add(_ name: String, _ list: inout [String]) { if !list.contains(name) { list.append(name) } }
+        switch node.kind {
+        case .queue(let q): add(q.name, &queues)
+        case .menu(let menu): for o in menu.options { for i in o.intents { add(i.name, &intents) } }
+        case .speech(let speech):
+            for r in speech.routes { add(r.intent.name, &intents) }
+            for (a, row) in speech.confusion {
+                add(a, &intents)
+                for b in row.keys { add(b, &intents) }
+            }
+        case .branch(let cases, _): for c in cases { for i in c.intents { add(i.name, &intents) } }
+        default: break
+        }
+    }
+
+    /// Every caller attribute with its values: the scenario's, then those the flows set or test and the test gives.
+    func attributeValues(_ test: FlowTestCall) -> [(String, [String])] {
+        var out = attributes.map { ($0.name, $0.values) }
+        func add(_ name: String, _ value: String) {
+            if let i = out.firstIndex(where: { $0.0 == name }) {
+                if !out[i].1.contains(value) { out[i].1.append(value) }
+            } else {
+                out.append((name, [value]))
             }
         }
-        return FlowTestResult(test: test, path: path, outcome: outcome, transitions: transitions, failure: failure)
+        for flow in flows.values.sorted(by: { $0.name < $1.name }) {
+            for node in flow.nodes {
+                if case .set(let values, _) = node.kind { for v in values { add(v.attribute.name, v.value.name) } }
+                if case .branch(let cases, _) = node.kind {
+                    for c in cases { for v in c.when { add(v.attribute.name, v.value.name) } }
+                }
+            }
+        }
+        for (name, value) in test.attributes.sorted(by: { $0.key < $1.key }) { add(name, value) }
+        return out
+    }
+
+    /// Each calendar's open flags over the test's week, minute by minute from Monday 00:00 local time.
+    func weekCalendars(_ test: FlowTestCall) -> [String: [Bool]] {
+        var dates: [String?] = Array(repeating: nil, count: 7)
+        if let date = test.date, let day = Quantity.day(date) {
+            for d in 0..<7 { dates[d] = Quantity.dateText(day: day - test.weekday + d) }
+        }
+        return calendars.mapValues { rules in
+            (0..<(7 * 1440)).map { n in
+                rules.isOpen(weekday: n / 1440, seconds: Double(n % 1440 * 60), date: dates[n / 1440])
+            }
+        }
     }
 }
 
@@ -271,6 +265,8 @@ package struct FlowTestRunner {
 package struct FlowSet: Sendable {
     package var documents: [FlowDocument]
     package var calendars: [String: CalendarRules]
+    /// Caller attributes the scenario declares, in its order.
+    package var attributes: [(name: String, values: [String])] = []
 
     package init(documents: [FlowDocument], calendars: [String: CalendarRules]) {
         self.documents = documents
@@ -284,9 +280,14 @@ package struct FlowSet: Sendable {
         }
         guard isDirectory.boolValue else { return FlowSet(documents: [try FlowDocument.load(path: path)], calendars: [:]) }
         var calendars: [String: CalendarRules] = [:]
+        var attributes: [(name: String, values: [String])] = []
         let scenario = (path as NSString).appendingPathComponent("scenario.yaml")
         if FileManager.default.fileExists(atPath: scenario) {
-            calendars = try ScenarioReader.calendarRules(try YAMLValue.load(path: scenario)["calendars"])
+            let root = try YAMLValue.load(path: scenario)
+            calendars = try ScenarioReader.calendarRules(root["calendars"])
+            for attribute in try root["attributes"]?.entries() ?? [] {
+                attributes.append((attribute.key, try attribute.value.items().map { v throws(InputError) in try v.string() }))
+            }
         }
         let folder = (path as NSString).appendingPathComponent("flows")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -294,7 +295,16 @@ package struct FlowSet: Sendable {
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             documents.append(try FlowDocument.load(path: (folder as NSString).appendingPathComponent(name)))
         }
-        return FlowSet(documents: documents, calendars: calendars)
+        var set = FlowSet(documents: documents, calendars: calendars)
+        set.attributes = attributes
+        return set
+    }
+
+    /// A runner for the set's scripted calls.
+    package var testRunner: FlowTestRunner {
+        var runner = FlowTestRunner(flows: byName, calendars: calendars)
+        runner.attributes = attributes
+        return runner
     }
 
     package var byName: [String: FlowDocument] {
