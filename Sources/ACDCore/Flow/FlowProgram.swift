@@ -95,6 +95,17 @@ package struct FlowProgram: Sendable {
         return (path, step, true, clock, intent)
     }
 
+    /// A new caller at entry `e` at time `t`: their type and the end of their IVR patience, drawn from `draws` (the
+    /// entry's caller stream) as the simulator draws them.
+    package func drawCaller(entry e: Int, at t: Double, draws: inout RandomStream) -> (intent: Int, deadline: Double) {
+        let u = draws.uniform()
+        let base = e * plan.intentCount
+        var intent = 0
+        while intent < plan.intentCount - 1 && plan.entryIntentCumulative[base + intent] < u { intent += 1 }
+        let flow = Int(plan.steps[plan.entryFlow[e]].flow)
+        return (intent, t + (plan.flowPatience[flow]?.sample(&draws) ?? .infinity))
+    }
+
     /// The outcome at a flow's end step: `queued QUEUE`, `self-served`, `deflected`, `transferred` or `closed`.
     package func outcome(at step: Int) -> String {
         let s = plan.steps[step]
