@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ACDD := .build/release/acdd
 
-.PHONY: deps build run test bench peers clean
+.PHONY: deps build run test bench bench-check peers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,9 +19,14 @@ test: deps
 	python3 scripts/check-schema.py
 	scripts/cli-checks.sh
 	$(SWIFT) test -c release
+	Benchmarks/check.sh
 
 bench: deps
 	ACD_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench benchmark --target EngineBenchmarks --format markdown
+
+# The benchmarks CI holds to Benchmarks/Thresholds (allocations, speed as a ratio to a reference loop).
+bench-check: deps
+	Benchmarks/check.sh
 
 peers: deps
 	Benchmarks/compare-peers.sh

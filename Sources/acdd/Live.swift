@@ -58,8 +58,8 @@ struct Live: AsyncParsableCommand {
         }
         await live.shutdown()
         let records = await drain.value
-        FileHandle.standardError.write(
-            Data("live: \(days) day(s) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(records) call records\n".utf8))
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+        FileHandle.standardError.write(Data("live: \(days) day(s) in \(seconds) s, \(records) call records\n".utf8))
     }
 
     func report(day figures: LiveDay, snapshot: LiveSnapshot, model: CentreModel) {
@@ -83,9 +83,10 @@ struct Live: AsyncParsableCommand {
                 let t = intervals.reduce(into: QueueTally()) { $0.add($1) }
                 let m = QueueMetrics(tally: t, definitions: model.definitions)
                 let name = model.queues[q].name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                let share = String(format: "%.1f", m.abandonment * 100)
                 print(
-                    "  \(name) offered \(t.offered)  answered \(t.answered)  abandoned \(t.abandoned)  blocked \(t.blocked)"
-                        + "  ASA \(Int(m.asa)) s  abandonment \(String(format: "%.1f", m.abandonment * 100))%")
+                    "  \(name) offered \(t.offered)  answered \(t.answered)  abandoned \(t.abandoned)"
+                        + "  blocked \(t.blocked)  ASA \(Int(m.asa)) s  abandonment \(share)%")
             }
         }
     }

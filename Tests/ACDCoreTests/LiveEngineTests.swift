@@ -101,8 +101,11 @@ struct LiveEngineTests {
         #expect(await code { try await live.ready(agent: "nobody") } == .unknownAgent)
         #expect(await code { _ = try await live.place(CallRequest(target: .entry(EntryID(3)))) } == .unknownEntry)
         #expect(await code { _ = try await live.place(CallRequest(target: .queue(QueueID(-1)))) } == .unknownQueue)
-        #expect(await code { _ = try await live.place(CallRequest(target: .queue(QueueID(1)), priority: 2)) } == .badValue)
-        #expect(await code { _ = try await live.place(CallRequest(target: .entry(EntryID(0)), intent: 9)) } == .unknownIntent)
+        #expect(
+            await code { _ = try await live.place(CallRequest(target: .queue(QueueID(1)), priority: 2)) } == .badValue)
+        #expect(
+            await code { _ = try await live.place(CallRequest(target: .entry(EntryID(0)), intent: 9)) }
+                == .unknownIntent)
         #expect(await code { _ = try await live.logIn(agent: "bo", group: GroupID(5)) } == .unknownGroup)
         #expect(await code { _ = try await live.logIn(agent: "bo", group: GroupID(1)) } == .wrongState)  // rota team
         _ = try await live.logIn(agent: "ann", group: GroupID(0))

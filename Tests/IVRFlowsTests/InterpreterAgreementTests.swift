@@ -14,7 +14,9 @@ struct InterpreterAgreementTests {
         var model = scenario.model
         // Callers who call back would enter the flow with a given type rather than a drawn one: leave them out.
         // (A misrouted caller ends in another queue than the flow chose: the flow's is the record's first queue.)
-        for f in model.flows.indices { for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil } }
+        for f in model.flows.indices {
+            for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil }
+        }
         let program = FlowProgram(model: model)
         var callers = 0
         var replication = 0
@@ -39,9 +41,11 @@ struct InterpreterAgreementTests {
                     try #require(program.outcome(at: walk.end) == "queued \(model.queues[queue.index].name)")
                     try #require(record.ivrExit == walk.leaves)
                 } else {
-                    try #require(program.outcome(at: walk.end) == FlowOutcome.allCases.first {
-                        CallRecord.Outcome(rawValue: $0.description) == record.outcome
-                    }?.description)
+                    try #require(
+                        program.outcome(at: walk.end)
+                            == FlowOutcome.allCases.first {
+                                CallRecord.Outcome(rawValue: $0.description) == record.outcome
+                            }?.description)
                     try #require(record.endOfWait == walk.leaves)
                 }
                 callers += 1

@@ -18,7 +18,9 @@ struct LiveEquivalenceTests {
     }
 
     /// Runs the live engine on a manual clock from 0 to `until` in steps of `step` seconds; returns its records.
-    static func live(_ model: CentreModel, seed: UInt64, options: EngineOptions, until: Double, step: Double) async
+    static func live(
+        _ model: CentreModel, seed: UInt64, options: EngineOptions, until: Double, step: Double
+    ) async
         -> [CallRecord]
     {
         let clock = ManualClock()

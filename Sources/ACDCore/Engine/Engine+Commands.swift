@@ -30,7 +30,8 @@ extension Engine {
             }
             guard (0..<priorityClasses[q.index]).contains(request.priority) else {
                 throw LiveError(
-                    .badValue, "queue \(model.queues[q.index].name) has priority classes 0 to \(priorityClasses[q.index] - 1)")
+                    .badValue,
+                    "queue \(model.queues[q.index].name) has priority classes 0 to \(priorityClasses[q.index] - 1)")
             }
             c = allocateCall()
             let i = q.index
@@ -60,8 +61,12 @@ extension Engine {
         let c = try slot(of: call)
         let slot = calls[Int(c)]
         guard slot.state == .inFlow, slot.external, slot.awaitingInput else {
-            let why = slot.state != .inFlow ? "it has left the IVR" : slot.external ? "its IVR step is still playing"
-                : "its caller follows the caller model (place it with caller: external)"
+            let why =
+                slot.state != .inFlow
+                ? "it has left the IVR"
+                : slot.external
+                    ? "its IVR step is still playing"
+                    : "its caller follows the caller model (place it with caller: external)"
             throw LiveError(.notInIVR, "call \(call.rawValue) is not waiting for input: \(why)")
         }
         let step = Int(slot.step)
@@ -206,7 +211,9 @@ extension Engine {
     }
 
     /// What an agent is doing, since when, and the call they are on.
-    package func agentState(_ agent: AgentID) -> (activity: AgentActivity, since: Double, call: CallID?, group: GroupID)? {
+    package func agentState(
+        _ agent: AgentID
+    ) -> (activity: AgentActivity, since: Double, call: CallID?, group: GroupID)? {
         guard agents.indices.contains(agent.index) else { return nil }
         let state = agents[agent.index]
         let call = state.call >= 0 ? CallID(slot: state.call, generation: calls[Int(state.call)].generation) : nil

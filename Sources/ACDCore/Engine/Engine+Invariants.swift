@@ -23,11 +23,15 @@ extension Engine {
                     let c = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: entry)))
                     let generation = UInt32(truncatingIfNeeded: entry >> 32)
                     guard calls[c].generation == generation, calls[c].state == .waiting else { continue }
-                    if Int(calls[c].queue) != q { out.append("call slot \(c) waits in queue \(q)'s ring but is in \(calls[c].queue)") }
+                    if Int(calls[c].queue) != q {
+                        out.append("call slot \(c) waits in queue \(q)'s ring but is in \(calls[c].queue)")
+                    }
                     inRing[c] += 1
                     live += 1
                 }
-                if live != ringCount[ring] { out.append("ring \(ring) counts \(ringCount[ring]) calls but holds \(live)") }
+                if live != ringCount[ring] {
+                    out.append("ring \(ring) counts \(ringCount[ring]) calls but holds \(live)")
+                }
                 liveWaiting[q] += live
             }
             if liveWaiting[q] != waitingCount[q] {
@@ -38,10 +42,13 @@ extension Engine {
         for agent in agents where agent.call >= 0 { talkingTo[Int(agent.call)] += 1 }
         let free = Set(freeCalls.map(Int.init))
         for (c, slot) in calls.enumerated() {
-            let places = inRing[c] + talkingTo[c] + (slot.state == .inFlow || slot.state == .scheduled ? 1 : 0)
+            let places =
+                inRing[c] + talkingTo[c] + (slot.state == .inFlow || slot.state == .scheduled ? 1 : 0)
                 + (slot.state == .free ? 1 : 0)
             if places != 1 { out.append("call slot \(c) (\(slot.state)) is in \(places) places") }
-            if (slot.state == .free) != free.contains(c) { out.append("call slot \(c) is \(slot.state) but the free list disagrees") }
+            if (slot.state == .free) != free.contains(c) {
+                out.append("call slot \(c) is \(slot.state) but the free list disagrees")
+            }
             if slot.state == .answered && (slot.agent < 0 || agents[Int(slot.agent)].call != Int32(c)) {
                 out.append("call slot \(c) is answered but its agent is not on it")
             }
@@ -62,7 +69,9 @@ extension Engine {
             var listed = 0
             var a = groups[g].idleHead
             while a >= 0 && listed <= agents.count {
-                if agents[Int(a)].activity != .idle { out.append("agent \(a) is on group \(g)'s idle list while \(agents[Int(a)].activity)") }
+                if agents[Int(a)].activity != .idle {
+                    out.append("agent \(a) is on group \(g)'s idle list while \(agents[Int(a)].activity)")
+                }
                 listed += 1
                 a = agents[Int(a)].next
             }
@@ -70,7 +79,8 @@ extension Engine {
                 out.append("group \(g): \(idle) idle agents, idle count \(groups[g].idleCount), \(listed) listed")
             }
             if onShift != groups[g].onShift {
-                out.append("group \(g): \(onShift) agents on shift or logged in, but the group counts \(groups[g].onShift)")
+                out.append(
+                    "group \(g): \(onShift) agents on shift or logged in, but the group counts \(groups[g].onShift)")
             }
         }
     }

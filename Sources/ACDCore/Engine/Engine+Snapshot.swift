@@ -38,7 +38,8 @@ extension Engine {
     package func callsInFlight() -> [(id: CallID, location: CallLocation, dialled: Double)] {
         var out: [(id: CallID, location: CallLocation, dialled: Double)] = []
         for c in calls.indices where calls[c].state != .free && calls[c].state != .scheduled {
-            out.append((CallID(slot: Int32(c), generation: calls[c].generation), location(slot: Int32(c)), calls[c].dialled))
+            out.append(
+                (CallID(slot: Int32(c), generation: calls[c].generation), location(slot: Int32(c)), calls[c].dialled))
         }
         return out
     }

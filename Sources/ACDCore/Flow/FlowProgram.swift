@@ -67,7 +67,9 @@ package struct FlowProgram: Sendable {
     /// Where a caller who dials entry `e` as type `intent` at time `t` leaves the flow, walking one step at a time
     /// and drawing every choice, duration and hang-up from `draws` and their IVR patience's end `deadline`, in the
     /// order the simulator draws them. For checking the simulator's precomputed paths against this walk.
-    package func drawnWalk(entry e: Int, intent start: Int, at t: Double, deadline: Double, draws: inout RandomStream)
+    package func drawnWalk(
+        entry e: Int, intent start: Int, at t: Double, deadline: Double, draws: inout RandomStream
+    )
         -> (path: [Int], end: Int, hungUp: Bool, leaves: Double, intent: Int)
     {
         var step = plan.entryFlow[e]
@@ -90,7 +92,9 @@ package struct FlowProgram: Sendable {
             if kind == .queue || kind == .finish { return (path, step, false, clock, intent) }
             let branch = kind == .route ? plan.drawBranch(step, intent: intent, u: draws.uniform()) : 0
             let interval = Int(clock / model.intervalLength)
-            step = plan.follow(step, intent: &intent, branch: branch, interval: min(interval, model.intervalCount - 1)).next
+            step =
+                plan.follow(step, intent: &intent, branch: branch, interval: min(interval, model.intervalCount - 1))
+                .next
         }
         return (path, step, true, clock, intent)
     }

@@ -62,7 +62,8 @@ package actor LiveEngine: Service {
         var engine = Engine(model: model, seed: seed, replication: 0, options: options)
         engine.recordsCalls = true
         self.engine = engine
-        (records, recordSink) = AsyncStream.makeStream(of: CallRecord.self, bufferingPolicy: .bufferingOldest(recordBuffer))
+        (records, recordSink) = AsyncStream.makeStream(
+            of: CallRecord.self, bufferingPolicy: .bufferingOldest(recordBuffer))
         recordBufferFree = recordBuffer
         self.keepDays = keepDays
         let perDay = 86400 / model.intervalLength
@@ -182,7 +183,9 @@ package actor LiveEngine: Service {
             throw LiveError(.shuttingDown, phase == .created ? "the engine has not started" : "the engine has stopped")
         }
         catchUp()
-        guard phase == .running else { throw LiveError(.shuttingDown, "the engine has stopped: \(fault.map(\.description) ?? "")") }
+        guard phase == .running else {
+            throw LiveError(.shuttingDown, "the engine has stopped: \(fault.map(\.description) ?? "")")
+        }
         return max(clock.now(), engine.now)
     }
 
@@ -233,7 +236,8 @@ package actor LiveEngine: Service {
             if let known {
                 let group0 = engine.agentState(known)?.group
                 guard group0 == group else {
-                    throw LiveError(.badValue, "agent \(name) belongs to group #\(group0?.rawValue ?? -1), not #\(group.rawValue)")
+                    throw LiveError(
+                        .badValue, "agent \(name) belongs to group #\(group0?.rawValue ?? -1), not #\(group.rawValue)")
                 }
                 id = known
             } else {
@@ -379,7 +383,9 @@ package actor LiveEngine: Service {
             let queues = engine.queueTallies(intervals: dayRange(finished), reset: true)
             for q in queues.indices { for tally in queues[q] { archivedTotals[q].add(tally) } }
             history.append(
-                LiveDay(day: finished, queues: queues, entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } }))
+                LiveDay(
+                    day: finished, queues: queues, entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } }
+                ))
             if history.count > keepDays { history.removeFirst(history.count - keepDays) }
         }
         outcomesAtYesterdayStart = outcomesAtDayStart

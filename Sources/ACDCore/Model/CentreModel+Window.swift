@@ -2,7 +2,8 @@ extension CentreModel {
     /// The same centre over intervals `range` of the period only (a day of a year, say): volumes, rotas and
     /// calendars cut to the window, which becomes the whole period.
     package func window(_ range: Range<Int>) -> CentreModel {
-        precondition(range.lowerBound >= 0 && range.upperBound <= intervalCount && !range.isEmpty, "window outside the period")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= intervalCount && !range.isEmpty, "window outside the period")
         var cut = self
         cut.intervalCount = range.count
         cut.warmup = 0
@@ -12,7 +13,8 @@ extension CentreModel {
         for f in cut.flows.indices {
             for s in cut.flows[f].steps.indices {
                 if case .hours(let open, let whenOpen, let whenClosed) = cut.flows[f].steps[s].action {
-                    cut.flows[f].steps[s].action = .hours(open: Array(open[range]), whenOpen: whenOpen, whenClosed: whenClosed)
+                    cut.flows[f].steps[s].action = .hours(
+                        open: Array(open[range]), whenOpen: whenOpen, whenClosed: whenClosed)
                 }
             }
         }
