@@ -29,6 +29,19 @@ extension Engine {
             outcome: outcome, attempt: Int(slot.attempt))
     }
 
+    /// The record of an answered call whose talk ends now: written at once when its wrap-up time is known
+    /// (`wrapUp`), or kept with the agent until they end their wrap-up (external agents, `nil`).
+    mutating func recordAnswered(call c: Int32, agent a: Int, wrapUp: Double?, at t: Double) {
+        var finished = record(of: c, outcome: .answered, at: agents[a].busySince)
+        finished.talkEnd = t
+        if let wrapUp {
+            finished.wrapUpEnd = t + wrapUp
+            records.append(finished)
+        } else {
+            wrapUpRecords[a] = finished
+        }
+    }
+
     /// Turns call records on (for every call from now) or off.
     package mutating func setRecording(_ on: Bool) {
         recording = on

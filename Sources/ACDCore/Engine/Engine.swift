@@ -541,45 +541,36 @@ package struct Engine: Sendable {
     /// misrouted, goes on to its right queue; the agent goes into wrap-up.
     mutating func endTalk(agent a: Int, at t: Double) {
         let c = agents[a].call
-        var slot = calls[Int(c)]
+        let slot = calls[Int(c)]
         let g = Int(agents[a].group)
         let external = agents[a].external
         let wrap = external ? 0 : groupWrapUp[g].sample(&wrapUpStreams[g])
         // An external agent's talk lasts until they end it.
-        if external { slot.talk = t - agents[a].busySince }
+        let talk = external ? t - agents[a].busySince : slot.talk
         agents.withUnsafeMutableBufferPointer { agents in
             agents[a].callsAnswered &+= 1
-            agents[a].talkTime += slot.talk
+            agents[a].talkTime += talk
             agents[a].call = -1
+            agents[a].since = t
         }
         if slot.counted {
             let index = Int(slot.queue) * intervalCount + Int(slot.interval)
-            queueTallies[index].talk += slot.talk
+            queueTallies[index].talk += talk
             queueTallies[index].wrapUp += wrap
             groupTallies[g * intervalCount + Int(slot.interval)].answered &+= 1
         }
-        var finished: CallRecord?
         if slot.misrouted {
             transfer(call: c, at: t)
         } else {
-            if recordsCalls {
-                finished = record(of: c, outcome: .answered, at: agents[a].busySince)
-                finished?.talkEnd = t
-            }
+            if recording { recordAnswered(call: c, agent: a, wrapUp: external ? nil : wrap, at: t) }
             releaseCall(c)
         }
-        agents[a].since = t
         if external {
             agents[a].activity = .wrapUp
-            if recordsCalls { wrapUpRecords[a] = finished }
         } else if wrap > 0 {
             agents[a].activity = .wrapUp
-            finished?.wrapUpEnd = t + wrap
-            if let finished { records.append(finished) }
             calendar.schedule(.wrapUpEnd, at: t + wrap, subject: Int32(a))
         } else {
-            finished?.wrapUpEnd = t
-            if let finished { records.append(finished) }
             agentFinished(agent: a, at: t)
         }
     }
