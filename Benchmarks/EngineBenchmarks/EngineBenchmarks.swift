@@ -131,6 +131,33 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Ten times the calls: allocations and peak memory should not grow with them.
+    Benchmark("MMn95_10M_calls", configuration: .init(metrics: metrics, maxDuration: .seconds(30), maxIterations: 3)) {
+        benchmark in
+        let model = mmn95(calls: 10_000_000)
+        benchmark.startMeasurement()
+        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
+        blackHole(engine.eventsProcessed)
+    }
+
+    // IVR steps per second: each caller takes 4 timed steps and one instant one before queueing.
+    Benchmark("MMn95_5step_menu_1M_calls") { benchmark in
+        let model = mmn95WithMenu(calls: 1_000_000)
+        benchmark.startMeasurement()
+        let engine = SimulatedClock().run(Engine(model: model, seed: 1, replication: 0))
+        blackHole(engine.eventsProcessed)
+    }
+
+    // The main job: one replication of the whole Leeds year on one core (the model is read before measuring).
+    Benchmark(
+        "Leeds_year_1_replication", configuration: .init(metrics: metrics, maxDuration: .seconds(30), maxIterations: 5)
+    ) { benchmark in
+        let model = leedsModel()
+        benchmark.startMeasurement()
+        let engine = SimulatedClock().run(Engine(model: model, seed: 2020, replication: 0))
+        blackHole(engine.eventsProcessed)
+    }
+
     // The live owner: a command through the actor (the engine advanced to now, the call placed at a queue and
     // routed to a ready agent, the record stream fed, the timer re-armed). One iteration places 20,000 calls and
     // times each command from the call to its return, the call routed; the custom metrics are the percentiles of
