@@ -170,11 +170,7 @@ let benchmarks: @Sendable () -> Void = {
                 .custom("place_p99_ns", useScalingFactor: false),
             ], maxDuration: .seconds(20), maxIterations: 5)
     ) { benchmark in
-        let live = LiveEngine(model: LiveBench.model(), seed: 1, clock: ManualClock())
-        await live.start()
-        _ = try? await live.logIn(agent: "a", group: GroupID(0))
-        try? await live.ready(agent: "a")
-        let drain = Task { for await record in live.records { blackHole(record) } }
+        let (live, drain) = await LiveBench.start()
         let clock = ContinuousClock()
         var latencies: [Int] = []
         latencies.reserveCapacity(20_000)
@@ -200,11 +196,7 @@ let benchmarks: @Sendable () -> Void = {
         "Live_commands_10k_calls",
         configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 10)
     ) { benchmark in
-        let live = LiveEngine(model: LiveBench.model(), seed: 1, clock: ManualClock())
-        await live.start()
-        _ = try? await live.logIn(agent: "a", group: GroupID(0))
-        try? await live.ready(agent: "a")
-        let drain = Task { for await record in live.records { blackHole(record) } }
+        let (live, drain) = await LiveBench.start()
         benchmark.startMeasurement()
         for _ in 0..<10_000 {
             _ = try? await live.place(CallRequest(target: .queue(QueueID(0))))
@@ -225,6 +217,15 @@ let benchmarks: @Sendable () -> Void = {
 
 /// The live benchmarks' centre: one queue answered by external agents who log in.
 enum LiveBench {
+    /// A started live engine with one ready agent "a", and the task that drains its records.
+    static func start() async -> (LiveEngine, Task<Void, Never>) {
+        let live = LiveEngine(model: model(), seed: 1, clock: ManualClock())
+        await live.start()
+        _ = try? await live.logIn(agent: "a", group: GroupID(0))
+        try? await live.ready(agent: "a")
+        return (live, Task { for await record in live.records { blackHole(record) } })
+    }
+
     static func model() -> CentreModel {
         var model = CentreModel(
             queues: [Queue(name: "q", volumes: [0], handleTime: .deterministic(60))],

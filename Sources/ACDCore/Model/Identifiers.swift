@@ -1,41 +1,36 @@
-/// Typed indices into the model and the engine, so that a group index can never sit where a queue belongs.
+/// A typed index into the model or the engine, so that a group index can never sit where a queue belongs.
 ///
-/// Each wraps the flat-array index the engine uses internally (the raw value), in the manner of swift-collections'
+/// It wraps the flat-array index the engine uses internally (the raw value), in the manner of swift-collections'
 /// `_HeapNode`: the type says what the number counts.
-package struct QueueID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+package struct TypedIndex<Kind: IndexKind>: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
     package var rawValue: Int32
     package init(_ index: Int) { rawValue = Int32(index) }
     package var index: Int { Int(rawValue) }
-    package var description: String { "queue#\(rawValue)" }
+    package var description: String { "\(Kind.name)#\(rawValue)" }
     package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    package init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(Int32.self) }
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
-/// An agent group (a team with a rota, or a set of external agents who log in).
-package struct GroupID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    package var rawValue: Int32
-    package init(_ index: Int) { rawValue = Int32(index) }
-    package var index: Int { Int(rawValue) }
-    package var description: String { "group#\(rawValue)" }
-    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-}
+/// What a ``TypedIndex`` counts.
+package protocol IndexKind: Sendable { static var name: String { get } }
 
+package enum QueueKind: IndexKind { package static let name = "queue" }
+/// An agent group: a team with a rota, or a set of external agents who log in.
+package enum GroupKind: IndexKind { package static let name = "group" }
 /// A number callers dial (an entry into a flow).
-package struct EntryID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    package var rawValue: Int32
-    package init(_ index: Int) { rawValue = Int32(index) }
-    package var index: Int { Int(rawValue) }
-    package var description: String { "entry#\(rawValue)" }
-    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-}
-
+package enum EntryKind: IndexKind { package static let name = "entry" }
 /// One agent of the engine: a simulated one from a rota, or an external one who logged in.
-package struct AgentID: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    package var rawValue: Int32
-    package init(_ index: Int) { rawValue = Int32(index) }
-    package var index: Int { Int(rawValue) }
-    package var description: String { "agent#\(rawValue)" }
-    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-}
+package enum AgentKind: IndexKind { package static let name = "agent" }
+
+package typealias QueueID = TypedIndex<QueueKind>
+package typealias GroupID = TypedIndex<GroupKind>
+package typealias EntryID = TypedIndex<EntryKind>
+package typealias AgentID = TypedIndex<AgentKind>
 
 /// One call, from dialling to its end. It stays the same across transfers between queues.
 ///
@@ -49,4 +44,10 @@ package struct CallID: Hashable, Sendable, Comparable, Codable, CustomStringConv
     var generation: UInt32 { UInt32(truncatingIfNeeded: rawValue >> 32) }
     package var description: String { "call#\(rawValue)" }
     package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    package init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt64.self) }
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
