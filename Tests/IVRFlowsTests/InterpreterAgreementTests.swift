@@ -55,3 +55,27 @@ struct InterpreterAgreementTests {
         #expect(callers >= 100_000)
     }
 }
+
+@Suite("Arrivals as a value")
+struct ArrivalProcessTests {
+    @Test("the arrival process outside the engine gives the simulator's callers, time for time")
+    func sameCallers() throws {
+        let scenario = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr").path)
+        var model = scenario.model
+        for f in model.flows.indices { for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil } }
+        var engine = Engine(model: model, seed: 3, replication: 1)
+        engine.recordsCalls = true
+        engine.runToCompletion()
+        let dialled = engine.drainRecords().filter { $0.entry != nil }.map(\.arrival).sorted()
+        var process = ArrivalProcess(
+            model: model, seed: 3, replication: 1, cycle: model.intervalCount, endless: false)
+        var times: [Double] = []
+        var t = 0.0
+        while let next = process.next(source: model.queues.count, after: t) {
+            times.append(next)
+            t = next
+        }
+        #expect(dialled.count > 10_000)
+        #expect(times == dialled)
+    }
+}

@@ -39,8 +39,8 @@ package struct Engine: Sendable {
     var queueMisrouteHandle: ContiguousArray<Distribution>
     /// Per intent, the first queue that serves it by name (-1: none does).
     var intentQueue: ContiguousArray<Int>
-    /// Arrival rate per second, `[queue * intervalCount + interval]`.
-    var arrivalRate: ContiguousArray<Double>
+    /// The model's own callers: each queue's and entry's arrival process.
+    var arrivals: ArrivalProcess
     /// Groups that may answer each queue, `eligibility[eligibilityStart[q] ..< eligibilityStart[q + 1]]`, best level
     /// first.
     var eligibility: ContiguousArray<Skill>
@@ -84,7 +84,6 @@ package struct Engine: Sendable {
     var departureRequests: [[Double]]
 
     // MARK: Random streams
-    var arrivalStreams: ContiguousArray<RandomStream>
     var serviceStreams: ContiguousArray<RandomStream>
     var patienceStreams: ContiguousArray<RandomStream>
     /// Per group, so a change to one team's work does not reshuffle another's wrap-up times.
@@ -145,11 +144,6 @@ package struct Engine: Sendable {
         intentQueue = ContiguousArray((0..<intentCount).map { k in
             model.queues.firstIndex { $0.serves.contains(k) } ?? -1
         })
-        // Arrival sources: queues first, then entries (index queueCount + e), each a row of per-second rates.
-        arrivalRate = ContiguousArray(
-            (model.queues.map(\.volumes) + model.entries.map(\.volumes)).flatMap {
-                $0.map { $0 / model.intervalLength }
-            })
         flowPlan = FlowPlan(model: model)
         flowTallies = FlowTallies(model: model, plan: flowPlan)
 
@@ -214,9 +208,7 @@ package struct Engine: Sendable {
         })
         roundRobinCursor = ContiguousArray(repeating: -1, count: model.queues.count)
 
-        arrivalStreams = ContiguousArray((0..<(model.queues.count + model.entries.count)).map {
-            RandomStream(seed: seed, replication: replication, purpose: .arrivals, index: $0)
-        })
+        arrivals = ArrivalProcess(model: model, seed: seed, replication: replication, cycle: cycle, endless: endless)
         serviceStreams = ContiguousArray(model.queues.indices.map {
             RandomStream(seed: seed, replication: replication, purpose: .service, index: $0)
         })
@@ -298,29 +290,10 @@ package struct Engine: Sendable {
 
     // MARK: Arrivals
 
-    /// Schedules the source's next arrival after `time` by inverting the cumulative rate: one exponential per arrival,
-    /// consumed across intervals of different rates, so the arrival stream is the same whatever else changes. A
-    /// simulation's arrivals stop at the period's end; an endless engine's go round the period again.
+    /// Schedules the source's next arrival after `time` (``ArrivalProcess/next(source:after:)``).
+    @inline(__always)
     mutating func scheduleNextArrival(source q: Int, after time: Double) {
-        var work = -log(arrivalStreams[q].uniform())
-        var t = time
-        var n = Int(time / intervalLength)
-        let stop = endless ? n + cycle : intervalCount
-        let base = q * intervalCount
-        while n < stop {
-            let rate = arrivalRate[base + (n < cycle ? n : n % cycle)]
-            let end = Double(n + 1) * intervalLength
-            if rate > 0 {
-                let candidate = t + work / rate
-                if candidate < end {
-                    calendar.schedule(.arrival, at: candidate, subject: Int32(q))
-                    return
-                }
-                work -= rate * (end - t)
-            }
-            t = end
-            n += 1
-        }
+        if let at = arrivals.next(source: q, after: time) { calendar.schedule(.arrival, at: at, subject: Int32(q)) }
     }
 
     /// The next caller of an arrival source: a queue's own arrivals, or a number leading into a flow.
