@@ -13,7 +13,7 @@ extension Engine {
             var idleAtLevel = 0
             while levelEnd < end && eligibility[levelEnd].level == level {
                 let skill = eligibility[levelEnd]
-                if skill.delay == 0 { idleAtLevel += groups[skill.queue].idleCount }
+                if skill.delay == 0 { idleAtLevel += groups[skill.group].idleCount }
                 levelEnd += 1
             }
             if idleAtLevel > 0 {
@@ -52,7 +52,7 @@ extension Engine {
             let skill = eligibility[e]
             e += 1
             guard skill.delay == 0 else { continue }
-            let head = groups[skill.queue].idleHead
+            let head = groups[skill.group].idleHead
             if head >= 0 && agents[Int(head)].idleSince < bestSince {
                 best = Int(head)
                 bestSince = agents[Int(head)].idleSince
@@ -73,7 +73,7 @@ extension Engine {
             let skill = eligibility[e]
             e += 1
             guard skill.delay == 0 else { continue }
-            var a = groups[skill.queue].idleHead
+            var a = groups[skill.group].idleHead
             while a >= 0 {
                 chooser.consider(Int(a), agents[Int(a)])
                 a = agents[Int(a)].next

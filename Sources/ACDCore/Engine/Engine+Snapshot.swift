@@ -31,7 +31,7 @@ extension Engine {
 
     /// Groups that answer queue `q` (at once or as an overflow tier).
     package func groupsServing(queue q: QueueID) -> [GroupID] {
-        (eligibilityStart[q.index]..<eligibilityStart[q.index + 1]).map { GroupID(eligibility[$0].queue) }
+        (eligibilityStart[q.index]..<eligibilityStart[q.index + 1]).map { GroupID(eligibility[$0].group) }
     }
 
     /// Every call in the system: its id, where it is, and when it was dialled.

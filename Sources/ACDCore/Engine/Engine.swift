@@ -43,7 +43,7 @@ package struct Engine: Sendable {
     var arrivals: ArrivalProcess
     /// Groups that may answer each queue, `eligibility[eligibilityStart[q] ..< eligibilityStart[q + 1]]`, best level
     /// first.
-    var eligibility: ContiguousArray<Skill>
+    var eligibility: ContiguousArray<Eligibility>
     var eligibilityStart: ContiguousArray<Int>
     /// Queues each group answers, `groupSkills[groupSkillStart[g] ..< groupSkillStart[g + 1]]`, best level first,
     /// then by queue priority; `Skill.queue` holds the queue.
@@ -156,7 +156,7 @@ package struct Engine: Sendable {
         for entries in byQueue {
             let sorted = entries.sorted { ($0.skill.level, $0.group) < ($1.skill.level, $1.group) }
             for entry in sorted {
-                eligibility.append(Skill(queue: entry.group, level: entry.skill.level, delay: entry.skill.delay))
+                eligibility.append(Eligibility(group: entry.group, level: entry.skill.level, delay: entry.skill.delay))
             }
             eligibilityStart.append(eligibility.count)
         }
@@ -567,7 +567,8 @@ package struct Engine: Sendable {
         var agents = 0
         var e = eligibilityStart[q]
         while e < eligibilityStart[q + 1] {
-            if eligibility[e].delay == 0 { agents += groups[eligibility[e].queue].onShift - groups[eligibility[e].queue].pendingDepartures }
+            let tier = eligibility[e]
+            if tier.delay == 0 { agents += groups[tier.group].onShift - groups[tier.group].pendingDepartures }
             e += 1
         }
         return Double(position + 1) * queueMeanWork[q] / Double(max(agents, 1))
@@ -676,7 +677,7 @@ package struct Engine: Sendable {
         let end = eligibilityStart[q + 1]
         while e < end {
             let skill = eligibility[e]
-            let g = skill.queue
+            let g = skill.group
             e += 1
             guard skill.delay > 0, slot.arrival + skill.delay == t, groups[g].idleCount > 0 else { continue }
             let a = chooseIdle(inGroup: g, queue: q)

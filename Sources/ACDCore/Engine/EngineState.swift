@@ -149,3 +149,10 @@ struct CallRing: Sendable {
         head = 0
     }
 }
+
+/// A group that may answer a queue: its skill level there and the wait before it may (an overflow tier).
+struct Eligibility: Sendable {
+    var group: Int
+    var level: Int
+    var delay: Double
+}
