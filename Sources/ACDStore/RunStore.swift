@@ -30,6 +30,14 @@ package final class RunStore {
             run_id INTEGER NOT NULL REFERENCES runs(id), agent_group TEXT NOT NULL, interval INTEGER,
             scheduled_hours REAL, occupancy REAL, occupancy_half_width REAL, overtime_hours REAL);
         CREATE INDEX IF NOT EXISTS interval_results_run ON interval_results(run_id, queue, metric);
+        CREATE TABLE IF NOT EXISTS calls (
+            run_id INTEGER NOT NULL REFERENCES runs(id), replication INTEGER NOT NULL, call_id INTEGER NOT NULL,
+            serial INTEGER NOT NULL, entry TEXT, intent TEXT, ivr_path INTEGER REFERENCES ivr_paths(id),
+            queue TEXT, first_queue TEXT,
+            agent TEXT, arrival REAL NOT NULL, ivr_exit REAL, queue_entry REAL, end_of_wait REAL NOT NULL,
+            talk_end REAL, wrap_up_end REAL, outcome TEXT NOT NULL, attempt INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS calls_run_queue ON calls(run_id, queue, arrival);
+        CREATE TABLE IF NOT EXISTS ivr_paths (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
         """
 
     package init(path: String) throws {
@@ -66,6 +74,20 @@ package final class RunStore {
         }
         deinit { sqlite3_finalize(handle) }
 
+        /// Runs a query returning one integer.
+        func integer(_ values: [Any?], path: String) throws -> Int {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            for (i, value) in values.enumerated() {
+                if let text = value as? String { sqlite3_bind_text(handle, Int32(i + 1), text, -1, transient) }
+            }
+            guard sqlite3_step(handle) == SQLITE_ROW else {
+                throw StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))")
+            }
+            return Int(sqlite3_column_int64(handle, 0))
+        }
+
         func run(_ values: [Any?], path: String) throws {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
@@ -88,19 +110,54 @@ package final class RunStore {
 
     /// Stores one run: its scenario, seed and parameters, and its results per queue, per interval and per group.
     /// Returns the run's id.
+    /// With `records`, also every call of one replication (the `calls` table, the same records the live daemon
+    /// writes): `records` hands batches of them to the closure it is given, in the same transaction.
     @discardableResult
     package func store(
-        scenario: Scenario, summary: Summary, seed: UInt64, parameters: [String: String]
+        scenario: Scenario, summary: Summary, seed: UInt64, parameters: [String: String],
+        records: ((_ write: ([CallRecord]) throws -> Void) throws -> Void)? = nil
     ) throws -> Int {
         try execute("BEGIN IMMEDIATE")
         do {
             let id = try write(scenario: scenario, summary: summary, seed: seed, parameters: parameters)
+            if let records {
+                let row = try Statement(db, "INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", path: path)
+                let pathRow = try Statement(db, "INSERT OR IGNORE INTO ivr_paths (path) VALUES (?)", path: path)
+                let pathID = try Statement(db, "SELECT id FROM ivr_paths WHERE path = ?", path: path)
+                let model = summary.model
+                var paths: [[Int32]: Int] = [:]
+                try records { batch in
+                    for r in batch {
+                        var values = Self.values(of: r, run: id, model: model)
+                        if !r.path.isEmpty {
+                            if paths[r.path] == nil {
+                                let text = r.path.map(model.flowNodeName).joined(separator: " > ")
+                                try pathRow.run([text], path: path)
+                                paths[r.path] = try pathID.integer([text], path: path)
+                            }
+                            values[6] = paths[r.path]
+                        }
+                        try row.run(values, path: path)
+                    }
+                }
+            }
             try execute("COMMIT")
             return id
         } catch {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// A call record as a `calls` row: names for queues, entries and intents; the IVR path is filled in by the caller
+    /// (an id into `ivr_paths`).
+    static func values(of r: CallRecord, run: Int, model: CentreModel) -> [Any?] {
+        [
+            run, 0, r.id.rawValue, r.serial, r.entry.map { model.entries[$0.index].name },
+            r.intent.map { model.intents[$0] }, nil, r.queue.map { model.queues[$0.index].name },
+            r.firstQueue.map { model.queues[$0.index].name }, r.agent.map { String($0.rawValue) }, r.arrival,
+            r.ivrExit, r.queueEntry, r.endOfWait, r.talkEnd, r.wrapUpEnd, r.outcome.rawValue, r.attempt,
+        ]
     }
 
     private func write(scenario: Scenario, summary: Summary, seed: UInt64, parameters: [String: String]) throws -> Int {

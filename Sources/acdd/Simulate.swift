@@ -57,6 +57,9 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Also store the run and its per-interval results in this SQLite file.", valueName: "file"))
     var db: String?
 
+    @Flag(help: "With --db: also store every call of replication 0 (the calls table, docs/database.md).")
+    var records = false
+
     @Option(help: ArgumentHelp("Also write a self-contained HTML page with plots.", valueName: "file"))
     var html: String?
 
@@ -130,7 +133,8 @@ struct Simulate: ParsableCommand {
                 var parameters = ["replications": String(summary.replications), "seed": String(seed)]
                 for (k, change) in overrides.enumerated() { parameters["set.\(k)"] = change }
                 let id = try RunStore(path: db).store(
-                    scenario: scenario, summary: summary, seed: seed, parameters: parameters)
+                    scenario: scenario, summary: summary, seed: seed, parameters: parameters,
+                    records: records ? { write in try Self.replay(scenario.model, seed: seed, into: write) } : nil)
                 FileHandle.standardError.write(Data("stored as run \(id) in \(db)\n".utf8))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -150,6 +154,17 @@ struct Simulate: ParsableCommand {
         case .table: print(report.table(), terminator: "")
         case .json: print(report.json(intervals: intervals), terminator: "")
         case .csv: print(report.csv(intervals: intervals), terminator: "")
+        }
+    }
+
+    /// Runs replication 0 again with call records on (the same numbers as in the summary), a day at a time, and
+    /// hands the records to `write` in batches, so memory holds a day's records at most.
+    static func replay(_ model: CentreModel, seed: UInt64, into write: ([CallRecord]) throws -> Void) throws {
+        var engine = Engine(model: model, seed: seed, replication: 0)
+        engine.recordsCalls = true
+        while let next = engine.nextEventTime {
+            engine.advance(through: next + 86400)
+            try write(engine.drainRecords())
         }
     }
 

@@ -26,6 +26,31 @@ struct RunStoreTests {
     static let scenario = try! Scenario.load(path: repositoryRoot.appendingPathComponent("examples/two-skills.yaml").path)
     static let summary = ReplicationRunner(model: scenario.model, seed: 3, threads: 2).summarize(replications: 3)
 
+    @Test("with records, every call of replication 0 is stored once, with its times and outcome")
+    func callRecords() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calls-\(UUID()).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = Self.scenario.model
+        var engine = Engine(model: model, seed: 3, replication: 0)
+        engine.recordsCalls = true
+        engine.runToCompletion()
+        let expected = engine.drainRecords()
+        try RunStore(path: path).store(
+            scenario: Self.scenario, summary: Self.summary, seed: 3, parameters: [:],
+            records: { write in try write(expected) })
+        #expect(query(path, "SELECT count(*), count(DISTINCT call_id) FROM calls WHERE run_id = 1")
+            == [["\(expected.count)", "\(expected.count)"]])
+        let answered = expected.filter { $0.outcome == .answered }
+        #expect(query(path, "SELECT count(*) FROM calls WHERE outcome = 'answered' AND wrap_up_end >= talk_end")
+            == [["\(answered.count)"]])
+        let first = try #require(expected.min { $0.serial < $1.serial })
+        let row = query(path, "SELECT queue, arrival, end_of_wait FROM calls WHERE serial = \(first.serial)")
+        #expect(row.count == 1 && row[0][0] == model.queues[first.queue!.index].name)
+        // Read back as text: SQLite prints 15 significant digits.
+        #expect(abs((Double(row[0][1]) ?? -1) - first.arrival) < 1e-6)
+        #expect(abs((Double(row[0][2]) ?? -1) - first.endOfWait) < 1e-6)
+    }
+
     @Test("a run and its per-queue, per-interval and per-group results are stored and read back")
     func roundTrip() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("runs-\(UUID()).db").path
