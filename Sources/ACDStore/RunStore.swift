@@ -121,7 +121,8 @@ package final class RunStore {
         do {
             let id = try write(scenario: scenario, summary: summary, seed: seed, parameters: parameters)
             if let records {
-                let row = try Statement(db, "INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", path: path)
+                let places = Array(repeating: "?", count: 18).joined(separator: ",")
+                let row = try Statement(db, "INSERT INTO calls VALUES (\(places))", path: path)
                 let pathRow = try Statement(db, "INSERT OR IGNORE INTO ivr_paths (path) VALUES (?)", path: path)
                 let pathID = try Statement(db, "SELECT id FROM ivr_paths WHERE path = ?", path: path)
                 let model = summary.model

@@ -121,11 +121,11 @@ struct Simulate: ParsableCommand {
         let elapsed = Date().timeIntervalSince(start)
         if let (replication, fault) = summary.fault {
             let queue = scenario.model.queues[fault.queue.index].name
-            FileHandle.standardError.write(
-                Data(
-                    ("error: replication \(replication) stopped at \(formatTime(fault.time)): \(fault.calls) calls in the "
-                        + "system at once, most of them waiting in queue '\(queue)'. The queues grow without limit: give "
-                        + "'\(queue)' a capacity (docs/scenario.md) or agents. Nothing was written.\n").utf8))
+            let message =
+                "error: replication \(replication) stopped at \(formatTime(fault.time)): \(fault.calls) calls in the "
+                + "system at once, most of them waiting in queue '\(queue)'. The queues grow without limit: give "
+                + "'\(queue)' a capacity (docs/scenario.md) or agents. Nothing was written.\n"
+            FileHandle.standardError.write(Data(message.utf8))
             throw ExitCode(2)
         }
         if let db {
@@ -172,13 +172,16 @@ struct Simulate: ParsableCommand {
         // The live engine on the wall clock, with the model's own callers and the period's end: the same engine and
         // the same outcomes as the simulated clock, spread out in real time.
         let live = LiveEngine(
-            model: scenario.model, seed: seed, clock: WallClock(speed: speed), options: EngineOptions(), recordBuffer: 1)
+            model: scenario.model, seed: seed, clock: WallClock(speed: speed), options: EngineOptions(),
+            recordBuffer: 1)
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox()
         Task {
             await live.start()
             await live.waitUntilStopped()
-            if let engine = await live.finishedEngine() { box.result = ReplicationResult(engine: engine, replication: 0) }
+            if let engine = await live.finishedEngine() {
+                box.result = ReplicationResult(engine: engine, replication: 0)
+            }
             done.signal()
         }
         done.wait()

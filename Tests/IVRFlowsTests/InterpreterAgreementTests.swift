@@ -62,7 +62,9 @@ struct ArrivalProcessTests {
     func sameCallers() throws {
         let scenario = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr").path)
         var model = scenario.model
-        for f in model.flows.indices { for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil } }
+        for f in model.flows.indices {
+            for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil }
+        }
         var engine = Engine(model: model, seed: 3, replication: 1)
         engine.recordsCalls = true
         engine.runToCompletion()
