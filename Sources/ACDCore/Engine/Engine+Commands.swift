@@ -38,10 +38,7 @@ extension Engine {
             calls[Int(c)].priority = UInt8(request.priority)
             calls[Int(c)].external = request.caller == .external
             calls[Int(c)].intent = Int16(request.intent ?? -1)
-            let talk = queueHandle[i].sample(&serviceStreams[i])
-            let patience =
-                queueHasPatience[i] && request.caller == .modelled
-                ? queuePatience[i].sample(&patienceStreams[i]) : .infinity
+            let (talk, patience) = drawWork(queue: i, external: request.caller == .external)
             enter(call: c, queue: i, at: time, talk: talk, patience: patience, attempt: 0)
         }
         return CallID(slot: c, generation: calls[Int(c)].generation)

@@ -220,6 +220,23 @@ extension FlowPlan {
     /// The node (first step) a step belongs to.
     @inline(__always)
     func node(of step: Int) -> Int { Int(steps[step].node) }
+
+    /// Whether reaching `step` while in node `node` (-1: none yet) is a new visit: the node's first step, or another
+    /// node's step (retries of a menu use its later steps and stay in the visit).
+    @inline(__always)
+    func startsVisit(_ step: Int, inNode node: Int) -> Bool {
+        let head = Int(steps[step].node)
+        return step == head || head != node
+    }
+
+    /// The caller type at entry `e` that the uniform draw `u` falls in by the entry's mix.
+    @inline(__always)
+    func intent(entry e: Int, u: Double) -> Int {
+        let base = e * intentCount
+        var intent = 0
+        while intent < intentCount - 1 && entryIntentCumulative[base + intent] < u { intent += 1 }
+        return intent
+    }
 }
 
 extension Engine {
@@ -255,8 +272,7 @@ extension Engine {
             }
             taken += 1
             let plan = flowPlan.steps[step]
-            // Entering a node's first step is a new visit (retries of a menu use its later steps).
-            if step == Int(plan.node) || Int(plan.node) != node {
+            if flowPlan.startsVisit(step, inNode: node) {
                 if counted && node >= 0 { countNodeTime(node, clock - nodeStart) }
                 node = Int(plan.node)
                 nodeStart = clock
@@ -302,14 +318,7 @@ extension Engine {
 
     /// A new caller's type at entry `e`, drawn from the entry's mix.
     @inline(__always)
-    mutating func drawIntent(entry e: Int) -> Int {
-        let intentCount = flowPlan.intentCount
-        let u = callerStreams[e].uniform()
-        let base = e * intentCount
-        var intent = 0
-        while intent < intentCount - 1 && flowPlan.entryIntentCumulative[base + intent] < u { intent += 1 }
-        return intent
-    }
+    mutating func drawIntent(entry e: Int) -> Int { flowPlan.intent(entry: e, u: callerStreams[e].uniform()) }
 
     /// Counts how a counted caller's time in the flow ended, at `step` (a queue or finish step) unless they hung up.
     mutating func countFlowEnd(entry e: Int, step: Int, intent: Int, hungUp: Bool, seconds: Double) {
@@ -348,10 +357,7 @@ extension Engine {
             let q = Int(plan.first)
             calls[Int(c)].ivrExit = t
             calls[Int(c)].priority = UInt8(clamping: plan.second)
-            let talk = queueHandle[q].sample(&serviceStreams[q])
-            // A live caller's patience is their own: they hang up by command.
-            let patience =
-                queueHasPatience[q] && !slot.external ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+            let (talk, patience) = drawWork(queue: q, external: slot.external)
             enter(call: c, queue: q, at: t, talk: talk, patience: patience, attempt: 0)
             return
         }

@@ -19,9 +19,8 @@ extension Engine {
                 var live = 0
                 let r = waiting[ring]
                 for i in 0..<r.count {
-                    let entry = r.buffer[(r.head + i) & (r.buffer.count - 1)]
-                    let c = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: entry)))
-                    let generation = UInt32(truncatingIfNeeded: entry >> 32)
+                    let (slot, generation) = r[i]
+                    let c = Int(slot)
                     guard calls[c].generation == generation, calls[c].state == .waiting else { continue }
                     if Int(calls[c].queue) != q {
                         out.append("call slot \(c) waits in queue \(q)'s ring but is in \(calls[c].queue)")

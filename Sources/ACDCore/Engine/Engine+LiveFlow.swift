@@ -81,9 +81,9 @@ extension Engine {
 
     /// Counts a visit when the caller enters a node (a node's first step, or a step of another node).
     mutating func enterNode(call c: Int32, step: Int, at t: Double) {
-        let node = flowPlan.node(of: step)
         let slot = calls[Int(c)]
-        guard step == node || Int(slot.node) != node else { return }
+        guard flowPlan.startsVisit(step, inNode: Int(slot.node)) else { return }
+        let node = flowPlan.node(of: step)
         if slot.counted {
             if slot.node >= 0 { countNodeTime(Int(slot.node), t - slot.nodeSince) }
             flowTallies.steps[node].visits &+= 1

@@ -309,8 +309,11 @@ package struct Engine: Sendable {
     /// The interval of the period that time `t` falls in: times past a simulation's end count in its last interval;
     /// an endless engine's go round the period again.
     @inline(__always)
-    package func intervalIndex(_ t: Double) -> Int {
-        let n = Int(t / intervalLength)
+    package func intervalIndex(_ t: Double) -> Int { periodInterval(Int(t / intervalLength)) }
+
+    /// The interval of the period that the `n`-th interval from the start falls in (see ``intervalIndex(_:)``).
+    @inline(__always)
+    func periodInterval(_ n: Int) -> Int {
         if n < cycle { return n }
         return endless ? n % cycle : intervalCount - 1
     }
@@ -340,13 +343,22 @@ package struct Engine: Sendable {
         let talk: Double
         let patience: Double
         if attempt == 0 {
-            talk = queueHandle[q].sample(&serviceStreams[q])
-            patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+            (talk, patience) = drawWork(queue: q, external: false)
         } else {
             talk = queueHandle[q].sample(&redialStreams[q])
             patience = queueHasPatience[q] ? queuePatience[q].sample(&redialStreams[q]) : .infinity
         }
         enter(call: allocateCall(), queue: q, at: t, talk: talk, patience: patience, attempt: attempt)
+    }
+
+    /// A first offer's talk time and patience at queue `q`, drawn in that order from the queue's streams. A live
+    /// (external) caller's patience is their own: they hang up by command, so they never abandon by themselves.
+    @inline(__always)
+    mutating func drawWork(queue q: Int, external: Bool) -> (talk: Double, patience: Double) {
+        let talk = queueHandle[q].sample(&serviceStreams[q])
+        let patience =
+            queueHasPatience[q] && !external ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+        return (talk, patience)
     }
 
     /// The call joins queue `q`: answered at once by an idle agent, or queued with its patience running.
@@ -582,8 +594,7 @@ package struct Engine: Sendable {
         calls[Int(c)].misrouted = false
         calls[Int(c)].callback = false  // a callback taken at the wrong queue has been made
         calls[Int(c)].balking = false
-        let talk = queueHandle[q].sample(&serviceStreams[q])
-        let patience = queueHasPatience[q] ? queuePatience[q].sample(&patienceStreams[q]) : .infinity
+        let (talk, patience) = drawWork(queue: q, external: calls[Int(c)].external)
         enter(call: c, queue: q, at: t, talk: talk, patience: patience, attempt: 0, keepSerial: true)
     }
 
@@ -625,8 +636,7 @@ package struct Engine: Sendable {
         var n = Int(start / intervalLength)
         while start < stop {
             let end = min(Double(n + 1) * intervalLength, stop)
-            let i = n < cycle ? n : (endless ? n % cycle : intervalCount - 1)
-            groupTallies[g * intervalCount + i].busy += end - start
+            groupTallies[g * intervalCount + periodInterval(n)].busy += end - start
             start = end
             n += 1
         }

@@ -133,7 +133,12 @@ struct CallRing: Sendable {
 
     var first: (call: Int32, generation: UInt32)? {
         guard count > 0 else { return nil }
-        let entry = buffer[head]
+        return self[0]
+    }
+
+    /// The `i`-th entry from the head (`i < count`), which may belong to a call that has since left.
+    subscript(i: Int) -> (call: Int32, generation: UInt32) {
+        let entry = buffer[(head + i) & (buffer.count - 1)]
         return (Int32(bitPattern: UInt32(truncatingIfNeeded: entry)), UInt32(truncatingIfNeeded: entry >> 32))
     }
 

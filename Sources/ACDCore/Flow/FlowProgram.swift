@@ -27,7 +27,7 @@ package struct FlowProgram: Sendable {
         var remaining = inputs[...]
         for _ in 0..<10_000 {
             let head = plan.node(of: step)
-            if step == head || head != node {
+            if plan.startsVisit(step, inNode: node) {
                 if node >= 0 { walk.transitions.append((node, head)) }
                 walk.path.append(head)
                 node = head
@@ -78,10 +78,9 @@ package struct FlowProgram: Sendable {
         var path: [Int] = []
         var node = -1
         for _ in 0..<10_000 {
-            let head = plan.node(of: step)
-            if step == head || head != node {
-                path.append(head)
-                node = head
+            if plan.startsVisit(step, inNode: node) {
+                node = plan.node(of: step)
+                path.append(node)
             }
             let duration = plan.durations[step].sample(&draws)
             let hangsUp = plan.steps[step].hangUp > 0 && draws.uniform() < plan.steps[step].hangUp
@@ -102,10 +101,7 @@ package struct FlowProgram: Sendable {
     /// A new caller at entry `e` at time `t`: their type and the end of their IVR patience, drawn from `draws` (the
     /// entry's caller stream) as the simulator draws them.
     package func drawCaller(entry e: Int, at t: Double, draws: inout RandomStream) -> (intent: Int, deadline: Double) {
-        let u = draws.uniform()
-        let base = e * plan.intentCount
-        var intent = 0
-        while intent < plan.intentCount - 1 && plan.entryIntentCumulative[base + intent] < u { intent += 1 }
+        let intent = plan.intent(entry: e, u: draws.uniform())
         let flow = Int(plan.steps[plan.entryFlow[e]].flow)
         return (intent, t + (plan.flowPatience[flow]?.sample(&draws) ?? .infinity))
     }
