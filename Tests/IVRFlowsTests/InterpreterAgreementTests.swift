@@ -3,6 +3,16 @@ import Foundation
 import IVRFlows
 import Testing
 
+/// examples/ivr with no repeat calls: a caller who calls back enters the flow with a given type rather than a drawn
+/// one, and their arrival is not one of the arrival process's.
+func ivrWithoutRepeatCalls() throws -> CentreModel {
+    var model = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr").path).model
+    for f in model.flows.indices {
+        for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil }
+    }
+    return model
+}
+
 /// The simulator works out each flow caller's whole path when they dial (its fast path). Walking the same callers one
 /// step at a time with the flow interpreter, on the same random draws, must give the same nodes, the same type, the
 /// same exit time and the same outcome for every caller.
@@ -10,13 +20,8 @@ import Testing
 struct InterpreterAgreementTests {
     @Test("100,000 random callers through examples/ivr agree, caller for caller")
     func agree() throws {
-        let scenario = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr").path)
-        var model = scenario.model
-        // Callers who call back would enter the flow with a given type rather than a drawn one: leave them out.
+        let model = try ivrWithoutRepeatCalls()
         // (A misrouted caller ends in another queue than the flow chose: the flow's is the record's first queue.)
-        for f in model.flows.indices {
-            for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil }
-        }
         let program = FlowProgram(model: model)
         var callers = 0
         var replication = 0
@@ -60,11 +65,7 @@ struct InterpreterAgreementTests {
 struct ArrivalProcessTests {
     @Test("the arrival process outside the engine gives the simulator's callers, time for time")
     func sameCallers() throws {
-        let scenario = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr").path)
-        var model = scenario.model
-        for f in model.flows.indices {
-            for s in model.flows[f].steps.indices { model.flows[f].steps[s].callBack = nil }
-        }
+        let model = try ivrWithoutRepeatCalls()
         var engine = Engine(model: model, seed: 3, replication: 1)
         engine.recordsCalls = true
         engine.runToCompletion()

@@ -11,11 +11,9 @@ extension Engine {
         for ring in ringBase[q.index]..<(ringBase[q.index] + priorityClasses[q.index]) {
             let r = waiting[ring]
             for i in 0..<r.count {
-                let entry = r.buffer[(r.head + i) & (r.buffer.count - 1)]
-                let c = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: entry)))
-                guard calls[c].generation == UInt32(truncatingIfNeeded: entry >> 32), calls[c].state == .waiting
-                else { continue }
-                oldest = min(oldest, calls[c].arrival)
+                let (c, generation) = r[i]
+                guard calls[Int(c)].generation == generation, calls[Int(c)].state == .waiting else { continue }
+                oldest = min(oldest, calls[Int(c)].arrival)
                 break
             }
         }
@@ -44,18 +42,28 @@ extension Engine {
         return out
     }
 
-    /// The queue tallies of intervals `range` of the period, per queue; with `reset`, those intervals start again
-    /// from zero (a live engine's day is over, and the period will come round to it again).
-    package mutating func queueTallies(intervals range: Range<Int>, reset: Bool) -> [[QueueTally]] {
-        var out: [[QueueTally]] = []
-        for q in 0..<queueCount {
-            let base = q * intervalCount
-            out.append(Array(queueTallies[(base + range.lowerBound)..<(base + range.upperBound)]))
-            if reset {
-                for i in range { queueTallies[base + i] = QueueTally() }
-            }
+    /// The queue tallies of intervals `range` of the period, per queue.
+    package func queueTallies(intervals range: Range<Int>) -> [[QueueTally]] {
+        (0..<queueCount).map { q in
+            Array(queueTallies[(q * intervalCount + range.lowerBound)..<(q * intervalCount + range.upperBound)])
         }
-        return out
+    }
+
+    /// Per queue, the sum of its tallies over intervals `range` of the period.
+    package func queueTotals(intervals range: Range<Int>) -> [QueueTally] {
+        (0..<queueCount).map { q in
+            var total = QueueTally()
+            for i in range { total.add(queueTallies[q * intervalCount + i]) }
+            return total
+        }
+    }
+
+    /// Intervals `range` of the period start again from zero (a live engine's day is over, and the period will come
+    /// round to it again).
+    package mutating func resetQueueTallies(intervals range: Range<Int>) {
+        for q in 0..<queueCount {
+            for i in range { queueTallies[q * intervalCount + i] = QueueTally() }
+        }
     }
 
     /// The records of every call still in the system, as ending now with `outcome` (the engine is stopping), and of

@@ -313,14 +313,7 @@ package actor LiveEngine: Service {
     }
 
     /// Today's tallies per queue, summed over today's intervals.
-    private func todayTallies() -> [QueueTally] {
-        let range = dayRange(day)
-        var out = Array(repeating: QueueTally(), count: model.queues.count)
-        for q in model.queues.indices {
-            for i in range { out[q].add(engine.queueTallies[q * model.intervalCount + i]) }
-        }
-        return out
-    }
+    private func todayTallies() -> [QueueTally] { engine.queueTotals(intervals: dayRange(day)) }
 
     /// The intervals of the period that day `d` uses (empty when the interval does not divide a day).
     private func dayRange(_ d: Int) -> Range<Int> {
@@ -358,11 +351,10 @@ package actor LiveEngine: Service {
     package func day(_ d: Int) -> LiveDay? {
         if phase == .running { catchUp() }
         if d == day || (d == day - 1 && cycleDays > 1) {
-            var engine = self.engine
             let outcomes = d == day ? outcomesAtDayStart : outcomesAtYesterdayStart
             let end = d == day ? engine.flowTallies.outcomes : outcomesAtDayStart
             return LiveDay(
-                day: d, queues: engine.queueTallies(intervals: dayRange(d), reset: false),
+                day: d, queues: engine.queueTallies(intervals: dayRange(d)),
                 entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } })
         }
         return history.first { $0.day == d }
@@ -380,7 +372,8 @@ package actor LiveEngine: Service {
         if finished >= 0 && cycleDays > 0 {
             let outcomes = lag == 2 ? outcomesAtYesterdayStart : outcomesAtDayStart
             let end = lag == 2 ? outcomesAtDayStart : entryNow
-            let queues = engine.queueTallies(intervals: dayRange(finished), reset: true)
+            let queues = engine.queueTallies(intervals: dayRange(finished))
+            engine.resetQueueTallies(intervals: dayRange(finished))
             for q in queues.indices { for tally in queues[q] { archivedTotals[q].add(tally) } }
             history.append(
                 LiveDay(
@@ -397,9 +390,9 @@ package actor LiveEngine: Service {
 
     /// The running totals per queue since the start (for counters).
     package func totals() -> [QueueTally] {
-        model.queues.indices.map { q in
-            var total = archivedTotals[q]
-            for i in 0..<model.intervalCount { total.add(engine.queueTallies[q * model.intervalCount + i]) }
+        zip(archivedTotals, engine.queueTotals(intervals: 0..<model.intervalCount)).map { archived, live in
+            var total = archived
+            total.add(live)
             return total
         }
     }

@@ -19,11 +19,7 @@ package struct ReplicationResult: Sendable {
         self.replication = replication
         queueIntervals = Array(engine.queueTallies)
         groupIntervals = Array(engine.groupTallies)
-        queueTotals = model.queues.indices.map { q in
-            var total = QueueTally()
-            for i in 0..<intervals { total.add(engine.queueTallies[q * intervals + i]) }
-            return total
-        }
+        queueTotals = engine.queueTotals(intervals: 0..<intervals)
         groupTotals = model.groups.indices.map { g in
             var total = GroupTally()
             for i in 0..<intervals { total.add(engine.groupTallies[g * intervals + i]) }
