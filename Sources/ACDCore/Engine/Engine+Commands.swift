@@ -19,10 +19,19 @@ extension Engine {
             guard model.entries.indices.contains(e.index) else {
                 throw LiveError(.unknownEntry, "no entry #\(e.rawValue); the model has \(model.entries.count)")
             }
+            let mark = events.count
             if request.caller == .external {
                 c = enterFlowExternally(entry: e.index, intent: request.intent ?? drawIntent(entry: e.index), at: time)
             } else {
                 c = enterFlow(entry: e.index, at: time, intent: request.intent, repeating: false)
+            }
+            // Its arrival comes before whatever the call met at once (a queue, an agent, the end of the flow).
+            if reportsEvents {
+                events.insert(
+                    EngineEvent(
+                        time: time, kind: .callArrived, call: CallID(slot: c, generation: calls[Int(c)].generation),
+                        entry: e),
+                    at: mark)
             }
         case .queue(let q):
             guard model.queues.indices.contains(q.index) else {
@@ -38,6 +47,12 @@ extension Engine {
             calls[Int(c)].priority = UInt8(request.priority)
             calls[Int(c)].external = request.caller == .external
             calls[Int(c)].intent = Int16(request.intent ?? -1)
+            if reportsEvents {
+                events.append(
+                    EngineEvent(
+                        time: time, kind: .callArrived, call: CallID(slot: c, generation: calls[Int(c)].generation),
+                        queue: q))
+            }
             let (talk, patience) = drawWork(queue: i, external: request.caller == .external)
             enter(call: c, queue: i, at: time, talk: talk, patience: patience, attempt: 0)
         }
@@ -155,6 +170,7 @@ extension Engine {
         groups[Int(agents[a].group)].onShift += 1
         agents[a].activity = .notReady
         agents[a].since = max(t, now)
+        noteAgent(a, at: agents[a].since)
     }
 
     /// The agent is ready: takes the longest-waiting call they may answer, or waits idle.
@@ -174,6 +190,7 @@ extension Engine {
         }
         agents[a].activity = .notReady
         agents[a].since = time
+        noteAgent(a, at: time)
     }
 
     /// The agent ends the talk: the call ends (or is transferred, if misrouted) and the agent goes into wrap-up.
@@ -197,13 +214,14 @@ extension Engine {
         groups[Int(agents[a].group)].onShift -= 1
         agents[a].activity = .offShift
         agents[a].since = max(t, now)
+        noteAgent(a, at: agents[a].since)
     }
 
     /// Writes the record of the call whose wrap-up ends now.
     mutating func finishWrapUp(agent a: Int, at t: Double) {
         guard recording, var finished = wrapUpRecords[a] else { return }
         finished.wrapUpEnd = t
-        records.append(finished)
+        emit(finished)
         wrapUpRecords[a] = nil
     }
 

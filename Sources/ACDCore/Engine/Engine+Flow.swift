@@ -364,7 +364,7 @@ extension Engine {
         if recordsCalls {
             let outcome = slot.hangingUp ? FlowOutcome.hungUp : FlowOutcome(rawValue: UInt8(plan.first))!
             calls[Int(c)].ivrExit = t
-            records.append(record(of: c, outcome: CallRecord.Outcome(outcome), at: t))
+            emit(record(of: c, outcome: CallRecord.Outcome(outcome), at: t))
         }
         releaseCall(c)
         // Contained callers who call again later, as the flow states: a new caller into the same entry.

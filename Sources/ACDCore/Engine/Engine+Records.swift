@@ -36,7 +36,7 @@ extension Engine {
         finished.talkEnd = t
         if let wrapUp {
             finished.wrapUpEnd = t + wrapUp
-            records.append(finished)
+            emit(finished)
         } else {
             wrapUpRecords[a] = finished
         }

@@ -168,6 +168,7 @@ extension Engine {
         if tail >= 0 { agents[Int(tail)].next = Int32(a) } else { groups[g].idleHead = Int32(a) }
         groups[g].idleTail = Int32(a)
         groups[g].idleCount &+= 1
+        noteAgent(a, at: t)
     }
 
     mutating func removeIdle(agent a: Int) {
@@ -243,6 +244,7 @@ extension Engine {
         agents[a].next = groups[g].offShiftHead
         groups[g].offShiftHead = Int32(a)
         groups[g].onShift -= 1
+        noteAgent(a, at: now)
     }
 }
 

@@ -8,7 +8,10 @@ import Foundation
 /// time. Both call the same ``advance(through:)``.
 package struct Engine: Sendable {
     // MARK: Static model, flattened
-    package let model: CentreModel
+    /// The model; a reload (``reloadFlows(from:)``) adds flows to it.
+    package internal(set) var model: CentreModel
+    /// How many times flows were reloaded.
+    package internal(set) var reloads = 0
     let intervalLength: Double
     let intervalCount: Int
     let horizon: Double
@@ -108,6 +111,10 @@ package struct Engine: Sendable {
     }
     var recording = false
     package internal(set) var records: [CallRecord] = []
+    /// Calls' and agents' moments, while recording (``drainEvents()``).
+    var events: [EngineEvent] = []
+    /// When on, calls' and agents' moments are kept as ``EngineEvent``s (drain them with ``drainEvents()``).
+    package var reportsEvents = false
     /// Per call slot, the IVR nodes visited (only while ``recordsCalls`` is on).
     var callPaths: [[Int32]] = []
     /// Per agent, the record of a call whose wrap-up is still running (external agents end it by command).
@@ -392,6 +399,7 @@ package struct Engine: Sendable {
             queueTallies[q * intervalCount + interval].offered &+= 1
             if attempt > 0 { queueTallies[q * intervalCount + interval].redials &+= 1 }
         }
+        note(.callQueued, call: c, at: t)
         if agent >= 0 {
             answer(call: c, agent: agent, at: t)
             return
@@ -468,7 +476,7 @@ package struct Engine: Sendable {
     mutating func block(call c: Int32, queue q: Int, at t: Double) {
         let slot = calls[Int(c)]
         if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].blocked &+= 1 }
-        if recordsCalls { records.append(record(of: c, outcome: .blocked, at: t)) }
+        if recordsCalls { emit(record(of: c, outcome: .blocked, at: t)) }
         releaseCall(c)
     }
 
@@ -510,6 +518,10 @@ package struct Engine: Sendable {
             return (agents[a].external, agents[a].epoch)
         }
         if !external { calendar.schedule(.talkEnd, at: t + slot.talk, subject: Int32(a), tag: epoch) }
+        if reportsEvents {
+            note(.callAnswered, call: c, at: t)
+            noteAgent(a, at: t)
+        }
         if slot.counted {
             let index = q * intervalCount + Int(slot.interval)
             queueTallies.withUnsafeMutableBufferPointer { tallies in
@@ -552,8 +564,10 @@ package struct Engine: Sendable {
         }
         if external {
             agents[a].activity = .wrapUp
+            noteAgent(a, at: t)
         } else if wrap > 0 {
             agents[a].activity = .wrapUp
+            noteAgent(a, at: t)
             calendar.schedule(.wrapUpEnd, at: t + wrap, subject: Int32(a))
         } else {
             agentFinished(agent: a, at: t)
@@ -665,7 +679,7 @@ package struct Engine: Sendable {
                 tallies[index].waitAbandoned += wait
             }
         }
-        if recordsCalls { records.append(record(of: c, outcome: short ? .shortAbandoned : .abandoned, at: t)) }
+        if recordsCalls { emit(record(of: c, outcome: short ? .shortAbandoned : .abandoned, at: t)) }
         releaseCall(c)
         if !slot.external, let redial = queueRedial[q], Int(slot.attempt) < redial.maxAttempts {
             if redialStreams[q].uniform() < redial.probability {

@@ -27,7 +27,7 @@ struct AgentState: Sendable {
 }
 
 /// What an agent is doing. `offShift` is "logged out" for an external agent.
-package enum AgentActivity: UInt8, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum AgentActivity: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case offShift
     case idle
     case talking
@@ -42,6 +42,23 @@ package enum AgentActivity: UInt8, Sendable, Codable, CaseIterable, CustomString
         case .wrapUp: "wrap-up"
         case .notReady: "not-ready"
         }
+    }
+}
+
+/// In JSON by name (`ready`, `wrap-up`, ...), as the API shows it.
+extension AgentActivity: Codable {
+    package init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let activity = Self.allCases.first(where: { $0.description == name }) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "no agent state '\(name)'"))
+        }
+        self = activity
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }
 

@@ -20,6 +20,9 @@ package actor LiveEngine: Service {
     /// before that, watching ``recordBufferFree``).
     package nonisolated let records: AsyncStream<CallRecord>
     private let recordSink: AsyncStream<CallRecord>.Continuation
+    /// Where events go, in order, on the engine's queue, as they happen (the daemon's event hub).
+    private let eventSink: (@Sendable ([LiveEvent]) -> Void)?
+    private var nextEventID = 1
     private var engine: Engine
     private let clock: any LiveClock
     private var phase = Phase.created
@@ -54,13 +57,15 @@ package actor LiveEngine: Service {
     package init(
         model: CentreModel, seed: UInt64, clock: any LiveClock,
         options: EngineOptions = EngineOptions(arrivals: false, endless: true), recordBuffer: Int = 65_536,
-        keepDays: Int = 31, label: String = "acd.live"
+        keepDays: Int = 31, label: String = "acd.live", events: (@Sendable ([LiveEvent]) -> Void)? = nil
     ) {
+        eventSink = events
         executor = DispatchQueueExecutor(label: label)
         self.model = model
         self.clock = clock
         var engine = Engine(model: model, seed: seed, replication: 0, options: options)
         engine.recordsCalls = true
+        engine.reportsEvents = events != nil
         self.engine = engine
         (records, recordSink) = AsyncStream.makeStream(
             of: CallRecord.self, bufferingPolicy: .bufferingOldest(recordBuffer))
@@ -162,8 +167,33 @@ package actor LiveEngine: Service {
     }
 
     private func deliverRecords() {
+        if let eventSink, !engine.events.isEmpty { eventSink(engine.drainEvents().map(named)) }
         guard !engine.records.isEmpty else { return }
         for record in engine.drainRecords() { deliver(record) }
+    }
+
+    /// An engine event with names for the API, numbered.
+    private func named(_ event: EngineEvent) -> LiveEvent {
+        defer { nextEventID += 1 }
+        let type: LiveEvent.Kind =
+            switch event.kind {
+            case .callArrived: .callArrived
+            case .callQueued: .callQueued
+            case .callAnswered: .callAnswered
+            case .callEnded: .callEnded
+            case .agentState: .agentState
+            }
+        return LiveEvent(
+            id: nextEventID, type: type, time: event.time, call: event.call,
+            entry: event.entry.map { model.entries[$0.index].name }, queue: event.queue.map { model.queues[$0.index].name },
+            agent: event.agent.map(agentName), state: event.activity, outcome: event.outcome)
+    }
+
+    /// The name an agent goes by: the one they logged in with, or `group/number` for an agent of the rota.
+    package func agentName(_ id: AgentID) -> String {
+        if let name = agentNames[id] { return name }
+        let group = engine.agentState(id).map { model.groups[$0.group.index].name } ?? "agent"
+        return "\(group)/\(id.rawValue)"
     }
 
     private func deliver(_ record: CallRecord) {
@@ -383,6 +413,33 @@ package actor LiveEngine: Service {
         }
         outcomesAtYesterdayStart = outcomesAtDayStart
         outcomesAtDayStart = entryNow
+    }
+
+    /// Per entry, how callers' IVR visits ended since the start (indexed by `FlowOutcome.rawValue`).
+    package func entryTotals() -> [[Int]] {
+        if phase == .running { catchUp() }
+        return engine.flowTallies.outcomes
+    }
+
+    /// Per group, agents by state (indexed by `AgentActivity.rawValue`).
+    package func agentsByGroup() -> [[Int]] { engine.agentsByActivity() }
+
+    /// The calls in the system now, as records that would end now with `outcome` (the daemon keeps them as the list
+    /// of calls in flight, to record as `lost` if it dies).
+    package func recordsInFlight(as outcome: CallRecord.Outcome) -> [CallRecord] {
+        engine.recordsOfCallsInFlight(outcome: outcome, at: max(clock.now(), engine.now))
+    }
+
+    /// The names of external agents, by id.
+    package var agentNamesByID: [AgentID: String] { agentNames }
+
+    /// The engine's time now.
+    package var now: Double { phase == .running ? max(clock.now(), engine.now) : engine.now }
+
+    /// Takes the flows of `newModel` for new calls; calls in progress finish on the flows they started on. Refused
+    /// (nothing changes) when anything but the flows differs.
+    package func reload(model newModel: CentreModel) throws(LiveError) {
+        try command { engine, _ throws(LiveError) in try engine.reloadFlows(from: newModel) }
     }
 
     /// The engine's invariants (tests call this after every command).

@@ -7,6 +7,11 @@ package struct FlowProblem: Sendable, Equatable, CustomStringConvertible {
     package var severity: Severity
     package var location: InputError
 
+    package init(severity: Severity, location: InputError) {
+        self.severity = severity
+        self.location = location
+    }
+
     package var description: String {
         let l = location
         let place = l.line > 0 ? "\(l.file):\(l.line):\(l.column)" : l.file

@@ -1,0 +1,153 @@
+import ACDCore
+import ACDStore
+import Foundation
+import Hummingbird
+import IVRFlows
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// How `acdd serve` runs.
+package struct DaemonConfiguration: Sendable {
+    package var scenarioPath: String
+    package var host = "127.0.0.1"
+    package var port = 8080
+    /// Engine seconds per real second.
+    package var speed = 1.0
+    /// The SQLite file for call records; `nil` keeps none.
+    package var database: String?
+    package var token: String?
+    package var seed: UInt64?
+    /// The engine time to start at; `nil`: the model's week at today's weekday and time of day.
+    package var start: Double?
+    package var recordBuffer = 65_536
+    package var eventBuffer = 10_000
+    /// Most calls in the system before new ones get 503.
+    package var maxCalls = 100_000
+    /// A record batch is committed after this many records or this many real seconds, whichever comes first.
+    package var batchRecords = 5_000
+    package var batchSeconds = 1.0
+
+    package init(scenarioPath: String) { self.scenarioPath = scenarioPath }
+
+    /// Anything but loopback needs a token.
+    package var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
+}
+
+/// Everything one running daemon shares between its routes and services: the live engine (the only door to the
+/// routing engine), the scenario it was built from, the event hub, the metrics and the record writer.
+package final class Daemon: Sendable {
+    package let configuration: DaemonConfiguration
+    package let engine: LiveEngine
+    let hub: EventHub
+    let metrics: DaemonMetrics
+    package let writer: RecordWriter
+    let logger: Logger
+    let names: Names
+    /// The real date the daemon started, and the engine's day then.
+    let startDate = Date()
+    let startDay: Int
+    private let state: Mutex<State>
+
+    struct State {
+        var scenario: Scenario
+        var checks: [FlowProblem]
+        var stopping = false
+        var reloads = 0
+        var startedAt = Date()
+    }
+
+    /// A served scenario's names, for requests that name things.
+    struct Names: Sendable {
+        let entries: [String: EntryID]
+        let queues: [String: QueueID]
+        let groups: [String: GroupID]
+        let intents: [String: Int]
+
+        init(_ model: CentreModel) {
+            entries = Dictionary(model.entries.enumerated().map { ($1.name, EntryID($0)) }) { a, _ in a }
+            queues = Dictionary(model.queues.enumerated().map { ($1.name, QueueID($0)) }) { a, _ in a }
+            groups = Dictionary(model.groups.enumerated().map { ($1.name, GroupID($0)) }) { a, _ in a }
+            intents = Dictionary(model.intents.enumerated().map { ($1, $0) }) { a, _ in a }
+        }
+    }
+
+    /// Loads and checks the scenario, opens the database (recovering calls a killed daemon left in flight) and
+    /// builds the engine on `clock` (a wall clock at the configured speed by default).
+    package init(
+        configuration: DaemonConfiguration, clock: (any LiveClock)? = nil, logger: Logger = Logger(label: "acdd")
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let scenario = try Scenario.load(path: configuration.scenarioPath)
+        let checks = FlowChecker.check(path: configuration.scenarioPath)
+        let model = scenario.model
+        let hub = EventHub(capacity: configuration.eventBuffer)
+        self.hub = hub
+        let start = configuration.start ?? Self.alignedStart(scenario: scenario)
+        startDay = clock.map { Int($0.now() / 86400) } ?? Int(start / 86400)
+        engine = LiveEngine(
+            model: model, seed: configuration.seed ?? scenario.seed,
+            clock: clock ?? WallClock(speed: configuration.speed, origin: start),
+            recordBuffer: configuration.recordBuffer, label: "acdd.engine", events: { hub.publish($0) })
+        metrics = DaemonMetrics(model: model)
+        names = Names(model)
+        let store = try configuration.database.map {
+            try CallStore(
+                path: $0, model: model, scenario: scenario.name, file: scenario.file,
+                seed: configuration.seed ?? scenario.seed, parameters: ["speed": String(configuration.speed)])
+        }
+        for recovery in store?.recovered ?? [] {
+            logger.warning(
+                "calls in flight when an earlier run stopped uncleanly are recorded as lost",
+                metadata: ["run": "\(recovery.run)", "calls": "\(recovery.calls)"])
+        }
+        writer = RecordWriter(
+            engine: engine, store: store, metrics: metrics, hub: hub, batchRecords: configuration.batchRecords,
+            batchSeconds: configuration.batchSeconds, logger: logger)
+        state = Mutex(State(scenario: scenario, checks: checks))
+    }
+
+    /// The engine time of now's weekday and time of day in the model's first week (a model that starts on a Monday
+    /// starts a Thursday 09:00 daemon at day 3, 09:00).
+    static func alignedStart(scenario: Scenario, now: Date = Date()) -> Double {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let parts = calendar.dateComponents([.weekday, .hour, .minute, .second], from: now)
+        let weekday = ((parts.weekday ?? 2) + 5) % 7  // Monday 0
+        let day = (weekday - scenario.startWeekday + 7) % 7
+        let seconds = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+        return Double(day * 86400 + seconds)
+    }
+
+    var scenario: Scenario { state.withLock { $0.scenario } }
+    var checks: [FlowProblem] { state.withLock { $0.checks } }
+    var model: CentreModel { engine.model }
+    package var stopping: Bool { state.withLock { $0.stopping } }
+    func beginStopping() { state.withLock { $0.stopping = true } }
+    var reloads: Int { state.withLock { $0.reloads } }
+
+    /// Keeps the reloaded scenario and its checks; returns how many reloads there have been.
+    func recordReload(scenario: Scenario, checks: [FlowProblem]) -> Int {
+        state.withLock { s in
+            s.scenario = scenario
+            s.checks = checks
+            s.reloads += 1
+            return s.reloads
+        }
+    }
+
+    /// The services that run with the HTTP server, in start order (they stop in reverse: new calls are refused
+    /// first, then the engine ends the calls in flight as records, then the writer commits them and closes).
+    var services: [any Service] { [writer, engine, StopGate(daemon: self)] }
+}
+
+/// Turns new calls away (503) as soon as the daemon is asked to stop.
+struct StopGate: Service {
+    let daemon: Daemon
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        daemon.beginStopping()
+    }
+}

@@ -1,0 +1,130 @@
+import ACDCore
+import Hummingbird
+import IVRFlows
+
+/// A call as the API shows it.
+struct CallView: Codable, Sendable, Equatable {
+    var id: CallID
+    /// `ivr`, `waiting`, `talking` or `ended`.
+    var state: String
+    var node: String?
+    var awaitingInput: Bool?
+    var queue: String?
+    var agent: String?
+    var dialled: Double?
+    var outcome: CallRecord.Outcome?
+    /// The call's events still kept by the daemon (`GET /v1/calls/{id}`).
+    var history: [LiveEvent]?
+
+    init(id: CallID, location: CallLocation, model: CentreModel, agentName: (AgentID) -> String) {
+        self.id = id
+        switch location {
+        case .ivr(let node, let awaiting):
+            state = "ivr"
+            self.node = node
+            awaitingInput = awaiting
+        case .waiting(let q):
+            state = "waiting"
+            queue = model.queues[q.index].name
+        case .talking(let q, let a):
+            state = "talking"
+            queue = model.queues[q.index].name
+            agent = agentName(a)
+        case .ended:
+            state = "ended"
+        }
+    }
+}
+
+/// An agent as the API shows it.
+struct AgentView: Codable, Sendable, Equatable {
+    var id: String
+    var group: String
+    var state: AgentActivity
+    var since: Double
+    var call: CallID?
+    var reason: String?
+    /// `true` for agents logged in through the API, `false` for the rota's.
+    var external: Bool
+}
+
+/// `GET /v1/queues`: the live snapshot against targets.
+struct QueuesView: Codable, Sendable {
+    var time: Double
+    var day: Int
+    var clock: String
+    var queues: [LiveQueue]
+    var entries: [LiveEntry]
+    var recordsDropped: Int
+}
+
+/// One interval of one queue's day.
+struct IntervalView: Codable, Sendable {
+    var interval: Int
+    var start: String
+    var offered: Int
+    var answered: Int
+    var abandoned: Int
+    var blocked: Int
+    var asa: Double
+    var abandonment: Double
+    var serviceLevel: Double
+}
+
+struct IntervalsView: Codable, Sendable {
+    var queue: String
+    var day: Int
+    var date: String
+    var intervals: [IntervalView]
+}
+
+package struct FlowCheckView: Codable, Sendable {
+    var file: String
+    var line: Int
+    var column: Int
+    var field: String
+    var severity: String
+    var message: String
+
+    init(_ p: FlowProblem) {
+        file = p.location.file
+        line = p.location.line
+        column = p.location.column
+        field = p.location.field
+        severity = p.severity.rawValue
+        message = p.location.message
+    }
+}
+
+struct FlowsView: Codable, Sendable {
+    var scenario: String
+    var file: String
+    var flows: [String]
+    var entries: [String]
+    var checks: [FlowCheckView]
+    var reloads: Int
+}
+
+/// Minutes and seconds of a day as `HH:MM`.
+func clockLabel(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded(.down)) % 86400
+    let h = s / 3600
+    let m = s % 3600 / 60
+    return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
+}
+
+struct CallsView: Codable, Sendable {
+    var calls: [CallView]
+}
+
+struct AgentsView: Codable, Sendable {
+    var agents: [AgentView]
+}
+
+extension CallView: ResponseEncodable {}
+extension CallsView: ResponseEncodable {}
+extension AgentView: ResponseEncodable {}
+extension AgentsView: ResponseEncodable {}
+extension QueuesView: ResponseEncodable {}
+extension IntervalsView: ResponseEncodable {}
+extension FlowsView: ResponseEncodable {}

@@ -1,0 +1,181 @@
+import ACDCore
+import ACDServer
+import ArgumentParser
+import Foundation
+import Hummingbird
+import IVRFlows
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the ACD daemon: calls arrive over HTTP, pass the IVR, queue and reach agents; every call recorded.",
+        discussion: """
+            The live engine (the same routing engine as `simulate`) runs on the wall clock at --speed engine seconds \
+            per real second. Calls come in through the HTTP API under /v1 (docs/api.md, docs/openapi.yaml); agents \
+            are the scenario's rota, plus anyone who logs in through the API. Every finished call is written to \
+            --db (SQLite, docs/database.md). The wallboard is at /, Prometheus metrics at /metrics.
+
+            SIGTERM or SIGINT: new calls get 503, calls in flight end as records (outcome `shutdown`), the records \
+            are committed, and acdd exits 0. SIGHUP or POST /v1/reload reads and checks the flows again: a set with \
+            errors is refused and the old one keeps serving.
+
+            Bound to anything but loopback, acdd needs --token-file: every request but /healthz must then carry \
+            `Authorization: Bearer TOKEN`.
+
+            Example: acdd serve flows/leeds --speed 60 --db acdd.sqlite
+            """)
+
+    @Argument(help: "The scenario file, or a folder with scenario.yaml.")
+    var scenario = "flows/leeds"
+
+    @Option(help: "Address and port to listen on (port 0 picks a free one, printed at start).")
+    var listen = "127.0.0.1:8080"
+
+    @Option(help: "Engine seconds per real second (60 serves a simulated hour in a minute).")
+    var speed = 1.0
+
+    @Option(help: "SQLite file for call records.")
+    var db = "acdd.sqlite"
+
+    @Option(help: "A file whose first line is the bearer token clients must send.")
+    var tokenFile: String?
+
+    @Option(help: "Engine start, as 'DAY HH:MM' of the model's first week (e.g. 'mon 08:00'); default: now's weekday and time.")
+    var start: String?
+
+    @Option(name: .shortAndLong, help: "Seed (default: the scenario's).")
+    var seed: UInt64?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(help: "text or json (a JSON object a line).")
+    var logFormat = "text"
+
+    func run() async throws {
+        let level = try parseLevel()
+        let json = logFormat == "json"
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format is text or json") }
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "acdd")
+        logger.logLevel = level
+        var configuration = DaemonConfiguration(scenarioPath: scenario)
+        (configuration.host, configuration.port) = try parseListen()
+        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be positive") }
+        configuration.speed = speed
+        configuration.database = db
+        configuration.seed = seed
+        configuration.start = try start.map(parseStart)
+        if let tokenFile { configuration.token = try readToken(tokenFile) }
+        if !configuration.isLoopback && configuration.token == nil {
+            throw ValidationError("acdd binds to \(configuration.host), not loopback: give --token-file")
+        }
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configuration: configuration, logger: logger)
+        } catch let error as InputError {
+            throw failInput(error)
+        }
+        let (host, fixedPort, served, speed) = (configuration.host, configuration.port, logger, speed)
+        let app = daemon.application { channel in
+            let port = channel.localAddress?.port ?? fixedPort
+            served.info("acdd serving", metadata: ["address": "http://\(host):\(port)", "speed": "\(speed)"])
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app, ReloadOnHangUp(daemon: daemon, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        let (records, commits) = daemon.writer.progress
+        logger.info("acdd stopped", metadata: ["records": "\(records)", "commits": "\(commits)"])
+    }
+
+    private func parseLevel() throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level is one of trace, debug, info, notice, warning, error, critical")
+        }
+        return level
+    }
+
+    private func parseListen() throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { throw ValidationError("--listen is HOST:PORT, e.g. 127.0.0.1:8080") }
+        return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    private func parseStart(_ text: String) throws -> Double {
+        let parts = text.lowercased().split(separator: " ")
+        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        guard parts.count == 2, let day = days.firstIndex(of: String(parts[0].prefix(3))) else {
+            throw ValidationError("--start is 'DAY HH:MM', e.g. 'mon 08:00'")
+        }
+        let hm = parts[1].split(separator: ":").compactMap { Int($0) }
+        guard hm.count == 2, (0..<24).contains(hm[0]), (0..<60).contains(hm[1]) else {
+            throw ValidationError("--start is 'DAY HH:MM', e.g. 'mon 08:00'")
+        }
+        let scenario = try loadScenario(scenario, overrides: [])
+        let offset = (day - scenario.startWeekday + 7) % 7
+        return Double(offset * 86400 + hm[0] * 3600 + hm[1] * 60)
+    }
+
+    private func readToken(_ path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("--token-file \(path): cannot read it")
+        }
+        let token = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard token.count >= 16 else { throw ValidationError("--token-file \(path): the token must have at least 16 characters") }
+        return token
+    }
+}
+
+/// SIGHUP reloads the flows (as `POST /v1/reload`).
+struct ReloadOnHangUp: Service {
+    let daemon: Daemon
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                do {
+                    _ = try await daemon.reload()
+                } catch {
+                    logger.error("SIGHUP reload refused", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}
+
+/// One JSON object a line on stderr.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var object: [String: String] = [
+            "time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "label": label,
+            "message": event.message.description,
+        ]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = value.description
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        FileHandle.standardError.write(data + Data("\n".utf8))
+    }
+}
