@@ -18,6 +18,7 @@ test: deps
 	$(SWIFT) build -c release --product acdd
 	python3 scripts/check-schema.py
 	scripts/cli-checks.sh
+	PY=.venv/bin/python scripts/daemon-checks.sh
 	$(SWIFT) test -c release
 	Benchmarks/check.sh
 

@@ -27,11 +27,15 @@ extension Daemon {
     }
 
     func addSystemRoutes(to router: Router<DaemonContext>) {
-        router.get("healthz") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("healthz") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
         router.get("readyz") { _, _ -> Response in
             let ready = await self.engine.fault == nil && !self.stopping
             return Response(
-                status: ready ? .ok : .serviceUnavailable,
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
         }
         router.get("metrics") { _, _ -> Response in

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The daemon as a process (docs/api.md): the API against docs/openapi.yaml, promtool on /metrics, SIGTERM with calls
+# in flight, kill -9 under load and the restart's recovery, SIGHUP reload, and the token rule. Needs a built acdd
+# (ACDD, default .build/release/acdd), python3 with the packages in scripts/requirements.txt, sqlite3 and promtool.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACDD=${ACDD:-.build/release/acdd}
+PY=${PY:-python3}
+CENTRE=Tests/ACDServerTests/Centre
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "daemon-checks: FAIL: $*" >&2; exit 1; }
+pass() { echo "daemon-checks: ok: $*"; }
+
+# Starts acdd in the background on a free port; sets PID and BASE.
+start() {
+    local log=$1; shift
+    "$ACDD" serve "$@" --listen 127.0.0.1:0 > "$log.out" 2> "$log.err" &
+    PID=$!
+    pids+=("$PID")
+    for _ in $(seq 100); do
+        if grep -q "listening on" "$log.out" 2>/dev/null; then break; fi
+        kill -0 "$PID" 2>/dev/null || fail "acdd did not start: $(cat "$log.err")"
+        sleep 0.1
+    done
+    BASE=$(sed -n 's/^listening on //p' "$log.out" | head -1)
+    [ -n "$BASE" ] || fail "acdd printed no address"
+}
+
+stop() {  # SIGTERM; the exit status must be 0
+    kill -TERM "$1"
+    local status=0
+    wait "$1" || status=$?
+    [ "$status" = 0 ] || fail "acdd exited $status after SIGTERM"
+}
+
+q() { sqlite3 "$1" "$2"; }
+
+# 1. Every endpoint's real responses against the spec.
+$PY -m openapi_spec_validator docs/openapi.yaml > /dev/null || fail "docs/openapi.yaml is not valid OpenAPI"
+start "$work/api" "$CENTRE" --speed 10 --start 'mon 09:00' --db "$work/api.sqlite"
+$PY scripts/api_check.py "$BASE" docs/openapi.yaml || fail "responses differ from docs/openapi.yaml"
+pass "docs/openapi.yaml is valid and real responses match it"
+
+# 2. /metrics under load is clean for promtool.
+$PY scripts/daemon_load.py "$BASE" 2 2 > /dev/null
+curl -sf "$BASE/metrics" > "$work/metrics.txt"
+promtool check metrics < "$work/metrics.txt" || fail "promtool check metrics"
+grep -q '^acd_queue_calls_offered_total{queue="housing"} [1-9]' "$work/metrics.txt" || fail "no housing calls counted"
+pass "promtool check metrics is clean ($(grep -c '^acd_' "$work/metrics.txt") series)"
+stop "$PID"
+
+# 3. SIGTERM with calls in flight: exit 0, every call a record, none left open.
+start "$work/term" "$CENTRE" --speed 1 --start 'sat 10:00' --db "$work/term.sqlite"
+for _ in 1 2 3 4 5; do curl -sf -XPOST "$BASE/v1/calls" -d '{"queue": "council-tax"}' > /dev/null; done
+stop "$PID"
+shutdown=$(q "$work/term.sqlite" "SELECT count(*) FROM calls WHERE outcome = 'shutdown'")
+[ "$shutdown" = 5 ] || fail "SIGTERM: $shutdown shutdown records, expected 5"
+[ "$(q "$work/term.sqlite" "SELECT count(*) FROM open_calls")" = 0 ] || fail "SIGTERM left open calls"
+pass "SIGTERM with 5 calls in flight: exit 0, 5 'shutdown' records"
+
+# 4. kill -9 under load, then restart on the same file.
+db="$work/kill.sqlite"
+start "$work/kill" "$CENTRE" --speed 60 --start 'mon 09:00' --db "$db"
+$PY scripts/daemon_load.py "$BASE" 4 4 > "$work/load.txt"
+sleep 1.5  # at least one commit after the load
+before=$(q "$db" "SELECT count(*) FROM calls")
+kill -9 "$PID"
+wait "$PID" 2>/dev/null || true
+committed=$(q "$db" "SELECT count(*) FROM calls")
+open=$(q "$db" "SELECT count(*) FROM open_calls")
+[ "$committed" -ge "$before" ] || fail "kill -9: committed calls went from $before to $committed"
+[ "$open" -gt 0 ] || fail "kill -9 under load left no open calls (load: $(cat "$work/load.txt"))"
+start "$work/restart" "$CENTRE" --speed 60 --start 'mon 09:00' --db "$db"
+grep -q "recorded as lost" "$work/restart.err" || fail "the restart did not report the lost calls"
+stop "$PID"
+[ "$(q "$db" "PRAGMA integrity_check")" = ok ] || fail "integrity_check after kill -9"
+lost=$(q "$db" "SELECT count(*) FROM calls WHERE outcome = 'lost' AND run_id = 1")
+[ "$lost" = "$open" ] || fail "kill -9: $lost lost records, $open calls were open"
+[ "$(q "$db" "SELECT count(*) FROM calls WHERE run_id = 1")" = $((committed + open)) ] || fail "kill -9: counts"
+[ "$(q "$db" "SELECT count(*) FROM open_calls")" = 0 ] || fail "open calls left after the restart"
+pass "kill -9 under load ($(cat "$work/load.txt")): integrity ok, $committed committed kept, $open in flight recorded as lost"
+
+# 5. SIGHUP reload: a broken flow is refused and the old one serves; a fixed one is taken.
+cp -r "$CENTRE" "$work/centre"
+start "$work/hup" "$work/centre" --speed 10 --start 'mon 09:00' --db "$work/hup.sqlite"
+sed -i 's/    next: opening-hours/    next: opening-hourz/' "$work/centre/flows/main.yaml"
+kill -HUP "$PID"
+for _ in $(seq 50); do grep -q "reload refused" "$work/hup.err" && break; sleep 0.1; done
+grep -q "reload refused" "$work/hup.err" || fail "SIGHUP with a broken flow was not refused"
+curl -sf -XPOST "$BASE/v1/calls" -d '{"entry": "main number"}' > /dev/null || fail "the old flows stopped serving"
+sed -i 's/    next: opening-hourz/    next: opening-hours/' "$work/centre/flows/main.yaml"
+kill -HUP "$PID"
+for _ in $(seq 50); do curl -sf "$BASE/v1/flows" | grep -q '"reloads":1' && break; sleep 0.1; done
+curl -sf "$BASE/v1/flows" | grep -q '"reloads":1' || fail "SIGHUP with good flows did not reload"
+stop "$PID"
+pass "SIGHUP: a broken flow refused (old flows kept serving), a good one taken"
+
+# 6. Not loopback without a token: refused at start.
+if "$ACDD" serve "$CENTRE" --listen 0.0.0.0:0 --db "$work/open.sqlite" > /dev/null 2> "$work/open.err"; then
+    fail "acdd served on 0.0.0.0 without a token"
+fi
+grep -q "token-file" "$work/open.err" || fail "the refusal does not mention --token-file"
+pass "binding beyond loopback needs --token-file"
