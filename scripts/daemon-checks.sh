@@ -44,6 +44,23 @@ start "$work/api" "$CENTRE" --speed 10 --start 'mon 09:00' --db "$work/api.sqlit
 $PY scripts/api_check.py "$BASE" docs/openapi.yaml || fail "responses differ from docs/openapi.yaml"
 pass "docs/openapi.yaml is valid and real responses match it"
 
+# 1b. The event stream: live, in order, and resumable with Last-Event-ID.
+last=$(curl -sf "$BASE/v1/events?follow=false" | sed -n 's/^id: //p' | tail -1)
+curl -sN "$BASE/v1/events" -H "Last-Event-ID: $last" > "$work/sse.txt" &
+sse=$!
+pids+=("$sse")
+sleep 0.3
+id=$(curl -sf -XPOST "$BASE/v1/calls" -d '{"queue": "council-tax"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
+curl -sf -XPOST "$BASE/v1/calls/$id/hangup" > /dev/null
+for _ in $(seq 50); do grep -q "event: call.ended" "$work/sse.txt" && break; sleep 0.1; done
+kill "$sse" 2>/dev/null || true
+ids=$(sed -n 's/^id: //p' "$work/sse.txt")
+[ "$(echo "$ids" | head -1)" = $((last + 1)) ] || fail "the stream did not resume after event $last: $(head -c 300 "$work/sse.txt")"
+[ "$(echo "$ids" | sort -n | uniq)" = "$ids" ] || fail "stream ids out of order"
+types=$(grep "\"call\":$id[,}]" "$work/sse.txt" | sed 's/.*"type":"\([a-z.]*\)".*/\1/' | tr '\n' ' ')
+[ "$types" = "call.arrived call.queued call.ended " ] || fail "events of call $id: $types"
+pass "event stream: resumed after $last, call $id's events in order ($types)"
+
 # 2. /metrics under load is clean for promtool.
 $PY scripts/daemon_load.py "$BASE" 2 2 > /dev/null
 curl -sf "$BASE/metrics" > "$work/metrics.txt"

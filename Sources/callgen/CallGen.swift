@@ -1,30 +1,83 @@
 import ACDCore
+import ACDReports
 import ArgumentParser
 import Foundation
 import IVRFlows
+import LoadGen
 
 @main
-struct CallGen: ParsableCommand {
+struct CallGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callgen",
-        abstract: "The load generator: the calls a scenario offers, one per line, as CSV.",
+        abstract: "The load generator: replays a scenario's calls against acdd, open loop, and sums up against targets.",
         discussion: """
-            Writes every call offered in one replication of SCENARIO: its number, queue, arrival time (seconds from \
-            the start of the period; "-" as the queue for a caller who left an IVR flow without queueing), attempt (0 for a first call, 1+ for redials), and what became of it in that \
-            replication. Lines come in the order in which the waits ended (answered or abandoned). Arrivals come from the same random streams as `acdd simulate`, so they do not change when \
-            only staffing changes. Exit status 2 on a bad scenario.
+            Calls come from the simulator's own arrival generator (same seed, same callers: times, and for entries the \
+            caller types). With --target, callgen asks the daemon for its clock, plans the scenario's calls from then \
+            for --hours engine hours, and sends each at its time divided by --speed, whatever the replies (open \
+            loop: a slow daemon shows as latency, not as a lower rate). Callers are `modelled`: the daemon's caller \
+            model walks them through the IVR, and they wait and abandon as it says. At the end (or on Ctrl-C) it \
+            prints the achieved rate, latency percentiles and errors by kind, and per queue the daemon's figures \
+            against targets.
+
+            --rate R sends R requests a second for --duration instead (to --endpoint calls, or healthz for the HTTP \
+            stack alone); --null sends nowhere (callgen's own top rate). --arrivals-only prints the planned calls as \
+            CSV and sends nothing.
+
+            Examples:
+              acdd serve flows/leeds --speed 60 --start 'mon 08:00' &
+              callgen flows/leeds --target http://127.0.0.1:8080 --speed 60 --hours 10
+              callgen flows/leeds --arrivals-only --day 0 > monday.csv
             """)
 
     @Argument(help: "The scenario file, or a folder with scenario.yaml.")
-    var scenario: String
+    var scenario = "flows/leeds"
 
-    @Option(help: "Which replication's streams to use.")
-    var replication = 0
+    @Option(help: "The daemon's base URL.")
+    var target: String?
+
+    @Flag(help: "Send to a null target (measures callgen itself).")
+    var null = false
+
+    @Option(help: "A file whose first line is the daemon's bearer token.")
+    var tokenFile: String?
+
+    @Option(help: "Engine seconds per real second; match the daemon's --speed.")
+    var speed = 1.0
+
+    @Option(help: "Engine hours of calls to replay from the daemon's now.")
+    var hours = 24.0
+
+    @Option(help: "With --arrivals-only: the period's day to plan (0 is its first).")
+    var day = 0
+
+    @Option(help: "Steady mode: requests a second (instead of the scenario's calls).")
+    var rate: Double?
+
+    @Option(help: "Steady mode: how long, e.g. 30s, 10m.")
+    var duration = "30s"
+
+    @Option(help: "Steady mode: calls (POST /v1/calls) or healthz (GET /healthz).")
+    var endpoint = Endpoint.calls
+
+    @Option(help: "Stop after this many calls.")
+    var maxCalls: Int?
+
+    @Option(help: "Keep-alive connections in the pool.")
+    var connections = 64
 
     @Option(name: .shortAndLong, help: "Seed (default: the scenario's).")
     var seed: UInt64?
 
-    func run() throws {
+    @Option(name: .shortAndLong, help: "Summary as a table or json.")
+    var format = Format.table
+
+    @Flag(help: "Print the planned calls as CSV (time order) and send nothing.")
+    var arrivalsOnly = false
+
+    enum Endpoint: String, ExpressibleByArgument { case calls, healthz }
+    enum Format: String, ExpressibleByArgument { case table, json }
+
+    func run() async throws {
         let loaded: Scenario
         do {
             loaded = try Scenario.load(path: scenario)
@@ -32,23 +85,100 @@ struct CallGen: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        var engine = Engine(model: loaded.model, seed: seed ?? loaded.seed, replication: replication)
-        engine.recordsCalls = true
-        var out = "serial,queue,arrival_s,attempt,outcome,wait_s,agent,talk_end_s\n"
-        let names = loaded.model.queues.map { $0.name.contains(",") ? "\"\($0.name)\"" : $0.name }
-        let flushAt = 1 << 20
-        while engine.nextEventTime != nil {
-            engine.advance(through: (engine.nextEventTime ?? 0) + 3600)
-            for r in engine.drainRecords().sorted(by: { $0.serial < $1.serial }) {
-                out += "\(r.serial),\(r.queue.map { names[$0.index] } ?? "-"),\(r.arrival),\(r.attempt),"
-                out += "\(r.outcome.rawValue),\(r.endOfWait - (r.queueEntry ?? r.arrival)),"
-                out += "\(r.agent.map { String($0.rawValue) } ?? "-"),\(r.talkEnd.map { String($0) } ?? "-")\n"
-            }
-            if out.utf8.count > flushAt {
-                FileHandle.standardOutput.write(Data(out.utf8))
-                out = ""
+        guard speed > 0, speed.isFinite, hours > 0 else { throw ValidationError("--speed and --hours must be positive") }
+        if arrivalsOnly {
+            printArrivals(loaded)
+            return
+        }
+        guard target != nil || null else { throw ValidationError("give --target URL, --null or --arrivals-only") }
+        let token = try tokenFile.map(readToken)
+        let client: any CallTarget =
+            null ? NullTarget() : HTTPTarget(base: target!, token: token, connections: connections)
+        let sends: [Send]
+        do {
+            let daemon = null ? nil : try await DaemonClock.read(client)
+            sends = try plan(loaded, from: daemon?.time ?? 0)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        let summary = await Replay(target: client, sends: sends, format: format).run()
+        let after = null ? nil : try? await DaemonClock.queues(client)
+        await client.shutdown()
+        Report(model: loaded.model, figures: summary, queues: after, steady: rate != nil).print(format: format)
+    }
+
+    /// What to send: the scenario's calls from `start`, or a steady rate.
+    private func plan(_ loaded: Scenario, from start: Double) throws -> [Send] {
+        if let rate {
+            guard rate > 0 else { throw ValidationError("--rate must be positive") }
+            let seconds = try parseDuration(duration)
+            let count = min(Int(rate * seconds), maxCalls ?? .max)
+            let calls = ArrivalPlan.generate(
+                model: loaded.model, seed: seed ?? loaded.seed, from: 0, to: loaded.model.horizon)
+            guard endpoint == .healthz || !calls.isEmpty else { throw ValidationError("the scenario offers no calls") }
+            return (0..<count).map { i in
+                endpoint == .healthz
+                    ? Send(at: Double(i) / rate, method: "GET", path: "/healthz", body: nil)
+                    : Send(at: Double(i) / rate, method: "POST", path: "/v1/calls", body: calls[i % calls.count].body)
             }
         }
+        var calls = ArrivalPlan.generate(
+            model: loaded.model, seed: seed ?? loaded.seed, from: start, to: start + hours * 3600)
+        if let maxCalls { calls = Array(calls.prefix(maxCalls)) }
+        return calls.map { Send(at: ($0.time - start) / speed, method: "POST", path: "/v1/calls", body: $0.body) }
+    }
+
+    private func printArrivals(_ loaded: Scenario) {
+        let calls = ArrivalPlan.generate(
+            model: loaded.model, seed: seed ?? loaded.seed, from: Double(day) * 86400,
+            to: Double(day) * 86400 + hours * 3600)
+        var out = "serial,date,time,seconds,entry,queue,intent\n"
+        for c in calls.prefix(maxCalls ?? .max) {
+            let (entry, queue): (String, String) =
+                switch c.target {
+                case .entry(let e): (e, "")
+                case .queue(let q): ("", q)
+                }
+            let fields = [
+                String(c.serial), loaded.dateLabel(seconds: c.time), clock(c.time), String(format: "%.3f", c.time),
+                entry, queue, c.intent ?? "",
+            ]
+            out += fields.map(csvField).joined(separator: ",") + "\n"
+        }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+
+    private func clock(_ t: Double) -> String {
+        let s = Int(t.rounded(.down)) % 86400
+        return String(format: "%02d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60)
+    }
+
+    private func readToken(_ path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let line = text.split(whereSeparator: \.isNewline).first
+        else { throw ValidationError("--token-file \(path): cannot read a token from it") }
+        return line.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+func parseDuration(_ text: String) throws -> Double {
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+    guard let unit = text.last, let factor = units[unit], let n = Double(text.dropLast()), n > 0 else {
+        throw ValidationError("a duration is a number and s, m or h: 30s, 10m, 1h")
+    }
+    return n * factor
+}
+
+extension PlannedCall {
+    /// The `POST /v1/calls` body: a modelled caller at the entry or queue, as the plan's type.
+    var body: [UInt8] {
+        var fields: [String: String] = ["caller": "modelled"]
+        switch target {
+        case .entry(let e): fields["entry"] = e
+        case .queue(let q): fields["queue"] = q
+        }
+        if let intent { fields["intent"] = intent }
+        return Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data())
     }
 }

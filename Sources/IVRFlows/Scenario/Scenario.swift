@@ -76,6 +76,13 @@ package struct Scenario: Sendable {
     }
 
     /// A readable label for interval `i`: `Mon 08:30` (with the day number when the period is over a week).
+    /// The date of the period's moment `seconds` (from the start date, `YYYY-MM-DD`), or `day N` without a date.
+    package func dateLabel(seconds: Double) -> String {
+        let day = Int(seconds / 86400)
+        guard let startDate, let start = ISO8601DateFormatter.day.date(from: startDate) else { return "day \(day + 1)" }
+        return ISO8601DateFormatter.day.string(from: start.addingTimeInterval(Double(day) * 86400))
+    }
+
     package func intervalLabel(_ i: Int) -> String {
         let seconds = Int(Double(i) * model.intervalLength)
         let day = seconds / 86400
@@ -106,4 +113,14 @@ package struct PublishedTotals: Sendable, Equatable {
     package var abandonment: Double?
     /// Average staff in full-time equivalents (all work, not only calls).
     package var staffFTE: Double?
+}
+
+extension ISO8601DateFormatter {
+    /// `YYYY-MM-DD` in UTC.
+    static var day: ISO8601DateFormatter {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f
+    }
 }

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LoadGen
+
+/// A run with progress on stderr (when it is a terminal) and Ctrl-C stopping it with a partial summary.
+struct Replay {
+    let target: any CallTarget
+    let sends: [Send]
+    let format: CallGen.Format
+
+    func run() async -> LoadRun.Figures {
+        let load = LoadRun(target: target)
+        let tty = isatty(2) == 1
+        let total = sends.count
+        let task = Task {
+            await load.run(sends) { f, inFlight in
+                guard tty else { return }
+                let line = String(
+                    format: "\r%d/%d sent, %.0f/s of %.0f/s, %d in flight, %d errors, p50 %.1f ms, p99 %.1f ms   ",
+                    f.sent, total, f.achievedRate, f.requestedRate, inFlight, f.errors.values.reduce(0, +),
+                    f.latency.p50, f.latency.p99)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)
+        interrupt.setEventHandler { task.cancel() }
+        interrupt.resume()
+        let figures = await task.value
+        interrupt.cancel()
+        if tty { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if task.isCancelled { FileHandle.standardError.write(Data("callgen: interrupted; partial summary\n".utf8)) }
+        return figures
+    }
+}
+
+/// The daemon's clock and figures, read over the API.
+enum DaemonClock {
+    struct Queues: Decodable {
+        var time: Double
+        var day: Int
+        var queues: [Queue]
+    }
+
+    struct Queue: Decodable {
+        var name: String
+        var waiting: Int
+        var today: Day
+    }
+
+    struct Day: Decodable {
+        var offered: Int
+        var answered: Int
+        var abandoned: Int
+        var blocked: Int
+        var asa: Double
+        var abandonment: Double
+        var serviceLevel: Double
+        var targets: Targets
+        var asaMet: Bool?
+        var abandonmentMet: Bool?
+    }
+
+    struct Targets: Decodable {
+        var asa: Double?
+        var abandonment: Double?
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func queues(_ target: any CallTarget) async throws -> Queues {
+        let reply = await target.send("GET", "/v1/queues", body: nil)
+        if let error = reply.error { throw Failure(description: "callgen: GET /v1/queues failed: \(error)") }
+        return try JSONDecoder().decode(Queues.self, from: Data(reply.body))
+    }
+
+    static func read(_ target: any CallTarget) async throws -> Queues {
+        do {
+            return try await queues(target)
+        } catch let failure as Failure {
+            FileHandle.standardError.write(Data("\(failure.description) (is acdd serving there?)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ACDCore
+import Foundation
+import LoadGen
+
+/// The summary: the run's rate, latency and errors, and per queue the daemon's figures today against targets.
+struct Report: Encodable {
+    let figures: LoadRun.Figures
+    let queues: [QueueLine]
+
+    struct QueueLine: Encodable {
+        var queue: String
+        var offered: Int
+        var answered: Int
+        var abandoned: Int
+        var waiting: Int
+        var asa: Double
+        var asaTarget: Double?
+        var abandonment: Double
+        var abandonmentTarget: Double?
+        var meets: Bool?
+    }
+
+    init(model: CentreModel, figures: LoadRun.Figures, queues: DaemonClock.Queues?, steady: Bool) {
+        self.figures = figures
+        self.queues = (queues?.queues ?? []).map { q in
+            let met = [q.today.asaMet, q.today.abandonmentMet].compactMap { $0 }
+            return QueueLine(
+                queue: q.name, offered: q.today.offered, answered: q.today.answered, abandoned: q.today.abandoned,
+                waiting: q.waiting, asa: q.today.asa, asaTarget: q.today.targets.asa, abandonment: q.today.abandonment,
+                abandonmentTarget: q.today.targets.abandonment, meets: met.isEmpty ? nil : !met.contains(false))
+        }
+    }
+
+    func print(format: CallGen.Format) {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = (try? encoder.encode(self)) ?? Data()
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        case .table:
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    var text: String {
+        let f = figures
+        var out = String(
+            format: "sent %d in %.1f s: %.1f/s (requested %.1f/s), %d ok\n", f.sent, f.elapsed, f.achievedRate,
+            f.requestedRate, f.ok)
+        out += String(
+            format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", f.latency.p50, f.latency.p90,
+            f.latency.p99, f.latency.p999, f.latency.max)
+        out += "errors: " + (f.errors.isEmpty ? "none" : f.errors.sorted { $0.key < $1.key }.map { "\($0) \($1)" }
+            .joined(separator: ", ")) + "\n"
+        guard !queues.isEmpty else { return out }
+        out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets\n"
+        out += "---|---:|---:|---:|---:|---:|---:|---\n"
+        for q in queues {
+            let asa = String(format: "%.0f", q.asa) + (q.asaTarget.map { String(format: " (%.0f)", $0) } ?? "")
+            let ab = String(format: "%.1f", 100 * q.abandonment)
+                + (q.abandonmentTarget.map { String(format: " (%.1f)", 100 * $0) } ?? "")
+            let meets = q.meets.map { $0 ? "yes" : "no" } ?? "-"
+            out += "\(q.queue) | \(q.offered) | \(q.answered) | \(q.abandoned) | \(q.waiting) | \(asa) | \(ab) | \(meets)\n"
+        }
+        return out
+    }
+}
