@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ACDD := .build/release/acdd
 
-.PHONY: deps build run test bench bench-check peers clean
+.PHONY: deps build run test demo bench bench-check peers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -21,6 +21,10 @@ test: deps
 	PY=.venv/bin/python scripts/daemon-checks.sh
 	$(SWIFT) test -c release
 	Benchmarks/check.sh
+
+# acdd serving flows/leeds at 60x, callgen replaying a Monday, a screenshot of the wallboard (about 11 minutes).
+demo: deps
+	scripts/demo.sh
 
 bench: deps
 	ACD_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench benchmark --target EngineBenchmarks --format markdown

@@ -84,12 +84,17 @@ package final class Daemon: Sendable {
         let model = scenario.model
         let hub = EventHub(capacity: configuration.eventBuffer)
         self.hub = hub
+        let arrivals = ArrivalTap()
         let start = configuration.start ?? Self.alignedStart(scenario: scenario)
         startDay = clock.map { Int($0.now() / 86400) } ?? Int(start / 86400)
         engine = LiveEngine(
             model: model, seed: configuration.seed ?? scenario.seed,
             clock: clock ?? WallClock(speed: configuration.speed, origin: start),
-            recordBuffer: configuration.recordBuffer, label: "acdd.engine", events: { hub.publish($0) })
+            recordBuffer: configuration.recordBuffer, label: "acdd.engine",
+            events: {
+                hub.publish($0)
+                arrivals.writer?.noteArrivals($0)
+            })
         metrics = DaemonMetrics(model: model)
         names = Names(model)
         let store = try configuration.database.map {
@@ -106,6 +111,7 @@ package final class Daemon: Sendable {
             engine: engine, store: store, metrics: metrics, hub: hub, batchRecords: configuration.batchRecords,
             batchSeconds: configuration.batchSeconds, logger: logger)
         state = Mutex(State(scenario: scenario, checks: checks))
+        arrivals.writer = writer
     }
 
     /// The engine time of now's weekday and time of day in the model's first week (a model that starts on a Monday
@@ -150,4 +156,10 @@ struct StopGate: Service {
         try? await gracefulShutdown()
         daemon.beginStopping()
     }
+}
+
+/// Hands the engine's events to the record writer, which is built after the engine.
+private final class ArrivalTap: @unchecked Sendable {
+    /// Set once, before the engine starts.
+    var writer: RecordWriter?
 }

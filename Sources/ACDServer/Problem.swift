@@ -55,7 +55,7 @@ struct Problem: Error, HTTPResponseError, Codable, Sendable {
             case .unknownEntry, .unknownQueue, .unknownGroup, .unknownIntent: field == nil ? .notFound : .unprocessableContent
             case .wrongState, .notInIVR: .conflict
             case .inputNotUnderstood, .badValue: .unprocessableContent
-            case .shuttingDown: .serviceUnavailable
+            case .shuttingDown, .overloaded: .serviceUnavailable
             }
         self.init(
             status, code: error.code.rawValue, error.message, field: field,

@@ -20,6 +20,7 @@ package final class RecordWriter: Service, Sendable {
 
     private struct Pending {
         var records: [CallRecord] = []
+        var arrivals: [CallStore.Arrival] = []
         /// The next interval (counted from the engine's start) whose row has not been written.
         var nextInterval: Int?
         var written = 0
@@ -66,11 +67,25 @@ package final class RecordWriter: Service, Sendable {
         hub.close()
     }
 
-    /// Commits what has come in, with the calls in flight and the interval rows due.
+    /// Notes the calls that arrived (the engine's events, on its queue): they are open until their record is
+    /// committed.
+    func noteArrivals(_ events: [LiveEvent]) {
+        let arrivals = events.compactMap { e -> CallStore.Arrival? in
+            guard e.type == .callArrived, let call = e.call else { return nil }
+            return CallStore.Arrival(call: call, entry: e.entry, queue: e.queue, time: e.time)
+        }
+        guard !arrivals.isEmpty else { return }
+        pending.withLock { $0.arrivals += arrivals }
+    }
+
+    /// Commits what has come in, with the arrivals and the interval rows due.
     package func commit(final: Bool = false) async {
-        let records = pending.withLock { p in
-            defer { p.records = [] }
-            return p.records
+        let (records, arrivals) = pending.withLock { p in
+            defer {
+                p.records = []
+                p.arrivals = []
+            }
+            return (p.records, p.arrivals)
         }
         guard store.withLock({ $0 != nil }) else {
             pending.withLock { $0.written += records.count }
@@ -79,7 +94,7 @@ package final class RecordWriter: Service, Sendable {
         var batch = CallStore.Batch()
         batch.records = records
         batch.time = await engine.now
-        batch.inFlight = final ? [] : await engine.recordsInFlight(as: .lost)
+        batch.arrivals = arrivals
         batch.agentNames = await engine.agentNamesByID
         batch.intervals = await intervalRows(now: batch.time, final: final)
         do {
@@ -95,6 +110,7 @@ package final class RecordWriter: Service, Sendable {
             pending.withLock { p in
                 p.failures += 1
                 p.records = records + p.records  // kept for the next commit; nothing is lost
+                p.arrivals = arrivals + p.arrivals
             }
             logger.error("cannot write call records", metadata: ["error": "\(error)"])
         }

@@ -59,13 +59,8 @@ extension Daemon {
         if stopping {
             throw Problem(.serviceUnavailable, code: "shutting-down", "the daemon is stopping", retryAfter: 1)
         }
-        if await engine.recordBufferFree < 1024 {
-            throw Problem(
-                .serviceUnavailable, code: "overloaded", "call records are not being written fast enough",
-                retryAfter: 1)
-        }
         do {
-            let (id, location) = try await engine.place(callRequest)
+            let (id, location) = try await engine.place(callRequest, reserve: 1024)
             let view = CallView(id: id, location: location, model: model) { _ in "" }
             return EditedResponse(status: .created, headers: [.location: "/v1/calls/\(id.rawValue)"], response: view)
         } catch {

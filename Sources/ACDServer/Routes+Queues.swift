@@ -21,9 +21,10 @@ extension Daemon {
 
     func queuesView() async -> QueuesView {
         let s = await engine.snapshot()
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         return QueuesView(
-            time: s.time, day: s.day, clock: clockLabel(s.time), queues: s.queues, entries: s.entries,
-            recordsDropped: s.recordsDropped)
+            time: s.time, day: s.day, weekday: names[(scenario.startWeekday + s.day) % 7], clock: clockLabel(s.time),
+            queues: s.queues, entries: s.entries, recordsDropped: s.recordsDropped)
     }
 
     /// The daemon's day `d` as a date: day 0 is the day it started on.

@@ -52,6 +52,8 @@ struct AgentView: Codable, Sendable, Equatable {
 struct QueuesView: Codable, Sendable {
     var time: Double
     var day: Int
+    /// The engine day's weekday in the model's calendar (`Mon`) and the time of day (`09:07`).
+    var weekday: String
     var clock: String
     var queues: [LiveQueue]
     var entries: [LiveEntry]

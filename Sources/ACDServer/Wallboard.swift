@@ -60,7 +60,7 @@ enum Wallboard {
             const r = await fetch('/v1/queues' + q);
             if (!r.ok) throw new Error(r.status);
             const s = await r.json();
-            document.getElementById('clock').textContent = 'day ' + s.day + ' ' + s.clock;
+            document.getElementById('clock').textContent = s.weekday + ' ' + s.clock + ' (day ' + s.day + ')';
             document.getElementById('queues').innerHTML = s.queues.map(row).join('');
             document.getElementById('entries').innerHTML = s.entries.map(entry).join('');
           } catch (e) { document.getElementById('status').textContent = 'error ' + e.message; }

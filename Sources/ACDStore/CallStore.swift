@@ -7,21 +7,35 @@ import Foundation
 ///
 /// The file is in WAL mode and each ``commit(_:)`` is one transaction, so a daemon killed at any moment leaves a
 /// consistent file that has every committed batch. On the next start, the calls that were in flight at the last
-/// commit become records with outcome `lost` (``recovered``).
+/// commit become records with outcome `lost` (``recovered``): their id, entry or queue and arrival are known, and
+/// their wait ends at the last commit.
 package final class CallStore {
     package typealias StoreError = SQLiteDatabase.StoreError
 
-    /// One commit: finished calls, the calls still in flight, and interval rows (written again, replacing, as a
-    /// day's figures settle).
+    /// One commit: finished calls, calls that arrived since the last commit, and interval rows (written again,
+    /// replacing, as a day's figures settle).
     package struct Batch: Sendable {
         package var records: [CallRecord] = []
-        package var inFlight: [CallRecord] = []
+        /// Calls that arrived (they stay in `open_calls` until their record is committed).
+        package var arrivals: [Arrival] = []
         package var intervals: [IntervalRow] = []
         /// Engine time of the commit.
         package var time: Double = 0
         package var agentNames: [AgentID: String] = [:]
 
         package init() {}
+    }
+
+    /// A call that has arrived: its id, where it arrived (an entry's or a queue's name) and when.
+    package struct Arrival: Sendable, Equatable {
+        package var call: CallID
+        package var entry: String?
+        package var queue: String?
+        package var time: Double
+
+        package init(call: CallID, entry: String?, queue: String?, time: Double) {
+            (self.call, self.entry, self.queue, self.time) = (call, entry, queue, time)
+        }
     }
 
     /// One queue's figures over one interval of one day.
@@ -46,7 +60,8 @@ package final class CallStore {
     private let db: SQLiteDatabase
     private let model: CentreModel
     private let records: CallRecordWriter
-    private let openCalls: CallRecordWriter
+    private let opened: SQLiteDatabase.Statement
+    private let closed: SQLiteDatabase.Statement
     private let intervalRow: SQLiteDatabase.Statement
     /// This start's row in `runs`.
     package let run: Int
@@ -65,7 +80,8 @@ package final class CallStore {
         self.model = model
         recovered = try Self.recoverLost(db)
         records = try CallRecordWriter(db, model: model)
-        openCalls = try CallRecordWriter(db, model: model, table: "open_calls")
+        opened = try db.prepare("INSERT OR REPLACE INTO open_calls VALUES (?,?,?,?,?)")
+        closed = try db.prepare("DELETE FROM open_calls WHERE run_id = ? AND call_id = ?")
         intervalRow = try db.prepare("INSERT OR REPLACE INTO interval_stats VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
         let json = String(
             decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
@@ -87,9 +103,10 @@ package final class CallStore {
         try db.transaction {
             try db.execute(
                 """
-                INSERT INTO calls SELECT o.run_id, o.replication, o.call_id, o.serial, o.entry, o.intent, o.ivr_path,
-                    o.queue, o.first_queue, o.agent, o.arrival, o.ivr_exit, o.queue_entry,
-                    max(o.arrival, coalesce(r.last_commit, o.arrival)), o.talk_end, o.wrap_up_end, 'lost', o.attempt
+                INSERT INTO calls (run_id, replication, call_id, serial, entry, queue, arrival, end_of_wait, outcome,
+                    attempt)
+                SELECT o.run_id, 0, o.call_id, -1, o.entry, o.queue, o.arrival,
+                    max(o.arrival, coalesce(r.last_commit, o.arrival)), 'lost', 0
                 FROM open_calls o JOIN runs r ON r.id = o.run_id;
                 DELETE FROM open_calls;
                 """)
@@ -97,13 +114,14 @@ package final class CallStore {
         return runs.map { Recovery(run: $0[0] as? Int ?? 0, calls: $0[1] as? Int ?? 0) }
     }
 
-    /// Writes one batch in one transaction: the records, the calls now in flight (replacing the last list), the
-    /// interval rows and the commit time.
+    /// Writes one batch in one transaction: the new arrivals into `open_calls`, the records (taking their calls out
+    /// of `open_calls`), the interval rows and the commit time. `open_calls` is then every call that has arrived and
+    /// has no committed record.
     package func commit(_ batch: Batch) throws {
         try db.transaction {
+            for a in batch.arrivals { try opened.run([run, a.call.rawValue, a.entry, a.queue, a.time]) }
             try records.write(batch.records, run: run, agents: batch.agentNames)
-            try db.execute("DELETE FROM open_calls WHERE run_id = \(run)")
-            try openCalls.write(batch.inFlight, run: run, agents: batch.agentNames)
+            for r in batch.records { try closed.run([run, r.id.rawValue]) }
             for row in batch.intervals { try write(row) }
             try db.prepare("UPDATE runs SET last_commit = ? WHERE id = ?").run([batch.time, run])
         }

@@ -32,7 +32,9 @@ enum Schema {
         """
         ALTER TABLE runs ADD COLUMN mode TEXT NOT NULL DEFAULT 'simulate';
         ALTER TABLE runs ADD COLUMN last_commit REAL;
-        CREATE TABLE open_calls AS SELECT * FROM calls WHERE 0;
+        CREATE TABLE open_calls (
+            run_id INTEGER NOT NULL REFERENCES runs(id), call_id INTEGER NOT NULL, entry TEXT, queue TEXT,
+            arrival REAL NOT NULL, PRIMARY KEY (run_id, call_id));
         CREATE TABLE interval_stats (
             run_id INTEGER NOT NULL REFERENCES runs(id), day INTEGER NOT NULL, interval INTEGER NOT NULL,
             start REAL NOT NULL, queue TEXT NOT NULL, offered INTEGER NOT NULL, answered INTEGER NOT NULL,

@@ -232,9 +232,15 @@ package actor LiveEngine: Service {
         return result
     }
 
-    /// Places a call; returns its id and where it is now.
-    package func place(_ request: CallRequest) throws(LiveError) -> (id: CallID, location: CallLocation) {
-        try command { engine, t throws(LiveError) in
+    /// Places a call; returns its id and where it is now. Refused (`overloaded`) while fewer than `reserve` records
+    /// fit in the record stream.
+    package func place(
+        _ request: CallRequest, reserve: Int = 0
+    ) throws(LiveError) -> (id: CallID, location: CallLocation) {
+        guard recordBufferFree >= reserve else {
+            throw LiveError(.overloaded, "call records are not being written fast enough; try again")
+        }
+        return try command { engine, t throws(LiveError) in
             let id = try engine.placeCall(request, at: t)
             return (id, engine.location(of: id) ?? .ended)
         }

@@ -18,6 +18,8 @@ package struct LiveError: Error, Sendable, Equatable, CustomStringConvertible {
         case inputNotUnderstood = "input-not-understood"
         /// A value out of range (a priority class the queue does not have, an agent id taken).
         case badValue = "bad-value"
+        /// The record stream is nearly full: its reader has fallen behind (a daemon answers 503).
+        case overloaded
         /// The engine is stopping or has stopped.
         case shuttingDown = "shutting-down"
     }
