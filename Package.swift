@@ -98,7 +98,7 @@ var package = Package(
         .testTarget(
             name: "ACDServerTests",
             dependencies: [
-                "ACDServer", "ACDCore", "ACDStore", "IVRFlows", "CSQLite",
+                "ACDServer", "ACDCore", "ACDStore", "IVRFlows", "CSQLite", "LoadGen",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

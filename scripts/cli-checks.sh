@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 acdd=${ACDD:-.build/release/acdd}
+callgen=${CALLGEN:-.build/release/callgen}
 passed=0
 failed=0
 pass() { passed=$((passed + 1)); }
@@ -132,6 +133,29 @@ offered = [sum(q["offered"] for q in d["queues"]) for d in days]
 assert len(days) == 9 and offered[6] < offered[0] / 4, offered   # Sunday is quiet
 assert abs(offered[7] - offered[0]) < 5 * offered[0] ** 0.5 + 5, offered              # Monday again
 ' <<<"$out"; then pass; else fail "acdd live: examples/ivr past its period: $out"; fi
+
+# callgen: the arrival stream as CSV in time order, with dates; a bad scenario exits 2; a target that is down is
+# reported within seconds, not a hang or a crash.
+out=$("$callgen" flows/leeds --arrivals-only --day 3 --hours 24)
+if python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+assert rows[0].keys() >= {"serial", "date", "time", "seconds", "entry", "queue", "intent"}, rows[0]
+times = [float(r["seconds"]) for r in rows]
+assert times == sorted(times) and 3 * 86400 <= times[0] and times[-1] < 4 * 86400, (times[0], times[-1])
+assert {r["date"] for r in rows} == {"2019-11-04"}, {r["date"] for r in rows}
+assert 2000 < len(rows) < 10000, len(rows)
+' <<<"$out"; then pass; else fail "callgen --arrivals-only: $(head -3 <<<"$out")"; fi
+"$callgen" Tests/IVRFlowsTests/Scenarios/negative-rate.yaml --arrivals-only >/dev/null 2>&1
+[ $? -eq 2 ] && pass || fail "callgen on a broken scenario should exit 2"
+start=$(date +%s)
+err=$(timeout 20 "$callgen" flows/leeds --target http://127.0.0.1:9 --hours 1 2>&1 >/dev/null)
+status=$?
+if [ $status -eq 3 ] && grep -q "is acdd serving there" <<<"$err" && [ $(( $(date +%s) - start )) -lt 10 ]; then pass
+else fail "callgen against a closed port: status $status: $err"; fi
+out=$("$callgen" flows/leeds --null --rate 20000 --duration 1s --format json)
+python3 -c 'import json, sys; f = json.load(sys.stdin)["figures"]; assert f["sent"] == 20000 and f["ok"] == 20000, f' \
+    <<<"$out" && pass || fail "callgen --null: $out"
 
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -69,14 +69,16 @@ grep -q '^acd_queue_calls_offered_total{queue="housing"} [1-9]' "$work/metrics.t
 pass "promtool check metrics is clean ($(grep -c '^acd_' "$work/metrics.txt") series)"
 stop "$PID"
 
-# 3. SIGTERM with calls in flight: exit 0, every call a record, none left open.
-start "$work/term" "$CENTRE" --speed 1 --start 'sat 10:00' --db "$work/term.sqlite"
+# 3. SIGTERM with calls in flight: exit 0, every call a record, none left open. (Logging as JSON lines.)
+start "$work/term" "$CENTRE" --speed 1 --start 'sat 10:00' --db "$work/term.sqlite" --log-format json
 for _ in 1 2 3 4 5; do curl -sf -XPOST "$BASE/v1/calls" -d '{"queue": "council-tax"}' > /dev/null; done
 stop "$PID"
 shutdown=$(q "$work/term.sqlite" "SELECT count(*) FROM calls WHERE outcome = 'shutdown'")
 [ "$shutdown" = 5 ] || fail "SIGTERM: $shutdown shutdown records, expected 5"
 [ "$(q "$work/term.sqlite" "SELECT count(*) FROM open_calls")" = 0 ] || fail "SIGTERM left open calls"
-pass "SIGTERM with 5 calls in flight: exit 0, 5 'shutdown' records"
+$PY -c 'import json, sys; lines = [json.loads(l) for l in sys.stdin]; assert lines and all("message" in l for l in lines)' \
+    < "$work/term.err" || fail "--log-format json wrote something else: $(head -3 "$work/term.err")"
+pass "SIGTERM with 5 calls in flight: exit 0, 5 'shutdown' records; JSON log lines"
 
 # 4. kill -9 under load, then restart on the same file.
 db="$work/kill.sqlite"

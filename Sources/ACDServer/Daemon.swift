@@ -22,10 +22,10 @@ package struct DaemonConfiguration: Sendable {
     package var start: Double?
     package var recordBuffer = 65_536
     package var eventBuffer = 10_000
-    /// Most calls in the system before new ones get 503.
-    package var maxCalls = 100_000
+    /// Most calls in the system before new ones get 503 (each takes about 200 bytes of engine state).
+    package var maxCalls = 500_000
     /// A record batch is committed after this many records or this many real seconds, whichever comes first.
-    package var batchRecords = 5_000
+    package var batchRecords = 1_000
     package var batchSeconds = 1.0
 
     package init(scenarioPath: String) { self.scenarioPath = scenarioPath }

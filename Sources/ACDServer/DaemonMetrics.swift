@@ -41,7 +41,9 @@ final class DaemonMetrics: Sendable {
         }
         func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)]) -> Recorder {
             let d = MetricNameDescriptor(namespace: "acd", metricName: name, unitName: unit, helpText: help)
-            return Recorder(label: d.name, dimensions: labels, aggregate: false, handler: r.makeGauge(descriptor: d, labels: labels))
+            return Recorder(
+                label: d.name, dimensions: labels, aggregate: false, handler: r.makeGauge(descriptor: d, labels: labels)
+            )
         }
         func histogram(_ name: String, _ help: String, _ labels: [(String, String)]) -> CoreMetrics.Timer {
             let d = MetricNameDescriptor(namespace: "acd", metricName: name, unitName: "seconds", helpText: help)
@@ -54,7 +56,9 @@ final class DaemonMetrics: Sendable {
         let entries = model.entries.map { [("entry", $0.name)] }
         queueCounters = queues.map { labels in
             Self.queueFigures.map { figure in
-                counter("queue_calls_\(figure)", "Calls \(figure.replacingOccurrences(of: "_", with: " ")) at the queue.", labels)
+                counter(
+                    "queue_calls_\(figure)", "Calls \(figure.replacingOccurrences(of: "_", with: " ")) at the queue.",
+                    labels)
             }
         }
         entryCounters = entries.map { labels in
@@ -71,7 +75,8 @@ final class DaemonMetrics: Sendable {
         }
         agents = model.groups.map { group in
             AgentActivity.allCases.map {
-                gauge("agents", "", "Agents of the group by state.", [("group", group.name), ("state", $0.description)])
+                gauge(
+                    "agents", "", "Agents of the group by state.", [("group", group.name), ("state", $0.description)])
             }
         }
         waitTime = queues.map { histogram("queue_wait", "Wait in the queue of finished calls, answered or not.", $0) }
@@ -94,7 +99,9 @@ final class DaemonMetrics: Sendable {
 
     /// Brings counters and gauges to the engine's figures now.
     func update(totals: [QueueTally], entries: [[Int]], snapshot: LiveSnapshot, groups: [[Int]]) {
-        let queueNow = totals.map { [$0.offered, $0.answered, $0.abandoned + $0.shortAbandoned, $0.misrouted, $0.blocked] }
+        let queueNow = totals.map {
+            [$0.offered, $0.answered, $0.abandoned + $0.shortAbandoned, $0.misrouted, $0.blocked]
+        }
         let entryNow = entries.map { o in
             func n(_ outcome: FlowOutcome) -> Int { o[Int(outcome.rawValue)] }
             return [
@@ -112,8 +119,12 @@ final class DaemonMetrics: Sendable {
                 zip(entryNow, s.entries).map { zip($0, $1).map { $0 - $1 } }, snapshot.recordsDropped - s.dropped
             )
         }
-        for (q, row) in deltas.0.enumerated() { for (i, d) in row.enumerated() where d > 0 { queueCounters[q][i].increment(by: d) } }
-        for (e, row) in deltas.1.enumerated() { for (i, d) in row.enumerated() where d > 0 { entryCounters[e][i].increment(by: d) } }
+        for (q, row) in deltas.0.enumerated() {
+            for (i, d) in row.enumerated() where d > 0 { queueCounters[q][i].increment(by: d) }
+        }
+        for (e, row) in deltas.1.enumerated() {
+            for (i, d) in row.enumerated() where d > 0 { entryCounters[e][i].increment(by: d) }
+        }
         if deltas.2 > 0 { dropped.increment(by: deltas.2) }
         for queue in snapshot.queues {
             waiting[queue.id.index].record(queue.waiting)

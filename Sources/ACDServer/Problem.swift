@@ -52,7 +52,8 @@ struct Problem: Error, HTTPResponseError, Codable, Sendable {
         let status: HTTPResponse.Status =
             switch error.code {
             case .unknownCall, .unknownAgent: .notFound
-            case .unknownEntry, .unknownQueue, .unknownGroup, .unknownIntent: field == nil ? .notFound : .unprocessableContent
+            case .unknownEntry, .unknownQueue, .unknownGroup, .unknownIntent:
+                field == nil ? .notFound : .unprocessableContent
             case .wrongState, .notInIVR: .conflict
             case .inputNotUnderstood, .badValue: .unprocessableContent
             case .shuttingDown, .overloaded: .serviceUnavailable
@@ -66,7 +67,9 @@ struct Problem: Error, HTTPResponseError, Codable, Sendable {
 /// Every error leaves as problem+json: Hummingbird's own (no route, body too large) and anything unexpected (500,
 /// with the detail logged rather than shown).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {

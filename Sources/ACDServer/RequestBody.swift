@@ -4,10 +4,10 @@ import NIOCore
 import NIOFoundationCompat
 
 /// The request context: bodies over 64 KB are refused with 413.
-struct DaemonContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
-    var maxUploadSize: Int { 64 * 1024 }
+package struct DaemonContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
+    package init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+    package var maxUploadSize: Int { 64 * 1024 }
 }
 
 /// A request body the API takes: its fields are listed so that a misspelt or unknown one is refused by name.
@@ -94,13 +94,13 @@ extension Problem {
 
 /// With a token, every request but `/healthz` must carry `Authorization: Bearer TOKEN` (or `?access_token=TOKEN`),
 /// compared in constant time, or gets 401.
-struct TokenMiddleware: RouterMiddleware {
-    typealias Context = DaemonContext
+package struct TokenMiddleware: RouterMiddleware {
+    package typealias Context = DaemonContext
     let token: [UInt8]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
+    package func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if request.uri.path == "/healthz" { return try await next(request, context) }
         // A browser's EventSource cannot set headers: the wallboard passes the token as `access_token` (RFC 6750).
         let given =
@@ -113,7 +113,7 @@ struct TokenMiddleware: RouterMiddleware {
     }
 
     /// Equal byte strings, in time that depends only on their lengths.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
         for i in 0..<max(a.count, b.count) {
             difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)

@@ -28,7 +28,8 @@ extension Daemon {
             let name = try Self.agentName(context)
             let reason = body.reason ?? "unspecified"
             guard reason.count <= 200 else {
-                throw Problem(.unprocessableContent, code: "bad-value", "a reason has at most 200 characters", field: "reason")
+                throw Problem(
+                    .unprocessableContent, code: "bad-value", "a reason has at most 200 characters", field: "reason")
             }
             try await self.agentCommand { try await self.engine.notReady(agent: name, reason: reason) }
             return try await self.agentView(name)
@@ -61,7 +62,8 @@ extension Daemon {
         guard given.count == 1, let name = given.first else {
             throw Problem(
                 .unprocessableContent, code: "bad-value",
-                "give one group ('group' or 'groups' with one name): an agent answers the queues its group's skills name",
+                "give one group ('group' or 'groups' with one name): an agent answers the queues its group's "
+                    + "skills name",
                 field: body.groups != nil ? "groups" : "group")
         }
         guard let g = names.groups[name] else {

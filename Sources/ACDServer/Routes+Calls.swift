@@ -60,7 +60,8 @@ extension Daemon {
             throw Problem(.serviceUnavailable, code: "shutting-down", "the daemon is stopping", retryAfter: 1)
         }
         do {
-            let (id, location) = try await engine.place(callRequest, reserve: 1024)
+            let (id, location) = try await engine.place(
+                callRequest, reserve: 1024, maxCalls: configuration.maxCalls)
             let view = CallView(id: id, location: location, model: model) { _ in "" }
             return EditedResponse(status: .created, headers: [.location: "/v1/calls/\(id.rawValue)"], response: view)
         } catch {
@@ -87,7 +88,8 @@ extension Daemon {
             }
             target = .queue(q)
         default:
-            throw Problem(.unprocessableContent, code: "bad-value", "give exactly one of 'entry' and 'queue'", field: "entry")
+            throw Problem(
+                .unprocessableContent, code: "bad-value", "give exactly one of 'entry' and 'queue'", field: "entry")
         }
         var intent: Int?
         if let name = body.intent {
@@ -99,7 +101,8 @@ extension Daemon {
             intent = k
         }
         guard let caller = CallerKind(rawValue: body.caller ?? "external") else {
-            throw Problem(.unprocessableContent, code: "bad-value", "caller is 'external' or 'modelled'", field: "caller")
+            throw Problem(
+                .unprocessableContent, code: "bad-value", "caller is 'external' or 'modelled'", field: "caller")
         }
         let priority = body.priority ?? 0
         guard (0...9).contains(priority) else {
@@ -109,8 +112,10 @@ extension Daemon {
     }
 
     private func input(_ body: InputBody, call: CallID) async throws -> CallView {
-        let given = [body.digits.map { CallerInput.key($0) }, body.phrase.map { .phrase($0) },
-                     body.silence == true ? CallerInput.silence : nil].compactMap { $0 }
+        let given = [
+            body.digits.map { CallerInput.key($0) }, body.phrase.map { .phrase($0) },
+            body.silence == true ? CallerInput.silence : nil,
+        ].compactMap { $0 }
         guard given.count == 1, let input = given.first else {
             throw Problem(
                 .unprocessableContent, code: "bad-value", "give exactly one of 'digits', 'phrase' and 'silence': true",
@@ -168,7 +173,9 @@ extension Daemon {
         for call in snapshot.calls {
             var view = CallView(id: call.id, location: call.location, model: model) { _ in "" }
             guard state == nil || view.state == state else { continue }
-            if case .talking(_, let a) = call.location { view.agent = snapshot.agents.first { $0.id == a }.map(agentLabel) }
+            if case .talking(_, let a) = call.location {
+                view.agent = snapshot.agents.first { $0.id == a }.map(agentLabel)
+            }
             view.dialled = call.dialled
             views.append(view)
         }

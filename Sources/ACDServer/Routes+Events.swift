@@ -1,6 +1,6 @@
-import HTTPTypes
 import ACDCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
@@ -16,7 +16,8 @@ extension Daemon {
             let subscription = self.hub.subscribe(after: lastID)
             let hub = self.hub
             let headers: HTTPFields = [
-                .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
+                .contentType: "text/event-stream", .cacheControl: "no-cache",
+                HTTPField.Name("X-Accel-Buffering")!: "no",
             ]
             let body = ResponseBody { writer in
                 defer { hub.unsubscribe(subscription.id) }
@@ -67,10 +68,13 @@ extension Daemon {
     }
 
     private static func lastEventID(_ request: Request) throws -> Int? {
-        let text = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after").map { String($0) }
+        let text =
+            request.headers[HTTPField.Name("Last-Event-ID")!]
+            ?? request.uri.queryParameters.get("after").map { String($0) }
         guard let text else { return nil }
         guard let id = Int(text), id >= 0 else {
-            throw Problem(.unprocessableContent, code: "bad-value", "Last-Event-ID is an event's number", field: "Last-Event-ID")
+            throw Problem(
+                .unprocessableContent, code: "bad-value", "Last-Event-ID is an event's number", field: "Last-Event-ID")
         }
         return id
     }

@@ -1,10 +1,10 @@
-import Logging
 import ACDCore
-import NIOCore
-import NIOFoundationCompat
 import Foundation
 import Hummingbird
 import IVRFlows
+import Logging
+import NIOCore
+import NIOFoundationCompat
 
 extension Daemon {
     func addQueueRoutes(to router: RouterGroup<DaemonContext>) {

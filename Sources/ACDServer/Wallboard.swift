@@ -25,7 +25,8 @@ enum Wallboard {
         <main>
         <h2>Queues today</h2>
         <table><thead><tr><th>Queue</th><th>Waiting</th><th>Longest wait</th><th>Ready</th><th>Talking</th>
-        <th>Wrap-up</th><th>Not ready</th><th>Offered</th><th>ASA</th><th>Abandoned</th><th>Service level</th></tr></thead>
+        <th>Wrap-up</th><th>Not ready</th><th>Offered</th><th>ASA</th><th>Abandoned</th><th>Service level</th>
+        </tr></thead>
         <tbody id="queues"></tbody></table>
         <h2>Entries today</h2>
         <table><thead><tr><th>Entry</th><th>Callers</th><th>Queued</th><th>Self-served</th><th>Deflected</th>
@@ -76,7 +77,9 @@ enum Wallboard {
           events.addEventListener(t, () => { seen++; soon(); }));
         events.onopen = () => document.getElementById('status').textContent = 'live';
         events.onerror = () => document.getElementById('status').textContent = 'reconnecting';
-        setInterval(() => { document.getElementById('status').textContent = 'live, ' + seen + ' events'; soon(); }, 5000);
+        setInterval(() => {
+          document.getElementById('status').textContent = 'live, ' + seen + ' events'; soon();
+        }, 5000);
         refresh();
         </script></body></html>
         """

@@ -55,6 +55,8 @@ package final class CallStore {
     package struct Recovery: Sendable, Equatable {
         package var run: Int
         package var calls: Int
+
+        package init(run: Int, calls: Int) { (self.run, self.calls) = (run, calls) }
     }
 
     private let db: SQLiteDatabase

@@ -1,8 +1,8 @@
 /// The database's schema as numbered migrations, recorded in `PRAGMA user_version`: a file written by any earlier
 /// version is brought up to date when it is opened, each step in its own transaction. docs/database.md describes the
 /// tables.
-enum Schema {
-    static let migrations: [String] = [
+package enum Schema {
+    package static let migrations: [String] = [
         // 1: simulation runs and their results, and call records.
         """
         CREATE TABLE IF NOT EXISTS runs (

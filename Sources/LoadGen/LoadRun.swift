@@ -60,7 +60,8 @@ package final class LoadRun: Sendable {
 
     /// Sends `sends` (in time order) and returns the figures; stops early, with the figures so far, when the task is
     /// cancelled (Ctrl-C). `progress` is called about once a second.
-    package func run(_ sends: [Send], progress: (@Sendable (Figures, _ inFlight: Int) -> Void)? = nil) async -> Figures {
+    package func run(_ sends: [Send], progress: (@Sendable (Figures, _ inFlight: Int) -> Void)? = nil) async -> Figures
+    {
         let start = ContinuousClock.now
         let last = sends.last?.at ?? 0
         await withDiscardingTaskGroup { group in
@@ -128,7 +129,9 @@ package final class LoadRun: Sendable {
             f.elapsed = elapsed
             f.requestedRate = span > 0 ? Double(requested) / span : 0
             f.achievedRate = elapsed > 0 ? Double(s.sent) / elapsed : 0
-            func ms(_ p: Double) -> Double { s.micros.totalCount == 0 ? 0 : Double(s.micros.valueAtPercentile(p)) / 1000 }
+            func ms(_ p: Double) -> Double {
+                s.micros.totalCount == 0 ? 0 : Double(s.micros.valueAtPercentile(p)) / 1000
+            }
             f.latency = Latency(p50: ms(50), p90: ms(90), p99: ms(99), p999: ms(99.9), max: Double(s.micros.max) / 1000)
             return f
         }

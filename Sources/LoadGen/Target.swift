@@ -29,7 +29,8 @@ package final class HTTPTarget: CallTarget {
         self.token = token
         self.timeout = .milliseconds(Int64(timeout * 1000))
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         configuration.timeout = .init(connect: .seconds(3), read: self.timeout)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

@@ -10,7 +10,8 @@ import UnixSignals
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the ACD daemon: calls arrive over HTTP, pass the IVR, queue and reach agents; every call recorded.",
+        abstract:
+            "Run the ACD daemon: calls arrive over HTTP, pass the IVR, queue and reach agents; every call recorded.",
         discussion: """
             The live engine (the same routing engine as `simulate`) runs on the wall clock at --speed engine seconds \
             per real second. Calls come in through the HTTP API under /v1 (docs/api.md, docs/openapi.yaml); agents \
@@ -42,7 +43,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A file whose first line is the bearer token clients must send.")
     var tokenFile: String?
 
-    @Option(help: "Engine start, as 'DAY HH:MM' of the model's first week (e.g. 'mon 08:00'); default: now's weekday and time.")
+    @Option(
+        help:
+            "Engine start, as 'DAY HH:MM' of the model's first week (e.g. 'mon 08:00'); default: now's weekday, time."
+    )
     var start: String?
 
     @Option(name: .shortAndLong, help: "Seed (default: the scenario's).")
@@ -131,8 +135,11 @@ struct Serve: AsyncParsableCommand {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ValidationError("--token-file \(path): cannot read it")
         }
-        let token = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard token.count >= 16 else { throw ValidationError("--token-file \(path): the token must have at least 16 characters") }
+        let token =
+            text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard token.count >= 16 else {
+            throw ValidationError("--token-file \(path): the token must have at least 16 characters")
+        }
         return token
     }
 }

@@ -9,7 +9,8 @@ import LoadGen
 struct CallGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callgen",
-        abstract: "The load generator: replays a scenario's calls against acdd, open loop, and sums up against targets.",
+        abstract:
+            "The load generator: replays a scenario's calls against acdd, open loop, and sums up against targets.",
         discussion: """
             Calls come from the simulator's own arrival generator (same seed, same callers: times, and for entries the \
             caller types). With --target, callgen asks the daemon for its clock, plans the scenario's calls from then \
@@ -85,7 +86,9 @@ struct CallGen: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        guard speed > 0, speed.isFinite, hours > 0 else { throw ValidationError("--speed and --hours must be positive") }
+        guard speed > 0, speed.isFinite, hours > 0 else {
+            throw ValidationError("--speed and --hours must be positive")
+        }
         if arrivalsOnly {
             printArrivals(loaded)
             return

@@ -51,17 +51,24 @@ struct Report: Encodable {
         out += String(
             format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", f.latency.p50, f.latency.p90,
             f.latency.p99, f.latency.p999, f.latency.max)
-        out += "errors: " + (f.errors.isEmpty ? "none" : f.errors.sorted { $0.key < $1.key }.map { "\($0) \($1)" }
-            .joined(separator: ", ")) + "\n"
+        out +=
+            "errors: "
+            + (f.errors.isEmpty
+                ? "none"
+                : f.errors.sorted { $0.key < $1.key }.map { "\($0) \($1)" }
+                    .joined(separator: ", ")) + "\n"
         guard !queues.isEmpty else { return out }
         out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets\n"
         out += "---|---:|---:|---:|---:|---:|---:|---\n"
         for q in queues {
             let asa = String(format: "%.0f", q.asa) + (q.asaTarget.map { String(format: " (%.0f)", $0) } ?? "")
-            let ab = String(format: "%.1f", 100 * q.abandonment)
+            let ab =
+                String(format: "%.1f", 100 * q.abandonment)
                 + (q.abandonmentTarget.map { String(format: " (%.1f)", 100 * $0) } ?? "")
             let meets = q.meets.map { $0 ? "yes" : "no" } ?? "-"
-            out += "\(q.queue) | \(q.offered) | \(q.answered) | \(q.abandoned) | \(q.waiting) | \(asa) | \(ab) | \(meets)\n"
+            out +=
+                "\(q.queue) | \(q.offered) | \(q.answered) | \(q.abandoned) | \(q.waiting) | \(asa) | \(ab) | "
+                + "\(meets)\n"
         }
         return out
     }

@@ -125,6 +125,34 @@ struct LiveEngineTests {
         #expect(await code { _ = try await live.place(CallRequest(target: .queue(QueueID(0)))) } == .shuttingDown)
     }
 
+    @Test("a daemon's limits: too few free records, or too many calls, refuse new calls with overloaded")
+    func overloaded() async throws {
+        let clock = ManualClock()
+        let live = LiveEngine(model: LiveModels.centre(), seed: 7, clock: clock, recordBuffer: 6)
+        await live.start()
+        let queue = CallRequest(target: .queue(QueueID(0)))
+        for _ in 0..<3 {
+            let call = try await live.place(queue, reserve: 4, maxCalls: 3)
+            try await live.hangUp(call: call.id)  // a record each; nobody reads them
+        }
+        #expect(await live.recordBufferFree == 3)
+        await #expect(throws: LiveError.self) { try await live.place(queue, reserve: 4) }
+        do {
+            _ = try await live.place(queue, reserve: 4)
+        } catch {
+            #expect(error.code == .overloaded)
+        }
+        _ = try await live.place(queue, reserve: 3, maxCalls: 2)
+        _ = try await live.place(queue, maxCalls: 2)
+        do {
+            _ = try await live.place(queue, maxCalls: 2)
+            Issue.record("a third call in the system was taken with maxCalls 2")
+        } catch {
+            #expect(error.code == .overloaded)
+        }
+        #expect(await live.snapshot(calls: true).calls.count == 2)
+    }
+
     @Test("shutdown ends every call in flight as a record with outcome shutdown")
     func shutdownRecords() async throws {
         let (live, clock) = await startedLive()

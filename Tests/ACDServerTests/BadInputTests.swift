@@ -1,5 +1,5 @@
 import ACDCore
-@testable import ACDServer
+import ACDServer
 import Foundation
 import HTTPTypes
 import Testing
@@ -29,7 +29,9 @@ import Testing
         Case(
             method: .post, uri: "/v1/calls", body: #"{"queue": "council-tax", "priority": 3}"#, status: 422,
             code: "bad-value"),
-        Case(method: .post, uri: "/v1/calls", body: #"{"entry": "nope"}"#, status: 422, code: "unknown-entry", field: "entry"),
+        Case(
+            method: .post, uri: "/v1/calls", body: #"{"entry": "nope"}"#, status: 422, code: "unknown-entry",
+            field: "entry"),
         Case(
             method: .post, uri: "/v1/calls", body: #"{"entry": "main number", "intent": "parking"}"#, status: 422,
             code: "unknown-intent", field: "intent"),
@@ -37,17 +39,22 @@ import Testing
         Case(method: .get, uri: "/v1/calls/12345", status: 404, code: "unknown-call"),
         Case(method: .get, uri: "/v1/calls/abc", status: 404, code: "unknown-call", field: "id"),
         Case(method: .post, uri: "/v1/calls/99/input", body: #"{"digits": "1"}"#, status: 404, code: "unknown-call"),
-        Case(method: .post, uri: "/v1/calls/0/input", body: #"{"digits": "1x"}"#, status: 422, code: "bad-value", field: "digits"),
+        Case(
+            method: .post, uri: "/v1/calls/0/input", body: #"{"digits": "1x"}"#, status: 422, code: "bad-value",
+            field: "digits"),
         Case(method: .post, uri: "/v1/agents/bob/ready", status: 404, code: "unknown-agent"),
         Case(
-            method: .post, uri: "/v1/agents/bob/login", body: #"{"group": "nobody"}"#, status: 422, code: "unknown-group",
+            method: .post, uri: "/v1/agents/bob/login", body: #"{"group": "nobody"}"#, status: 422,
+            code: "unknown-group",
             field: "group"),
         Case(
             method: .post, uri: "/v1/agents/bob/login", body: #"{"groups": ["desk", "housing"]}"#, status: 422,
             code: "bad-value", field: "groups"),
         Case(method: .get, uri: "/v1/calls?state=sleeping", status: 422, code: "bad-value", field: "state"),
         Case(method: .get, uri: "/v1/queues/nope/intervals", status: 404, code: "unknown-queue"),
-        Case(method: .get, uri: "/v1/queues/housing/intervals?date=1999-01-01", status: 422, code: "bad-value", field: "date"),
+        Case(
+            method: .get, uri: "/v1/queues/housing/intervals?date=1999-01-01", status: 422, code: "bad-value",
+            field: "date"),
         Case(method: .get, uri: "/v1/nothing-here", status: 404, code: "not-found"),
     ]
 
@@ -106,7 +113,8 @@ import Testing
             let none = try await client.get("/v1/queues")
             #expect(none.status == .unauthorized)
             #expect(none.json["code"] as? String == "unauthorized")
-            let wrong = try await client.send(.get, "/v1/queues", headers: [.authorization: "Bearer s3cret-token-for-test"])
+            let wrong = try await client.send(
+                .get, "/v1/queues", headers: [.authorization: "Bearer s3cret-token-for-test"])
             #expect(wrong.status == .unauthorized)
             let right = try await client.send(.get, "/v1/queues", headers: [.authorization: "Bearer \(token)"])
             #expect(right.status == .ok)

@@ -1,6 +1,6 @@
-import HTTPTypes
 import ACDCore
 import Foundation
+import HTTPTypes
 import Testing
 
 /// A call's whole life over HTTP on a live loopback server: each test checks the answers, the event stream, the
@@ -58,6 +58,13 @@ import Testing
         #expect(row[10] as? String == "council-tax")
         #expect(try daemon.rows("SELECT count(*) FROM open_calls").first?.first as? Int == 0)
         #expect(try daemon.rows("SELECT mode FROM runs").first?.first as? String == "live")
+        // The interval the call came in (Monday 09:00, day 0, interval 18 of 30 minutes) was written at the end.
+        let interval = try daemon.rows(
+            "SELECT offered, answered, abandoned, wait_answered, talk FROM interval_stats "
+                + "WHERE day = 0 AND interval = 18 AND queue = 'council-tax'")
+        #expect(interval.first?.compactMap { $0 as? Int } == [1, 1, 0])
+        #expect(interval.first?[3] as? Double == 0)
+        #expect(interval.first?[4] as? Double == 120)
         #expect(try daemon.rows("PRAGMA integrity_check").first?.first as? String == "ok")
     }
 
@@ -66,7 +73,9 @@ import Testing
         try await daemon.run { client in
             let id = try #require(try await client.post("/v1/calls", #"{"entry": "main number"}"#).json["id"] as? Int)
             await daemon.clock.advance(by: 30)
-            #expect(try await client.post("/v1/calls/\(id)/input", #"{"digits": "1"}"#).json["state"] as? String == "waiting")
+            #expect(
+                try await client.post("/v1/calls/\(id)/input", #"{"digits": "1"}"#).json["state"] as? String
+                    == "waiting")
             await daemon.clock.advance(by: 95)
             let ended = try await client.post("/v1/calls/\(id)/hangup").json
             #expect(ended["state"] as? String == "ended")
@@ -120,6 +129,8 @@ import Testing
             #expect(ended["state"] as? String == "ended")
             #expect(ended["outcome"] as? String == "closed")
             #expect(try await client.metric(#"acd_entry_calls_closed_total{entry="main number"}"#) == 1)
+            let types = try await client.events(of: id).map { $0["type"] as? String }
+            #expect(types == ["call.arrived", "call.ended"])
         }
         let row = try #require(try daemon.rows("SELECT outcome, arrival, queue FROM calls").first)
         #expect(row[0] as? String == "closed")

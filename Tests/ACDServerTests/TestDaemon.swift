@@ -1,8 +1,8 @@
-import HTTPTypes
 import ACDCore
 import ACDServer
 import ACDStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -55,7 +55,9 @@ struct Client: Sendable {
     }
 
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers: HTTPFields = [:]) async throws
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers: HTTPFields = [:]
+    ) async throws
         -> Answer
     {
         try await client.execute(

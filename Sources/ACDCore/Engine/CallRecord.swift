@@ -52,4 +52,15 @@ package struct CallRecord: Sendable, Equatable, Hashable, Codable {
     package var outcome: Outcome
     /// 0 for a first call, 1 for a first redial, ...
     package var attempt: Int
+
+    package init(
+        id: CallID, serial: Int, entry: EntryID?, intent: Int?, path: [Int32], queue: QueueID?, firstQueue: QueueID?,
+        agent: AgentID?, arrival: Double, ivrExit: Double?, queueEntry: Double?, endOfWait: Double, talkEnd: Double?,
+        wrapUpEnd: Double?, outcome: Outcome, attempt: Int
+    ) {
+        (self.id, self.serial, self.entry, self.intent, self.path) = (id, serial, entry, intent, path)
+        (self.queue, self.firstQueue, self.agent) = (queue, firstQueue, agent)
+        (self.arrival, self.ivrExit, self.queueEntry, self.endOfWait) = (arrival, ivrExit, queueEntry, endOfWait)
+        (self.talkEnd, self.wrapUpEnd, self.outcome, self.attempt) = (talkEnd, wrapUpEnd, outcome, attempt)
+    }
 }

@@ -62,8 +62,9 @@ extension Engine {
         try same("agent groups", model.groups.map(\.name), newModel.groups.map(\.name))
         try same("entries", model.entries.map(\.name), newModel.entries.map(\.name))
         try same("caller types", model.intents, newModel.intents)
-        try same("period", [model.intervalLength, Double(model.intervalCount)],
-                 [newModel.intervalLength, Double(newModel.intervalCount)])
+        try same(
+            "period", [model.intervalLength, Double(model.intervalCount)],
+            [newModel.intervalLength, Double(newModel.intervalCount)])
         guard newModel.problems().isEmpty else {
             throw LiveError(.badValue, "the new model is invalid: \(newModel.problems().joined(separator: "; "))")
         }

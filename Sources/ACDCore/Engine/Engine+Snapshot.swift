@@ -21,6 +21,9 @@ extension Engine {
     }
 
     /// Agents of each group by activity: `[group][activity.rawValue]`.
+    /// Call slots in use: calls in the system and redials scheduled.
+    package var callsInUse: Int { calls.count - freeCalls.count }
+
     package func agentsByActivity() -> [[Int]] {
         var out = Array(repeating: Array(repeating: 0, count: AgentActivity.allCases.count), count: groupCount)
         for agent in agents { out[Int(agent.group)][Int(agent.activity.rawValue)] += 1 }

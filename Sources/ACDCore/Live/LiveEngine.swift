@@ -233,12 +233,15 @@ package actor LiveEngine: Service {
     }
 
     /// Places a call; returns its id and where it is now. Refused (`overloaded`) while fewer than `reserve` records
-    /// fit in the record stream.
+    /// fit in the record stream, or while `maxCalls` calls are in the system.
     package func place(
-        _ request: CallRequest, reserve: Int = 0
+        _ request: CallRequest, reserve: Int = 0, maxCalls: Int = .max
     ) throws(LiveError) -> (id: CallID, location: CallLocation) {
         guard recordBufferFree >= reserve else {
             throw LiveError(.overloaded, "call records are not being written fast enough; try again")
+        }
+        guard engine.callsInUse < maxCalls else {
+            throw LiveError(.overloaded, "\(engine.callsInUse) calls are in the system, the most this daemon takes")
         }
         return try command { engine, t throws(LiveError) in
             let id = try engine.placeCall(request, at: t)
