@@ -52,6 +52,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Seed (default: the scenario's).")
     var seed: UInt64?
 
+    @Option(help: "Most calls in the system; beyond it new calls get 503 (about 200 bytes of engine state each).")
+    var maxCalls = 500_000
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -76,6 +79,8 @@ struct Serve: AsyncParsableCommand {
         configuration.speed = speed
         configuration.database = db
         configuration.seed = seed
+        guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
+        configuration.maxCalls = maxCalls
         configuration.start = try start.map(parseStart)
         if let tokenFile { configuration.token = try readToken(tokenFile) }
         if !configuration.isLoopback && configuration.token == nil {
