@@ -16,6 +16,7 @@ run: build
 
 test: deps
 	$(SWIFT) build -c release --product acdd
+	$(SWIFT) build -c release --product callgen
 	python3 scripts/check-schema.py
 	scripts/cli-checks.sh
 	PY=.venv/bin/python scripts/daemon-checks.sh
