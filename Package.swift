@@ -90,8 +90,11 @@ var package = Package(
         .executableTarget(
             name: "callgen",
             dependencies: [
-                "ACDCore", "IVRFlows", "LoadGen", "ACDReports",
+                "ACDCore", "IVRFlows", "LoadGen", "ACDReports", "ACDServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -91,7 +91,7 @@ def wait_for_menu(call_id):
     raise SystemExit(f"call {call_id} never reached the menu")
 
 
-for path in ["/healthz", "/readyz", "/v1/flows", "/v1/queues", "/v1/agents", "/v1/calls",
+for path in ["/healthz", "/readyz", "/v1/flows", "/v1/queues", "/v1/queues?day=0", "/v1/agents", "/v1/calls",
              "/v1/queues/council-tax/intervals", "/metrics", "/"]:
     call("GET", path, expect=200)
 
@@ -128,4 +128,5 @@ call("POST", "/v1/agents/bob/login", {"group": "desk"}, expect=200)
 call("POST", "/v1/agents/bob/end-talk", expect=409)
 call("GET", "/v1/calls?state=asleep", expect=422)
 call("GET", "/v1/queues/nope/intervals", expect=404)
+call("GET", "/v1/queues?day=999", expect=422)
 print(f"api_check: {checked} responses match docs/openapi.yaml")

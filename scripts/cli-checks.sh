@@ -153,6 +153,16 @@ err=$(timeout 20 "$callgen" flows/leeds --target http://127.0.0.1:9 --hours 1 2>
 status=$?
 if [ $status -eq 3 ] && grep -q "is acdd serving there" <<<"$err" && [ $(( $(date +%s) - start )) -lt 10 ]; then pass
 else fail "callgen against a closed port: status $status: $err"; fi
+out=$("$callgen" examples/ivr --in-process --speed 3600 --day 2020-03-02 --ramp 2 --format json 2>/dev/null)
+if python3 -c '
+import json, sys
+d = json.load(sys.stdin); f = d["figures"]
+assert f["sent"] > 1000 and f["ok"] == f["sent"] and not f["errors"], f
+offered = sum(q["offered"] for q in d["queues"])
+assert offered > f["sent"] / 3, (offered, f["sent"])     # most callers reach a queue on a Monday
+' <<<"$out"; then pass; else fail "callgen --in-process --day: $(head -c 400 <<<"$out")"; fi
+"$callgen" examples/ivr --in-process --day 2021-01-01 >/dev/null 2>&1
+[ $? -ne 0 ] && pass || fail "callgen --day outside the period should fail"
 out=$("$callgen" flows/leeds --null --rate 20000 --duration 1s --format json)
 python3 -c 'import json, sys; f = json.load(sys.stdin)["figures"]; assert f["sent"] == 20000 and f["ok"] == 20000, f' \
     <<<"$out" && pass || fail "callgen --null: $out"

@@ -8,7 +8,16 @@ import NIOFoundationCompat
 
 extension Daemon {
     func addQueueRoutes(to router: RouterGroup<DaemonContext>) {
-        router.get("queues") { _, _ in await self.queuesView() }
+        router.get("queues") { request, _ in
+            guard let text = request.uri.queryParameters.get("day") else { return await self.queuesView() }
+            guard let d = Int(text), d >= 0, let view = await self.queuesView(day: d) else {
+                throw Problem(
+                    .unprocessableContent, code: "bad-value",
+                    "day is an engine day number that is kept (today's, or "
+                        + "one of the last 31)", field: "day")
+            }
+            return view
+        }
         router.get("queues/:name/intervals") { request, context in
             try await self.intervals(request, queue: context.parameters.get("name") ?? "")
         }
@@ -19,8 +28,12 @@ extension Daemon {
         }
     }
 
-    func queuesView() async -> QueuesView {
-        let s = await engine.snapshot()
+    func queuesView() async -> QueuesView { view(of: await engine.snapshot()) }
+
+    /// Day `d`'s figures (engine day number) with the queues' state now.
+    func queuesView(day d: Int) async -> QueuesView? { await engine.snapshot(day: d).map(view) }
+
+    private func view(of s: LiveSnapshot) -> QueuesView {
         let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         return QueuesView(
             time: s.time, day: s.day, weekday: names[(scenario.startWeekday + s.day) % 7], clock: clockLabel(s.time),

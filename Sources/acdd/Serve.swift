@@ -45,7 +45,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
-            "Engine start, as 'DAY HH:MM' of the model's first week (e.g. 'mon 08:00'); default: now's weekday, time."
+            "Engine start: 'DAY HH:MM' of the model's first week or 'YYYY-MM-DD HH:MM'; default: now's weekday, time."
     )
     var start: String?
 
@@ -121,19 +121,23 @@ struct Serve: AsyncParsableCommand {
         return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 
+    /// `mon 08:00` (the model's first week) or `2020-03-23 08:00` (a date of the period) as engine seconds.
     private func parseStart(_ text: String) throws -> Double {
+        let usage = "--start is 'DAY HH:MM' or 'YYYY-MM-DD HH:MM', e.g. 'mon 08:00'"
         let parts = text.lowercased().split(separator: " ")
-        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        guard parts.count == 2, let day = days.firstIndex(of: String(parts[0].prefix(3))) else {
-            throw ValidationError("--start is 'DAY HH:MM', e.g. 'mon 08:00'")
-        }
-        let hm = parts[1].split(separator: ":").compactMap { Int($0) }
-        guard hm.count == 2, (0..<24).contains(hm[0]), (0..<60).contains(hm[1]) else {
-            throw ValidationError("--start is 'DAY HH:MM', e.g. 'mon 08:00'")
-        }
+        let hm = parts.count == 2 ? parts[1].split(separator: ":").compactMap { Int($0) } : []
+        guard hm.count == 2, (0..<24).contains(hm[0]), (0..<60).contains(hm[1]) else { throw ValidationError(usage) }
         let scenario = try loadScenario(scenario, overrides: [])
-        let offset = (day - scenario.startWeekday + 7) % 7
-        return Double(offset * 86400 + hm[0] * 3600 + hm[1] * 60)
+        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        let day: Int
+        if let weekday = days.firstIndex(of: String(parts[0].prefix(3))) {
+            day = (weekday - scenario.startWeekday + 7) % 7
+        } else if let date = scenario.periodDay(String(parts[0])) {
+            day = date
+        } else {
+            throw ValidationError("\(usage); a date must lie in the scenario's period")
+        }
+        return Double(day * 86400 + hm[0] * 3600 + hm[1] * 60)
     }
 
     private func readToken(_ path: String) throws -> String {

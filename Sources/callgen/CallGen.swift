@@ -48,8 +48,19 @@ struct CallGen: AsyncParsableCommand {
     @Option(help: "Engine hours of calls to replay from the daemon's now.")
     var hours = 24.0
 
-    @Option(help: "With --arrivals-only: the period's day to plan (0 is its first).")
-    var day = 0
+    @Option(
+        help: """
+            A day of the period, YYYY-MM-DD or its number from 0: with a target, replay that day's calls (from the \
+            daemon's now, if it is in the day: start acdd with --start 'DATE HH:MM'); with --arrivals-only, the day \
+            to print (default 0).
+            """)
+    var day: String?
+
+    @Option(help: "Ramp-up: reach the full rate over this many real seconds (calls are thinned before that).")
+    var ramp = 0.0
+
+    @Flag(help: "Serve the scenario in this process (acdd's daemon on a loopback port) and replay against it.")
+    var inProcess = false
 
     @Option(help: "Steady mode: requests a second (instead of the scenario's calls).")
     var rate: Double?
@@ -90,23 +101,40 @@ struct CallGen: AsyncParsableCommand {
             throw ValidationError("--speed and --hours must be positive")
         }
         if arrivalsOnly {
-            printArrivals(loaded)
+            try printArrivals(loaded)
             return
         }
-        guard target != nil || null else { throw ValidationError("give --target URL, --null or --arrivals-only") }
+        guard target != nil || null || inProcess else {
+            throw ValidationError("give --target URL, --in-process, --null or --arrivals-only")
+        }
+        if inProcess {
+            let local = try await InProcess.start(scenario: scenario, speed: speed, start: try dayStart(loaded))
+            defer { local.stop() }
+            try await replay(loaded, against: HTTPTarget(base: local.base, token: nil, connections: connections))
+            await local.finish()
+            return
+        }
         let token = try tokenFile.map(readToken)
         let client: any CallTarget =
             null ? NullTarget() : HTTPTarget(base: target!, token: token, connections: connections)
+        try await replay(loaded, against: client)
+    }
+
+    /// Plans the calls from the target's clock, sends them, and prints the summary.
+    private func replay(_ loaded: Scenario, against client: any CallTarget) async throws {
         let sends: [Send]
+        let replayDay: Int?
         do {
             let daemon = null ? nil : try await DaemonClock.read(client)
             sends = try plan(loaded, from: daemon?.time ?? 0)
+            replayDay = try daemon.map { now in try dayStart(loaded).map { max(Int($0 / 86400), now.day) } ?? now.day }
         } catch {
             await client.shutdown()
             throw error
         }
-        let summary = await Replay(target: client, sends: sends, format: format).run()
-        let after = null ? nil : try? await DaemonClock.queues(client)
+        let summary = await Replay(target: client, sends: thinned(sends), format: format).run()
+        // The figures of the day the replay began in (the daemon may have moved on to the next).
+        let after = null ? nil : try? await DaemonClock.queues(client, day: replayDay)
         await client.shutdown()
         Report(model: loaded.model, figures: summary, queues: after, steady: rate != nil).print(format: format)
     }
@@ -126,16 +154,42 @@ struct CallGen: AsyncParsableCommand {
                     : Send(at: Double(i) / rate, method: "POST", path: "/v1/calls", body: calls[i % calls.count].body)
             }
         }
+        var window = (from: start, to: start + hours * 3600)
+        if let dayStart = try dayStart(loaded) {
+            guard start < dayStart + 86400 else {
+                throw ValidationError(
+                    "the daemon's clock (\(loaded.dateLabel(seconds: start))) is past --day \(day ?? ""): start acdd "
+                        + "with --start '\(loaded.dateLabel(seconds: dayStart)) 00:00'")
+            }
+            window = (max(start, dayStart), dayStart + 86400)
+        }
         var calls = ArrivalPlan.generate(
-            model: loaded.model, seed: seed ?? loaded.seed, from: start, to: start + hours * 3600)
+            model: loaded.model, seed: seed ?? loaded.seed, from: window.from, to: window.to)
         if let maxCalls { calls = Array(calls.prefix(maxCalls)) }
         return calls.map { Send(at: ($0.time - start) / speed, method: "POST", path: "/v1/calls", body: $0.body) }
     }
 
-    private func printArrivals(_ loaded: Scenario) {
+    /// The start of `--day` in engine seconds, if given.
+    private func dayStart(_ loaded: Scenario) throws -> Double? {
+        guard let day else { return nil }
+        guard let d = loaded.periodDay(day) else {
+            throw ValidationError("--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0)")
+        }
+        return Double(d) * 86400
+    }
+
+    /// During the ramp, a call due at `t` seconds is sent with probability t / ramp (the same calls on every run).
+    private func thinned(_ sends: [Send]) -> [Send] {
+        guard ramp > 0 else { return sends }
+        return sends.enumerated().filter { i, send in
+            send.at >= ramp || Double((UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 11) / Double(1 << 53) < send.at / ramp
+        }.map(\.element)
+    }
+
+    private func printArrivals(_ loaded: Scenario) throws {
+        let start = try dayStart(loaded) ?? 0
         let calls = ArrivalPlan.generate(
-            model: loaded.model, seed: seed ?? loaded.seed, from: Double(day) * 86400,
-            to: Double(day) * 86400 + hours * 3600)
+            model: loaded.model, seed: seed ?? loaded.seed, from: start, to: start + hours * 3600)
         var out = "serial,date,time,seconds,entry,queue,intent\n"
         for c in calls.prefix(maxCalls ?? .max) {
             let (entry, queue): (String, String) =

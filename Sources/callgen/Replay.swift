@@ -71,8 +71,9 @@ enum DaemonClock {
         var description: String
     }
 
-    static func queues(_ target: any CallTarget) async throws -> Queues {
-        let reply = await target.send("GET", "/v1/queues", body: nil)
+    /// Today's figures, or engine day `day`'s.
+    static func queues(_ target: any CallTarget, day: Int? = nil) async throws -> Queues {
+        let reply = await target.send("GET", "/v1/queues" + (day.map { "?day=\($0)" } ?? ""), body: nil)
         if let error = reply.error { throw Failure(description: "callgen: GET /v1/queues failed: \(error)") }
         return try JSONDecoder().decode(Queues.self, from: Data(reply.body))
     }

@@ -185,8 +185,8 @@ package actor LiveEngine: Service {
             }
         return LiveEvent(
             id: nextEventID, type: type, time: event.time, call: event.call,
-            entry: event.entry.map { model.entries[$0.index].name }, queue: event.queue.map { model.queues[$0.index].name },
-            agent: event.agent.map(agentName), state: event.activity, outcome: event.outcome)
+            entry: event.entry.map { model.entries[$0.index].name },
+            queue: event.queue.map { model.queues[$0.index].name }, agent: event.agent.map(agentName), state: event.activity, outcome: event.outcome)
     }
 
     /// The name an agent goes by: the one they logged in with, or `group/number` for an agent of the rota.
@@ -362,9 +362,15 @@ package actor LiveEngine: Service {
     }
 
     private func entrySnapshots() -> [LiveEntry] {
+        entrySnapshots(outcomes: model.entries.indices.map { e in
+            zip(engine.flowTallies.outcomes[e], outcomesAtDayStart[e]).map { $0 - $1 }
+        })
+    }
+
+    /// Per entry, its figures from its outcomes (`[entry][FlowOutcome.rawValue]`).
+    private func entrySnapshots(outcomes: [[Int]]) -> [LiveEntry] {
         model.entries.indices.map { e in
-            let now = engine.flowTallies.outcomes[e]
-            let o = zip(now, outcomesAtDayStart[e]).map { $0 - $1 }
+            let o = outcomes[e]
             func n(_ outcome: FlowOutcome) -> Int { o[Int(outcome.rawValue)] }
             let callers = o.reduce(0, +)
             let contained = n(.selfServed) + n(.deflected)
@@ -397,6 +403,21 @@ package actor LiveEngine: Service {
                 entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } })
         }
         return history.first { $0.day == d }
+    }
+
+    /// The snapshot with day `d`'s figures (a kept day, or today or yesterday) in place of today's; `nil` for a day
+    /// not kept.
+    package func snapshot(day d: Int) -> LiveSnapshot? {
+        guard let figures = day(d) else { return nil }
+        var s = snapshot()
+        s.day = d
+        for q in s.queues.indices {
+            var total = QueueTally()
+            for tally in figures.queues[q] { total.add(tally) }
+            s.queues[q].today = QueueDay(tally: total, queue: model.queues[q], definitions: model.definitions)
+        }
+        s.entries = entrySnapshots(outcomes: figures.entryOutcomes)
+        return s
     }
 
     /// The days kept, oldest first.

@@ -59,9 +59,10 @@ package struct Scenario: Sendable {
             return try reader.read()
         } catch {
             // Blame the change when the problem lies in what it set.
-            if let (_, override) = changed.last(where: { error.field == $0.field || error.field.hasPrefix($0.field + ".")
-                || error.field.hasPrefix($0.field + "[") })
-            {
+            if let (_, override) = changed.last(where: {
+                error.field == $0.field || error.field.hasPrefix($0.field + ".")
+                    || error.field.hasPrefix($0.field + "[")
+            }) {
                 throw InputError(
                     file: "--set \(override.text)", line: 0, column: 0, field: error.field, message: error.message)
             }
@@ -79,8 +80,17 @@ package struct Scenario: Sendable {
     /// The date of the period's moment `seconds` (from the start date, `YYYY-MM-DD`), or `day N` without a date.
     package func dateLabel(seconds: Double) -> String {
         let day = Int(seconds / 86400)
-        guard let startDate, let start = ISO8601DateFormatter.day.date(from: startDate) else { return "day \(day + 1)" }
-        return ISO8601DateFormatter.day.string(from: start.addingTimeInterval(Double(day) * 86400))
+        guard let start = startDate.flatMap(Quantity.day) else { return "day \(day + 1)" }
+        return Quantity.dateText(day: start + day)
+    }
+
+    /// The period's day number (from 0) of a date `YYYY-MM-DD`, or a day number given as such; `nil` when it is
+    /// neither, or outside the period.
+    package func periodDay(_ text: String) -> Int? {
+        let days = Int((model.horizon / 86400).rounded(.up))
+        if let n = Int(text) { return (0..<days).contains(n) ? n : nil }
+        guard let start = startDate.flatMap(Quantity.day), let day = Quantity.day(text) else { return nil }
+        return (0..<days).contains(day - start) ? day - start : nil
     }
 
     package func intervalLabel(_ i: Int) -> String {
@@ -113,14 +123,4 @@ package struct PublishedTotals: Sendable, Equatable {
     package var abandonment: Double?
     /// Average staff in full-time equivalents (all work, not only calls).
     package var staffFTE: Double?
-}
-
-extension ISO8601DateFormatter {
-    /// `YYYY-MM-DD` in UTC.
-    static var day: ISO8601DateFormatter {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f
-    }
 }
