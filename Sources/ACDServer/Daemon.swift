@@ -54,7 +54,6 @@ package final class Daemon: Sendable {
         var checks: [FlowProblem]
         var stopping = false
         var reloads = 0
-        var startedAt = Date()
     }
 
     /// A served scenario's names, for requests that name things.

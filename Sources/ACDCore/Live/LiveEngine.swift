@@ -454,12 +454,6 @@ package actor LiveEngine: Service {
     /// Per group, agents by state (indexed by `AgentActivity.rawValue`).
     package func agentsByGroup() -> [[Int]] { engine.agentsByActivity() }
 
-    /// The calls in the system now, as records that would end now with `outcome` (the daemon keeps them as the list
-    /// of calls in flight, to record as `lost` if it dies).
-    package func recordsInFlight(as outcome: CallRecord.Outcome) -> [CallRecord] {
-        engine.recordsOfCallsInFlight(outcome: outcome, at: max(clock.now(), engine.now))
-    }
-
     /// The names of external agents, by id.
     package var agentNamesByID: [AgentID: String] { agentNames }
 
