@@ -79,7 +79,7 @@ var package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
-                "ACDCore", "IVRFlows",
+                "ACDCore", "IVRFlows", "ACDReports", "ACDStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -35,7 +35,9 @@ package struct SimulationReport {
                 seconds(queue[.p90]), seconds(queue[.averageHandleTime]),
                 t.asa.map { "≤\(Int($0)) \(queue.asaVerdict!.label)" } ?? "",
                 t.abandonment.map { "≤\(trim($0 * 100))% \(queue.abandonmentVerdict!.label)" } ?? "",
-                t.serviceLevel.map { "\(trim($0.share * 100))%/\(Int($0.threshold))s \(queue.serviceLevelVerdict!.label)" }
+                t.serviceLevel.map {
+                    "\(trim($0.share * 100))%/\(Int($0.threshold))s \(queue.serviceLevelVerdict!.label)"
+                }
                     ?? "",
             ])
         }
@@ -89,7 +91,8 @@ package struct SimulationReport {
         for e in summary.entries {
             entries.add([
                 "\(e.name) (\(e.flow))", count(e.callers), percent(e.repeatShare), percent(e.share(.selfServed)),
-                percent(e.share(.deflected)), percent(e.trueDeflection), percent(e.share(.queued)), percent(e.share(.transferred)), percent(e.share(.closed)),
+                percent(e.share(.deflected)), percent(e.trueDeflection), percent(e.share(.queued)),
+                percent(e.share(.transferred)), percent(e.share(.closed)),
                 percent(e.share(.hungUp)), percent(e.misrouteRate), seconds(e.meanTime), seconds(e.p90Time),
             ])
         }
@@ -99,7 +102,8 @@ package struct SimulationReport {
             let exits = n.exits.sorted { $0.count.mean > $1.count.mean }.prefix(3)
                 .map { "\($0.to) \(String(format: "%.0f", $0.count.mean))" }.joined(separator: ", ")
             nodes.add([
-                "\(n.flow): \(n.name)", count(n.visits), percent(n.hangUpShare), seconds(n.meanTime), seconds(n.p90Time),
+                "\(n.flow): \(n.name)", count(n.visits), percent(n.hangUpShare), seconds(n.meanTime),
+                seconds(n.p90Time),
                 exits,
             ])
         }
@@ -192,7 +196,8 @@ package struct SimulationReport {
                 return [
                     "name": e.name, "flow": e.flow, "callers": estimateJSON(e.callers), "outcome_shares": outcomes,
                     "containment": estimateJSON(e.containment), "deflection": estimateJSON(e.deflection),
-                    "true_containment": estimateJSON(e.trueContainment), "true_deflection": estimateJSON(e.trueDeflection),
+                    "true_containment": estimateJSON(e.trueContainment),
+                    "true_deflection": estimateJSON(e.trueDeflection),
                     "repeat_share": estimateJSON(e.repeatShare), "misroute_rate": estimateJSON(e.misrouteRate),
                     "abandoned_in_ivr": estimateJSON(e.abandonedInFlow), "mean_time_s": estimateJSON(e.meanTime),
                     "p90_time_s": estimateJSON(e.p90Time),
@@ -249,7 +254,8 @@ package struct SimulationReport {
             for (metric, e) in zip(QueueMetric.allCases, estimates) where !intervals || metric.isPerInterval {
                 let target = targets.value(of: metric).map(csvNumber) ?? ""
                 let verdict = targets.verdict(metric, e)?.label ?? ""
-                out += "\(prefix)\(metric.rawValue),\(csvNumber(e.mean)),\(csvNumber(e.halfWidth)),\(target),\(verdict)\n"
+                out +=
+                    "\(prefix)\(metric.rawValue),\(csvNumber(e.mean)),\(csvNumber(e.halfWidth)),\(target),\(verdict)\n"
             }
         }
         if intervals {
@@ -287,11 +293,6 @@ package struct SimulationReport {
     private func trim(_ x: Double) -> String {
         x.rounded() == x ? String(Int(x)) : String(format: "%g", x)
     }
-}
-
-/// A CSV field, quoted when it holds a comma or a quote.
-package func csvField(_ s: String) -> String {
-    s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 func csvNumber(_ x: Double) -> String { x.isFinite ? String(x) : "" }

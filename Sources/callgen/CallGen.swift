@@ -45,16 +45,33 @@ struct CallGen: AsyncParsableCommand {
     @Option(help: "Engine seconds per real second; match the daemon's --speed.")
     var speed = 1.0
 
-    @Option(help: "Engine hours of calls to replay from the daemon's now.")
-    var hours = 24.0
+    @Option(help: "Engine hours of calls to replay from the daemon's now (default 24; recorded calls: all of them).")
+    var hours: Double?
 
     @Option(
         help: """
-            A day of the period, YYYY-MM-DD or its number from 0: with a target, replay that day's calls (from the \
-            daemon's now, if it is in the day: start acdd with --start 'DATE HH:MM'); with --arrivals-only, the day \
-            to print (default 0).
+            A day of the period (YYYY-MM-DD or its number from 0), or a range of days FIRST..LAST: with a target, \
+            replay those days' calls (from the daemon's now, if it is within them: start acdd with --start 'DATE \
+            HH:MM'); with --arrivals-only, the days to print (default: --hours from day 0).
             """)
     var day: String?
+
+    @Option(
+        help: """
+            A volume CSV (date[,time],LINE...: calls per day or per interval for each named entry or queue, \
+            docs/scenario.md): replay its calls instead of the scenario's; lines and days it does not give offer none.
+            """)
+    var volumes: String?
+
+    @Option(
+        name: .customLong("calls"), help: "Replay exactly the calls of an arrivals CSV (as --arrivals-only writes it).")
+    var callsFile: String?
+
+    @Option(help: "Replay exactly the first calls of a run in an acdd database (simulate --db --records, or serve).")
+    var db: String?
+
+    @Option(help: "With --db: the run to replay (default: the last one with call records).")
+    var run: Int?
 
     @Option(help: "Ramp-up: reach the full rate over this many real seconds (calls are thinned before that).")
     var ramp = 0.0
@@ -90,25 +107,34 @@ struct CallGen: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument { case table, json }
 
     func run() async throws {
-        let loaded: Scenario
         do {
-            loaded = try Scenario.load(path: scenario)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            try await runChecked()
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("callgen: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        guard speed > 0, speed.isFinite, hours > 0 else {
+    }
+
+    private func runChecked() async throws {
+        let loaded = try Scenario.load(path: scenario)
+        guard speed > 0, speed.isFinite, (hours ?? 1) > 0 else {
             throw ValidationError("--speed and --hours must be positive")
         }
+        guard [callsFile, db, volumes].compactMap({ $0 }).count <= 1 else {
+            throw ValidationError("give at most one of --calls, --db and --volumes")
+        }
         if arrivalsOnly {
-            try printArrivals(loaded)
+            let window = try dayWindow(loaded) ?? 0..<(hours ?? 24) * 3600
+            let out = RecordedCalls.csv(try plannedCalls(loaded, in: window), scenario: loaded)
+            FileHandle.standardOutput.write(Data(out.utf8))
             return
         }
         guard target != nil || null || inProcess else {
             throw ValidationError("give --target URL, --in-process, --null or --arrivals-only")
         }
         if inProcess {
-            let local = try await InProcess.start(scenario: scenario, speed: speed, start: try dayStart(loaded))
+            let start = try dayWindow(loaded)?.lowerBound
+            let local = try await InProcess.start(scenario: scenario, speed: speed, start: start)
             defer { local.stop() }
             try await replay(loaded, against: HTTPTarget(base: local.base, token: nil, connections: connections))
             await local.finish()
@@ -126,8 +152,11 @@ struct CallGen: AsyncParsableCommand {
         let replayDay: Int?
         do {
             let daemon = null ? nil : try await DaemonClock.read(client)
-            sends = try plan(loaded, from: daemon?.time ?? 0)
-            replayDay = try daemon.map { now in try dayStart(loaded).map { max(Int($0 / 86400), now.day) } ?? now.day }
+            let now = daemon?.time ?? 0
+            sends = try plan(loaded, from: now)
+            replayDay = try daemon.map { now in
+                try dayWindow(loaded).map { max(Int($0.lowerBound / 86400), now.day) } ?? now.day
+            }
         } catch {
             await client.shutdown()
             throw error
@@ -139,43 +168,77 @@ struct CallGen: AsyncParsableCommand {
         Report(model: loaded.model, figures: summary, queues: after, steady: rate != nil).print(format: format)
     }
 
-    /// What to send: the scenario's calls from `start`, or a steady rate.
+    /// What to send: the calls from engine time `start` (the daemon's now), or a steady rate.
     private func plan(_ loaded: Scenario, from start: Double) throws -> [Send] {
-        if let rate {
-            guard rate > 0 else { throw ValidationError("--rate must be positive") }
-            let seconds = try parseDuration(duration)
-            let count = min(Int(rate * seconds), maxCalls ?? .max)
-            let calls = ArrivalPlan.generate(
-                model: loaded.model, seed: seed ?? loaded.seed, from: 0, to: loaded.model.horizon)
-            guard endpoint == .healthz || !calls.isEmpty else { throw ValidationError("the scenario offers no calls") }
-            return (0..<count).map { i in
-                endpoint == .healthz
-                    ? Send(at: Double(i) / rate, method: "GET", path: "/healthz", body: nil)
-                    : Send(at: Double(i) / rate, method: "POST", path: "/v1/calls", body: calls[i % calls.count].body)
-            }
-        }
-        var window = (from: start, to: start + hours * 3600)
-        if let dayStart = try dayStart(loaded) {
-            guard start < dayStart + 86400 else {
+        if let rate { return try steady(loaded, rate: rate) }
+        let recorded = callsFile != nil || db != nil
+        var window = start..<(hours.map { start + $0 * 3600 } ?? (recorded ? .infinity : start + 86400))
+        if let days = try dayWindow(loaded) {
+            guard start < days.upperBound else {
                 throw ValidationError(
                     "the daemon's clock (\(loaded.dateLabel(seconds: start))) is past --day \(day ?? ""): start acdd "
-                        + "with --start '\(loaded.dateLabel(seconds: dayStart)) 00:00'")
+                        + "with --start '\(loaded.dateLabel(seconds: days.lowerBound)) 00:00'")
             }
-            window = (max(start, dayStart), dayStart + 86400)
+            window = max(start, days.lowerBound)..<days.upperBound
         }
-        var calls = ArrivalPlan.generate(
-            model: loaded.model, seed: seed ?? loaded.seed, from: window.from, to: window.to)
-        if let maxCalls { calls = Array(calls.prefix(maxCalls)) }
+        let calls = try plannedCalls(loaded, in: window)
+        if recorded, let skipped = try? plannedCalls(loaded, in: 0..<start).count, skipped > 0 {
+            let clock = loaded.dateLabel(seconds: start)
+            FileHandle.standardError.write(
+                Data(
+                    ("callgen: \(skipped) recorded calls come before the daemon's clock (\(clock)) and are not sent; "
+                        + "start acdd with --start on the first call's day\n").utf8))
+        }
         return calls.map { Send(at: ($0.time - start) / speed, method: "POST", path: "/v1/calls", body: $0.body) }
     }
 
-    /// The start of `--day` in engine seconds, if given.
-    private func dayStart(_ loaded: Scenario) throws -> Double? {
-        guard let day else { return nil }
-        guard let d = loaded.periodDay(day) else {
-            throw ValidationError("--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0)")
+    /// Steady mode: `rate` requests a second for `--duration`, calls drawn from the scenario in turn.
+    private func steady(_ loaded: Scenario, rate: Double) throws -> [Send] {
+        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        let seconds = try parseDuration(duration)
+        let count = min(Int(rate * seconds), maxCalls ?? .max)
+        let calls = ArrivalPlan.generate(
+            model: loaded.model, seed: seed ?? loaded.seed, from: 0, to: loaded.model.horizon)
+        guard endpoint == .healthz || !calls.isEmpty else { throw ValidationError("the scenario offers no calls") }
+        return (0..<count).map { i in
+            endpoint == .healthz
+                ? Send(at: Double(i) / rate, method: "GET", path: "/healthz", body: nil)
+                : Send(at: Double(i) / rate, method: "POST", path: "/v1/calls", body: calls[i % calls.count].body)
         }
-        return Double(d) * 86400
+    }
+
+    /// The calls in `window` (engine seconds), in time order: recorded ones (--calls, --db), or the arrival
+    /// generator's from the scenario, or from the scenario with --volumes' calls; at most --max-calls.
+    private func plannedCalls(_ loaded: Scenario, in window: Range<Double>) throws -> [PlannedCall] {
+        let calls: [PlannedCall]
+        if let callsFile {
+            calls = try RecordedCalls.read(csv: callsFile, model: loaded.model).filter { window.contains($0.time) }
+        } else if let db {
+            calls = try RecordedCalls.read(database: db, run: run, model: loaded.model).filter {
+                window.contains($0.time)
+            }
+        } else {
+            let source = try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded
+            calls = ArrivalPlan.generate(
+                model: source.model, seed: seed ?? loaded.seed, from: window.lowerBound,
+                to: min(window.upperBound, window.lowerBound + 100 * 365 * 86400))
+        }
+        return Array(calls.prefix(maxCalls ?? .max))
+    }
+
+    /// The engine seconds `--day` covers (a day, or FIRST..LAST), if given.
+    private func dayWindow(_ loaded: Scenario) throws -> Range<Double>? {
+        guard let day else { return nil }
+        let parts = day.components(separatedBy: "..")
+        guard parts.count <= 2, let first = loaded.periodDay(parts[0]),
+            let last = loaded.periodDay(parts[parts.count - 1]),
+            first <= last
+        else {
+            throw ValidationError(
+                "--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0), or a range "
+                    + "FIRST..LAST of them")
+        }
+        return Double(first) * 86400..<Double(last + 1) * 86400
     }
 
     /// During the ramp, a call due at `t` seconds is sent with probability t / ramp (the same calls on every run).
@@ -184,31 +247,6 @@ struct CallGen: AsyncParsableCommand {
         return sends.enumerated().filter { i, send in
             send.at >= ramp || Double((UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 11) / Double(1 << 53) < send.at / ramp
         }.map(\.element)
-    }
-
-    private func printArrivals(_ loaded: Scenario) throws {
-        let start = try dayStart(loaded) ?? 0
-        let calls = ArrivalPlan.generate(
-            model: loaded.model, seed: seed ?? loaded.seed, from: start, to: start + hours * 3600)
-        var out = "serial,date,time,seconds,entry,queue,intent\n"
-        for c in calls.prefix(maxCalls ?? .max) {
-            let (entry, queue): (String, String) =
-                switch c.target {
-                case .entry(let e): (e, "")
-                case .queue(let q): ("", q)
-                }
-            let fields = [
-                String(c.serial), loaded.dateLabel(seconds: c.time), clock(c.time), String(format: "%.3f", c.time),
-                entry, queue, c.intent ?? "",
-            ]
-            out += fields.map(csvField).joined(separator: ",") + "\n"
-        }
-        FileHandle.standardOutput.write(Data(out.utf8))
-    }
-
-    private func clock(_ t: Double) -> String {
-        let s = Int(t.rounded(.down)) % 86400
-        return String(format: "%02d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60)
     }
 
     private func readToken(_ path: String) throws -> String {

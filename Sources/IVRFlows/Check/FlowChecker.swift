@@ -173,9 +173,7 @@ package struct FlowChecker {
         }
     }
 
-    func clock(_ seconds: Double) -> String {
-        String(format: "%02d:%02d", Int(seconds) / 3600, Int(seconds) % 3600 / 60)
-    }
+    func clock(_ seconds: Double) -> String { Quantity.clockText(seconds) }
 
     mutating func checkEntries(_ facts: ScenarioFacts, flows: [String: FlowDocument]) {
         for entry in facts.entries {

@@ -1,13 +1,112 @@
+import ACDCore
 import Foundation
 
-/// A volume profile: a CSV file of calls per day, one row per date and one column per line (entry or queue), read by
-/// `arrivals: { daily: { file: volumes.csv, column: NAME }, shape: ... }` (docs/scenario.md, "Volume files").
+/// A volume CSV: calls per day, or per interval, for each of its columns (entries or queues).
 ///
 /// ```
-/// date,main,covid
-/// 2019-11-01,5120,0
+/// date,main,covid              date,time,main,covid
+/// 2019-11-01,5120,0            2019-11-01,08:00,212,0
 /// ```
-/// Every day of the period needs a row; rows outside the period are ignored. Errors name the CSV file, line and column.
+/// Read by a scenario's `arrivals: { daily: { file: volumes.csv, column: NAME }, shape: ... }` and by `callgen
+/// --volumes` (docs/scenario.md, "Volume files"). Errors name the file, line and column.
+package struct VolumeTable: Sendable, Equatable {
+    package struct Row: Sendable, Equatable {
+        /// 1-based line in the file.
+        package var line: Int
+        /// Days since 1970-01-01.
+        package var day: Int
+        /// Seconds from midnight of the interval the row gives (files with a `time` column).
+        package var time: Double?
+        package var values: [Double]
+        /// The 1-based character column where each field of the line starts (`date` first).
+        package var starts: [Int]
+    }
+
+    package var path: String
+    /// The value columns (after `date`, and `time` if there is one), in file order.
+    package var columns: [String]
+    package var hasTime: Bool
+    package var rows: [Row]
+
+    /// The 1-based character column where value column `k` starts in the header.
+    package func headerColumn(_ k: Int) -> Int {
+        let before = (hasTime ? ["date", "time"] : ["date"]) + columns[..<k]
+        return before.reduce(1) { $0 + csvField($1).count + 1 }
+    }
+
+    package static func read(path: String) throws(InputError) -> VolumeTable {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw InputError(file: path, line: 0, column: 0, field: "", message: "cannot read the volume file")
+        }
+        return try parse(text, path: path)
+    }
+
+    package static func parse(_ text: String, path: String) throws(InputError) -> VolumeTable {
+        func fail(_ line: Int, _ col: Int, _ field: String, _ message: String) -> InputError {
+            InputError(file: path, line: line, column: col, field: field, message: message)
+        }
+        let records = csvRecords(text)
+        guard let header = records.first, header.fields != [""] else {
+            throw fail(1, 1, "", "the volume file is empty")
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard names.first == "date" else { throw fail(1, 1, "date", "the first column must be 'date'") }
+        let hasTime = names.count > 1 && names[1] == "time"
+        let first = hasTime ? 2 : 1
+        var table = VolumeTable(path: path, columns: Array(names[first...]), hasTime: hasTime, rows: [])
+        guard !table.columns.isEmpty else { throw fail(1, 1, "", "the header names no columns") }
+        if let k = table.columns.indices.first(where: { table.columns[$0].isEmpty }) {
+            throw fail(1, table.headerColumn(k), "", "column \(k + first + 1) has no name")
+        }
+        if let k = table.columns.indices.first(where: { table.columns[..<$0].contains(table.columns[$0]) }) {
+            throw fail(1, table.headerColumn(k), table.columns[k], "the column '\(table.columns[k])' is given twice")
+        }
+        var seen: Set<[Double]> = []
+        for record in records.dropFirst() {
+            guard record.closed else { throw fail(record.line, 1, "", "a quoted field is not closed") }
+            let row = try parseRow(record.fields, number: record.line, names: names, first: first, fail: fail)
+            guard seen.insert([Double(row.day), row.time ?? -1]).inserted else {
+                throw fail(record.line, 1, "date", "\(record.fields[0]) is given twice")
+            }
+            table.rows.append(row)
+        }
+        return table
+    }
+
+    private static func parseRow(
+        _ fields: [String], number: Int, names: [String], first: Int, fail: (Int, Int, String, String) -> InputError
+    ) throws(InputError) -> Row {
+        guard fields.count == names.count else {
+            throw fail(number, 1, "", "\(fields.count) fields where the header has \(names.count)")
+        }
+        let starts = fields.indices.map { k in fields[..<k].reduce(1) { $0 + csvField($1).count + 1 } }
+        func start(_ k: Int) -> Int { starts[k] }
+        let dateText = fields[0].trimmingCharacters(in: .whitespaces)
+        guard let day = Quantity.day(dateText) else {
+            throw fail(number, 1, "date", "expected a date as YYYY-MM-DD, found '\(dateText)'")
+        }
+        var time: Double?
+        if first == 2 {
+            let text = fields[1].trimmingCharacters(in: .whitespaces)
+            guard let t = Quantity.clock(text), t < 86400 else {
+                throw fail(number, start(1), "time", "expected a time as HH:MM from 00:00 to 23:59, found '\(text)'")
+            }
+            time = t
+        }
+        var values: [Double] = []
+        for k in first..<fields.count {
+            let cell = fields[k].trimmingCharacters(in: .whitespaces)
+            guard let v = Double(cell), v.isFinite, v >= 0 else {
+                throw fail(number, start(k), names[k], "expected calls as a number, 0 or more, found '\(cell)'")
+            }
+            values.append(v)
+        }
+        return Row(line: number, day: day, time: time, values: values, starts: starts)
+    }
+}
+
+/// A scenario's `arrivals: { daily: { file, column } }`: one column of a daily volume file.
 enum VolumeFile {
     /// Calls per day of the period from the column `daily.column` of the file `daily.file`.
     static func column(_ daily: YAMLValue, context: PeriodContext, days: Int) throws(InputError) -> [Double] {
@@ -20,46 +119,23 @@ enum VolumeFile {
         }
         let directory = (context.scenarioFile as NSString).deletingLastPathComponent
         let path = name.hasPrefix("/") || directory.isEmpty ? name : directory + "/" + name
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw fileValue.error("cannot read the volume file '\(path)'")
         }
-        func fail(_ line: Int, _ col: Int, _ field: String, _ message: String) -> InputError {
-            InputError(file: path, line: line, column: col, field: field, message: message)
+        let table = try VolumeTable.read(path: path)
+        guard !table.hasTime else {
+            throw InputError(
+                file: path, line: 1, column: 6, field: "time",
+                message: "a scenario's daily volume file has one row per date, without a 'time' column")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
-        guard let header = lines.first, !header.isEmpty else { throw fail(1, 1, "", "the volume file is empty") }
-        let names = header.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        guard names.first == "date" else { throw fail(1, 1, "date", "the first column must be 'date'") }
-        guard let c = names.firstIndex(of: column) else {
-            let hint = closest(column, among: Array(names.dropFirst())).map { " Did you mean '\($0)'?" } ?? ""
+        guard let c = table.columns.firstIndex(of: column) else {
+            let hint = closest(column, among: table.columns).map { " Did you mean '\($0)'?" } ?? ""
             throw try daily.required("column").error(
-                "'\(path)' has no column '\(column)'.\(hint) Columns: \(names.dropFirst().joined(separator: ", ")).")
+                "'\(path)' has no column '\(column)'.\(hint) Columns: \(table.columns.joined(separator: ", ")).")
         }
-        // Column positions of each field, for errors.
-        func columnStart(_ fields: [Substring], _ k: Int) -> Int { fields[..<k].reduce(1) { $0 + $1.count + 1 } }
         var volumes = Array(repeating: Double.nan, count: days)
-        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == names.count else {
-                throw fail(n + 1, 1, "", "\(fields.count) fields where the header has \(names.count)")
-            }
-            let dateText = fields[0].trimmingCharacters(in: .whitespaces)
-            guard let day = Quantity.day(dateText) else {
-                throw fail(n + 1, 1, "date", "expected a date as YYYY-MM-DD, found '\(dateText)'")
-            }
-            let index = day - startDay
-            guard index >= 0 && index < days else { continue }
-            guard volumes[index].isNaN else { throw fail(n + 1, 1, "date", "\(dateText) is given twice") }
-            let cell = fields[c].trimmingCharacters(in: .whitespaces)
-            guard let v = Double(cell), v.isFinite, v >= 0 else {
-                throw fail(n + 1, columnStart(fields, c), column, "expected calls as a number, 0 or more, found '\(cell)'")
-            }
-            volumes[index] = v
+        for row in table.rows where (0..<days).contains(row.day - startDay) {
+            volumes[row.day - startDay] = row.values[c]
         }
         if let missing = volumes.firstIndex(where: \.isNaN) {
             let count = volumes.filter(\.isNaN).count

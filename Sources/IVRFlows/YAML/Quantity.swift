@@ -74,4 +74,12 @@ package enum Quantity {
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
+
+    /// `HH:MM` (or `HH:MM:SS`) of seconds from midnight, 00:00 to 24:00 (the inverse of ``clock(_:)``).
+    package static func clockText(_ seconds: Double, seconds withSeconds: Bool = false) -> String {
+        let s = Int(seconds.rounded(.down))
+        return withSeconds
+            ? String(format: "%02d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60)
+            : String(format: "%02d:%02d", s / 3600, s % 3600 / 60)
+    }
 }
