@@ -146,6 +146,28 @@ assert times == sorted(times) and 3 * 86400 <= times[0] and times[-1] < 4 * 8640
 assert {r["date"] for r in rows} == {"2019-11-04"}, {r["date"] for r in rows}
 assert 2000 < len(rows) < 10000, len(rows)
 ' <<<"$out"; then pass; else fail "callgen --arrivals-only: $(head -3 <<<"$out")"; fi
+# callgen --calls: the CSV it wrote replays as the same stream, line for line.
+calls_file=$(mktemp --suffix .csv)
+printf '%s\n' "$out" > "$calls_file"
+again=$("$callgen" flows/leeds --arrivals-only --calls "$calls_file" --day 3)
+[ "$again" = "$out" ] && pass || fail "callgen --calls: the replayed stream differs from the file"
+# callgen --volumes: a per-interval file's calls, on its lines and in its intervals only; a malformed one is located.
+printf 'date,time,Housing line,"C/Tax, Benefits & Welfare"\n2019-11-04,09:00,120,30\n2019-11-04,09:30,60,0\n' \
+    > "$calls_file"
+out=$("$callgen" flows/leeds --arrivals-only --volumes "$calls_file" --day 2019-11-04)
+if python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+lines = {(r["entry"], r["queue"]) for r in rows}
+assert lines == {("Housing line", ""), ("", "C/Tax, Benefits & Welfare")}, lines
+assert all("09:00:00" <= r["time"] < "10:00:00" for r in rows), [r["time"] for r in rows][:3]
+assert 130 < len(rows) < 290, len(rows)    # 210 expected: Poisson, 5 standard deviations
+' <<<"$out"; then pass; else fail "callgen --volumes: $(head -3 <<<"$out")"; fi
+printf 'date,time,Housing line\n2019-11-04,09:15,12\n' > "$calls_file"
+err=$("$callgen" flows/leeds --arrivals-only --volumes "$calls_file" 2>&1 >/dev/null)
+[ $? -eq 2 ] && grep -q "$calls_file:2:12: time: 09:15 does not start an interval" <<<"$err" && pass \
+    || fail "callgen --volumes with a bad time: $err"
+rm -f "$calls_file"
 "$callgen" Tests/IVRFlowsTests/Scenarios/negative-rate.yaml --arrivals-only >/dev/null 2>&1
 [ $? -eq 2 ] && pass || fail "callgen on a broken scenario should exit 2"
 start=$(date +%s)

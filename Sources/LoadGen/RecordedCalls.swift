@@ -20,10 +20,12 @@ package enum RecordedCalls {
                 case .entry(let e): (e, "")
                 case .queue(let q): ("", q)
                 }
+            // The time as printed, to the millisecond, so date, time and seconds agree when read back.
+            let t = (c.time * 1000).rounded() / 1000
             let fields = [
-                String(c.serial), scenario.dateLabel(seconds: c.time),
-                Quantity.clockText(c.time.truncatingRemainder(dividingBy: 86400), seconds: true),
-                String(format: "%.3f", c.time), entry, queue, c.intent ?? "",
+                String(c.serial), scenario.dateLabel(seconds: t),
+                Quantity.clockText(t.truncatingRemainder(dividingBy: 86400), seconds: true), String(format: "%.3f", t),
+                entry, queue, c.intent ?? "",
             ]
             out += fields.map(csvField).joined(separator: ",") + "\n"
         }

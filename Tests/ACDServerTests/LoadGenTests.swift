@@ -1,5 +1,6 @@
 import ACDCore
 import ACDServer
+import ACDStore
 import Foundation
 import HummingbirdTesting
 import IVRFlows
@@ -47,6 +48,62 @@ import Testing
         #expect(abs(Double(plan.count) - total) <= 4 * total.squareRoot())
         #expect(plan.allSatisfy { $0.intent.map(model.intents.contains) == true })
         #expect(plan.allSatisfy { $0.target == .entry("main number") })
+    }
+
+    /// The arrivals CSV reads back as the same calls, to the millisecond it prints, in time order; names with commas
+    /// survive their quotes.
+    @Test func arrivalsCSVReplaysExactly() throws {
+        let scenario = try Scenario.load(path: "\(Self.examples)/ivr")
+        let plan = ArrivalPlan.generate(model: scenario.model, seed: 8, from: 86400, to: 2 * 86400)
+        let text = RecordedCalls.csv(plan, scenario: scenario)
+        #expect(text.hasPrefix("serial,date,time,seconds,entry,queue,intent\n0,2020-03-03,"))
+        let read = try RecordedCalls.parse(csv: text, path: "calls.csv", model: scenario.model)
+        #expect(read.count == plan.count && plan.count > 1000)
+        #expect(read.map(\.target) == plan.map(\.target))
+        #expect(read.map(\.intent) == plan.map(\.intent))
+        #expect(zip(read, plan).allSatisfy { abs($0.time - $1.time) <= 0.0005 })
+        #expect(read.map(\.time) == read.map(\.time).sorted())
+        #expect(read.map(\.time) == plan.map { ($0.time * 1000).rounded() / 1000 })
+    }
+
+    @Test(
+        arguments: [
+            ("seconds,entry,queue,intent\n5,main number,,pay\n4,main number,,pay\n",
+                "calls.csv:3:1: seconds: calls must come in time order: 4.0 is before 5.0"),
+            ("seconds,entry,queue,intent\n5,main,,pay\n", "calls.csv:2:3: entry: no entry 'main' in the scenario"),
+            ("seconds,entry,queue,intent\n5,,housing,nobody\n", "calls.csv:2:12: intent: no caller type 'nobody'"),
+            ("seconds,entry,queue,intent\nsoon,,housing,\n", "calls.csv:2:1: seconds: expected engine seconds"),
+            ("seconds,entry,queue\n", "calls.csv:1:1: intent: the header has no column 'intent'"),
+            ("seconds,entry,queue,intent\n5,main number,housing,\n", "calls.csv:2:3: entry: give an entry or a queue"),
+        ])
+    func badCallsFile(text: String, expected: String) throws {
+        let scenario = try Scenario.load(path: "\(Self.examples)/ivr")
+        #expect {
+            _ = try RecordedCalls.parse(csv: text, path: "calls.csv", model: scenario.model)
+        } throws: { error in
+            (error as? InputError)?.description.hasPrefix(expected) == true
+        }
+    }
+
+    /// A simulated run's first calls, read back from its database, are the arrival generator's to the bit: the
+    /// timestamps a replay sends are the ones the run had.
+    @Test func databaseRunReplaysExactly() throws {
+        let scenario = try Scenario.load(path: "\(Self.examples)/two-skills.yaml")
+        let path = FileManager.default.temporaryDirectory.appending(path: "replay-\(UUID()).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let summary = ReplicationRunner(model: scenario.model, seed: 11, threads: 1).summarize(replications: 1)
+        try RunStore(path: path).store(scenario: scenario, summary: summary, seed: 11, parameters: [:]) { write in
+            var engine = Engine(model: scenario.model, seed: 11, replication: 0)
+            engine.recordsCalls = true
+            engine.runToCompletion()
+            try write(engine.drainRecords())
+        }
+        let replay = try RecordedCalls.read(database: path, run: nil, model: scenario.model)
+        let planned = ArrivalPlan.generate(model: scenario.model, seed: 11, from: 0, to: scenario.model.horizon)
+        #expect(replay.count == planned.count && replay.count > 1000)
+        #expect(replay.map(\.time) == planned.map(\.time))
+        #expect(replay.map(\.target) == planned.map(\.target))
+        #expect(throws: (any Error).self) { try RecordedCalls.read(database: path, run: 2, model: scenario.model) }
     }
 
     /// callgen sends a planned burst to a daemon on a loopback port; after the engine has run on, every call it
