@@ -19,8 +19,8 @@ package protocol CallTarget: Sendable {
 
 /// A daemon over HTTP, through a pool of keep-alive connections (async-http-client).
 package final class HTTPTarget: CallTarget {
-    let base: String
-    let token: String?
+    package let base: String
+    package let token: String?
     let client: HTTPClient
     let timeout: TimeAmount
 

@@ -38,6 +38,12 @@ struct Simulate: ParsableCommand {
     var intervals = false
 
     @Option(
+        help: ArgumentHelp(
+            "Simulate only this day of the period (YYYY-MM-DD or its number from 0), or days FIRST..LAST, from "
+                + "midnight with empty queues.", valueName: "day"))
+    var day: String?
+
+    @Option(
         parsing: .singleValue,
         help: ArgumentHelp(
             "Keep adding replications until every targeted metric is this precise: a fraction of its mean (0.05), "
@@ -101,7 +107,15 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try loadScenario(self.scenario, overrides: overrides)
+        var scenario = try loadScenario(self.scenario, overrides: overrides)
+        if let day {
+            guard let days = scenario.periodDays(day) else {
+                throw ValidationError(
+                    "--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0), or a range "
+                        + "FIRST..LAST of them")
+            }
+            scenario = scenario.window(days: days)
+        }
         scenario.warnings.forEach(warn)
         let seed = self.seed ?? scenario.seed
         let start = Date()

@@ -76,6 +76,16 @@ struct CallGen: AsyncParsableCommand {
     @Option(help: "Ramp-up: reach the full rate over this many real seconds (calls are thinned before that).")
     var ramp = 0.0
 
+    @Option(
+        help: """
+            external: callgen answers each caller's prompts with the keys or phrases the caller model draws, and hangs \
+            up for them when their patience runs out (through the API); modelled: the daemon's caller model does it.
+            """)
+    var callers = CallerKind.external
+
+    @Option(help: "After the last call is sent, drive callers still in the system for at most this long, e.g. 30s.")
+    var drain = "30s"
+
     @Flag(help: "Serve the scenario in this process (acdd's daemon on a loopback port) and replay against it.")
     var inProcess = false
 
@@ -104,6 +114,7 @@ struct CallGen: AsyncParsableCommand {
     var arrivalsOnly = false
 
     enum Endpoint: String, ExpressibleByArgument { case calls, healthz }
+    enum CallerKind: String, ExpressibleByArgument { case external, modelled }
     enum Format: String, ExpressibleByArgument { case table, json }
 
     func run() async throws {
@@ -161,11 +172,35 @@ struct CallGen: AsyncParsableCommand {
             await client.shutdown()
             throw error
         }
-        let summary = await Replay(target: client, sends: thinned(sends), format: format).run()
+        let driven = try drivenCallers(loaded, client: client)
+        let summary = await Replay(target: client, sends: thinned(sends), format: format) { _, reply in
+            guard let driven, let id = CallGen.callID(in: reply.body) else { return }
+            driven.callers.take(id)
+        }.run()
+        if let driven { await driven.finish(drain: try parseDuration(drain)) }
         // The figures of the day the replay began in (the daemon may have moved on to the next).
         let after = null ? nil : try? await DaemonClock.queues(client, day: replayDay)
         await client.shutdown()
-        Report(model: loaded.model, figures: summary, queues: after, steady: rate != nil).print(format: format)
+        Report(
+            model: loaded.model, figures: summary, queues: after, callers: driven?.callers.tally, steady: rate != nil
+        ).print(format: format)
+    }
+
+    /// External callers driven from the daemon's events (not for a null target or the healthz endpoint).
+    private func drivenCallers(_ loaded: Scenario, client: any CallTarget) throws -> DrivenCallers? {
+        guard callers == .external, !null, endpoint == .calls || rate == nil, let http = client as? HTTPTarget else {
+            return nil
+        }
+        let driven = ExternalCallers(model: loaded.model, seed: seed ?? loaded.seed)
+        let events = EventStream.follow(base: http.base, token: http.token)
+        let task = Task { await driven.drive(events, target: client, speed: speed) }
+        return DrivenCallers(callers: driven, task: task)
+    }
+
+    /// The call id in a `POST /v1/calls` reply.
+    static func callID(in body: [UInt8]) -> CallID? {
+        struct Placed: Decodable { var id: UInt64 }
+        return (try? JSONDecoder().decode(Placed.self, from: Data(body))).map { CallID(rawValue: $0.id) }
     }
 
     /// What to send: the calls from engine time `start` (the daemon's now), or a steady rate.
@@ -189,7 +224,9 @@ struct CallGen: AsyncParsableCommand {
                     ("callgen: \(skipped) recorded calls come before the daemon's clock (\(clock)) and are not sent; "
                         + "start acdd with --start on the first call's day\n").utf8))
         }
-        return calls.map { Send(at: ($0.time - start) / speed, method: "POST", path: "/v1/calls", body: $0.body) }
+        return calls.map {
+            Send(at: ($0.time - start) / speed, method: "POST", path: "/v1/calls", body: $0.body(callers))
+        }
     }
 
     /// Steady mode: `rate` requests a second for `--duration`, calls drawn from the scenario in turn.
@@ -203,7 +240,8 @@ struct CallGen: AsyncParsableCommand {
         return (0..<count).map { i in
             endpoint == .healthz
                 ? Send(at: Double(i) / rate, method: "GET", path: "/healthz", body: nil)
-                : Send(at: Double(i) / rate, method: "POST", path: "/v1/calls", body: calls[i % calls.count].body)
+                : Send(
+                    at: Double(i) / rate, method: "POST", path: "/v1/calls", body: calls[i % calls.count].body(callers))
         }
     }
 
@@ -229,16 +267,12 @@ struct CallGen: AsyncParsableCommand {
     /// The engine seconds `--day` covers (a day, or FIRST..LAST), if given.
     private func dayWindow(_ loaded: Scenario) throws -> Range<Double>? {
         guard let day else { return nil }
-        let parts = day.components(separatedBy: "..")
-        guard parts.count <= 2, let first = loaded.periodDay(parts[0]),
-            let last = loaded.periodDay(parts[parts.count - 1]),
-            first <= last
-        else {
+        guard let days = loaded.periodDays(day) else {
             throw ValidationError(
                 "--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0), or a range "
                     + "FIRST..LAST of them")
         }
-        return Double(first) * 86400..<Double(last + 1) * 86400
+        return Double(days.lowerBound) * 86400..<Double(days.upperBound + 1) * 86400
     }
 
     /// During the ramp, a call due at `t` seconds is sent with probability t / ramp (the same calls on every run).
@@ -266,14 +300,30 @@ func parseDuration(_ text: String) throws -> Double {
 }
 
 extension PlannedCall {
-    /// The `POST /v1/calls` body: a modelled caller at the entry or queue, as the plan's type.
-    var body: [UInt8] {
-        var fields: [String: String] = ["caller": "modelled"]
+    /// The `POST /v1/calls` body: a caller at the entry or queue, as the plan's type.
+    func body(_ callers: CallGen.CallerKind) -> [UInt8] {
+        var fields: [String: String] = ["caller": callers.rawValue]
         switch target {
         case .entry(let e): fields["entry"] = e
         case .queue(let q): fields["queue"] = q
         }
         if let intent { fields["intent"] = intent }
         return Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data())
+    }
+}
+
+/// External callers being driven, and the task that drives them.
+struct DrivenCallers {
+    let callers: ExternalCallers
+    let task: Task<Void, Never>
+
+    /// Waits until every claimed call has ended, or `drain` seconds, then stops driving.
+    func finish(drain: Double) async {
+        let end = ContinuousClock.now + .seconds(drain)
+        while callers.tally.inSystem > 0, ContinuousClock.now < end, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        callers.stop()
+        await task.value
     }
 }

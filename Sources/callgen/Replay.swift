@@ -8,9 +8,11 @@ struct Replay {
     let target: any CallTarget
     let sends: [Send]
     let format: CallGen.Format
+    /// Called with each successful reply (its send's index and the reply).
+    var onReply: (@Sendable (Int, Reply) -> Void)? = nil
 
     func run() async -> LoadRun.Figures {
-        let load = LoadRun(target: target)
+        let load = LoadRun(target: target, onReply: onReply)
         let tty = isatty(2) == 1
         let total = sends.count
         let task = Task {

@@ -6,6 +6,8 @@ import LoadGen
 struct Report: Encodable {
     let figures: LoadRun.Figures
     let queues: [QueueLine]
+    /// External callers as callgen drove and counted them.
+    let callers: ExternalCallers.Tally?
 
     struct QueueLine: Encodable {
         var queue: String
@@ -20,8 +22,12 @@ struct Report: Encodable {
         var meets: Bool?
     }
 
-    init(model: CentreModel, figures: LoadRun.Figures, queues: DaemonClock.Queues?, steady: Bool) {
+    init(
+        model: CentreModel, figures: LoadRun.Figures, queues: DaemonClock.Queues?, callers: ExternalCallers.Tally?,
+        steady: Bool
+    ) {
         self.figures = figures
+        self.callers = callers
         self.queues = (queues?.queues ?? []).map { q in
             let met = [q.today.asaMet, q.today.abandonmentMet].compactMap { $0 }
             return QueueLine(
@@ -57,6 +63,13 @@ struct Report: Encodable {
                 ? "none"
                 : f.errors.sorted { $0.key < $1.key }.map { "\($0) \($1)" }
                     .joined(separator: ", ")) + "\n"
+        if let c = callers {
+            out += "callers (callgen's count): \(c.calls) placed, \(c.inputs) inputs, \(c.hangUps) hang-ups"
+            out += c.late > 0 ? ", \(c.late) too late" : ""
+            out += c.failed > 0 ? ", \(c.failed) failed" : ""
+            let ended = c.outcomes.sorted { $0.key < $1.key }.map { "\($0) \($1)" }.joined(separator: ", ")
+            out += "; ended: \(ended.isEmpty ? "none" : ended); still in the system: \(c.inSystem)\n"
+        }
         guard !queues.isEmpty else { return out }
         out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets\n"
         out += "---|---:|---:|---:|---:|---:|---:|---\n"

@@ -1,4 +1,5 @@
 import ACDCore
+import ACDServer
 import Foundation
 import HTTPTypes
 import Testing
@@ -37,7 +38,13 @@ import Testing
             #expect(try await client.post("/v1/agents/ann/end-wrap-up").json["state"] as? String == "ready")
 
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.queued", "call.answered", "call.ended"])
+            #expect(types == ["call.arrived", "call.prompted", "call.queued", "call.answered", "call.ended"])
+            // The prompt: where the caller waits, what it takes, and as which type (the main menu, after the 4.125 s welcome).
+            let prompt = try #require(try await client.events(of: id).first { $0["type"] as? String == "call.prompted" })
+            #expect(prompt["step"] as? String == "main/main-menu")
+            #expect(prompt["expects"] as? String == "keys")
+            #expect(prompt["time"] as? Double == 32404.125)
+            #expect((prompt["intent"] as? String).map(daemon.daemon.engine.model.intents.contains) == true)
             let ids = try await client.events(of: id).compactMap { $0["id"] as? Int }
             #expect(ids == ids.sorted() && Set(ids).count == ids.count)
             #expect(try await client.metric(#"acd_queue_calls_answered_total{queue="council-tax"}"#) == 1)
@@ -81,7 +88,7 @@ import Testing
             #expect(ended["state"] as? String == "ended")
             #expect(ended["outcome"] as? String == "abandoned")
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.queued", "call.ended"])
+            #expect(types == ["call.arrived", "call.prompted", "call.queued", "call.ended"])
             #expect(try await client.metric(#"acd_queue_calls_abandoned_total{queue="council-tax"}"#) == 1)
             #expect(try await client.metric(#"acd_queue_wait_seconds_sum{queue="council-tax"}"#) == 95)
         }
@@ -104,7 +111,9 @@ import Testing
             #expect(ended["state"] as? String == "ended")
             #expect(try await client.get("/v1/calls/\(id)").json["outcome"] as? String == "deflected")
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.ended"])
+            #expect(types == ["call.arrived", "call.prompted", "call.prompted", "call.ended"])
+            let steps = try await client.events(of: id).compactMap { $0["step"] as? String }
+            #expect(steps == ["main/main-menu", "main/bins-online"])
             #expect(try await client.metric(#"acd_entry_calls_deflected_total{entry="main number"}"#) == 1)
             let queues = try await client.get("/v1/queues").json
             let entry = try #require((queues["entries"] as? [[String: Any]])?.first)

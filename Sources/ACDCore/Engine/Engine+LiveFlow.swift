@@ -40,6 +40,7 @@ extension Engine {
             }
             if flowPlan.inputs[step] != nil {
                 calls[Int(c)].awaitingInput = true
+                notePrompt(call: c, step: step, at: t)
                 return
             }
             let duration = flowPlan.durations[step].sample(&flowStream)

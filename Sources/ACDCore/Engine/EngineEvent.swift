@@ -12,6 +12,8 @@ package struct EngineEvent: Sendable, Equatable {
         case callEnded
         /// An agent's state changed (`agent`, `activity`).
         case agentState
+        /// An external caller is at a step that waits for their input (`call`, `entry`, `step`, `intent`).
+        case callPrompted
     }
 
     package var time: Double
@@ -22,6 +24,9 @@ package struct EngineEvent: Sendable, Equatable {
     package var agent: AgentID?
     package var activity: AgentActivity?
     package var outcome: CallRecord.Outcome?
+    /// The flow step (global index) a `callPrompted` caller is at, and their caller type there.
+    package var step: Int32?
+    package var intent: Int16?
 }
 
 extension Engine {
@@ -48,6 +53,16 @@ extension Engine {
                 entry: slot.entry >= 0 ? EntryID(Int(slot.entry)) : nil,
                 queue: inQueue && slot.queue >= 0 ? QueueID(Int(slot.queue)) : nil,
                 agent: kind == .callAnswered && slot.agent >= 0 ? AgentID(Int(slot.agent)) : nil))
+    }
+
+    /// Reports that external caller `c` waits for input at `step` (while recording).
+    mutating func notePrompt(call c: Int32, step: Int, at t: Double) {
+        guard reportsEvents else { return }
+        let slot = calls[Int(c)]
+        events.append(
+            EngineEvent(
+                time: t, kind: .callPrompted, call: CallID(slot: c, generation: slot.generation),
+                entry: slot.entry >= 0 ? EntryID(Int(slot.entry)) : nil, step: Int32(step), intent: slot.intent))
     }
 
     /// Reports agent `a`'s state (while recording).

@@ -182,11 +182,15 @@ package actor LiveEngine: Service {
             case .callAnswered: .callAnswered
             case .callEnded: .callEnded
             case .agentState: .agentState
+            case .callPrompted: .callPrompted
             }
         return LiveEvent(
             id: nextEventID, type: type, time: event.time, call: event.call,
             entry: event.entry.map { model.entries[$0.index].name },
-            queue: event.queue.map { model.queues[$0.index].name }, agent: event.agent.map(agentName), state: event.activity, outcome: event.outcome)
+            queue: event.queue.map { model.queues[$0.index].name }, agent: event.agent.map(agentName),
+            state: event.activity, outcome: event.outcome, step: event.step.map(engine.nodeName),
+            expects: event.step.flatMap { engine.flowPlan.inputs[Int($0)]?.kind },
+            intent: event.intent.map { engine.model.intents[Int($0)] })
     }
 
     /// The name an agent goes by: the one they logged in with, or `group/number` for an agent of the rota.

@@ -7,6 +7,7 @@ package struct LiveEvent: Sendable, Codable, Equatable {
         case callAnswered = "call.answered"
         case callEnded = "call.ended"
         case agentState = "agent.state"
+        case callPrompted = "call.prompted"
     }
 
     /// From 1, one more for each event.
@@ -21,6 +22,11 @@ package struct LiveEvent: Sendable, Codable, Equatable {
     package var agent: String?
     package var state: AgentActivity?
     package var outcome: CallRecord.Outcome?
+    /// `call.prompted`: the flow step the caller is at (`flow/step`, as ``FlowProgram/step(named:)`` finds it), what
+    /// it takes (`keys`, `speech` or `choice`), and the caller's type there.
+    package var step: String?
+    package var expects: StepInput.Kind?
+    package var intent: String?
 }
 
 extension AgentActivity {

@@ -93,6 +93,31 @@ package struct Scenario: Sendable {
         return (0..<days).contains(day - start) ? day - start : nil
     }
 
+    /// The period's days a day (see ``periodDay(_:)``) or a range `FIRST..LAST` of them names; `nil` when either end
+    /// is not a day of the period or they are out of order.
+    package func periodDays(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.components(separatedBy: "..")
+        guard parts.count <= 2, let first = periodDay(parts[0]), let last = periodDay(parts[parts.count - 1]),
+            first <= last
+        else { return nil }
+        return first...last
+    }
+
+    /// The scenario over `days` of its period only, from midnight with empty queues: volumes, rotas and calendars
+    /// cut to those days, dates and weekdays moved with them. Published figures (for the whole period) are dropped.
+    package func window(days: ClosedRange<Int>) -> Scenario {
+        let perDay = Int((86400 / model.intervalLength).rounded())
+        var cut = self
+        cut.model = model.window(days.lowerBound * perDay..<min((days.upperBound + 1) * perDay, model.intervalCount))
+        cut.startDate = startDate.flatMap(Quantity.day).map { Quantity.dateText(day: $0 + days.lowerBound) }
+        cut.startWeekday = (startWeekday + days.lowerBound) % 7
+        cut.published = nil
+        for q in cut.model.queues.indices { cut.model.queues[q].published = nil }
+        let label = [days.lowerBound, days.upperBound].map { dateLabel(seconds: Double($0) * 86400) }
+        cut.name += days.count == 1 ? " (\(label[0]))" : " (\(label[0])..\(label[1]))"
+        return cut
+    }
+
     package func intervalLabel(_ i: Int) -> String {
         let seconds = Int(Double(i) * model.intervalLength)
         let day = seconds / 86400
