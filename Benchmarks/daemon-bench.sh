@@ -19,6 +19,7 @@ echo "| endpoint | requested /s | achieved /s | p50 ms | p90 ms | p99 ms | p99.9
 echo "|---|---:|---:|---:|---:|---:|---:|---|---:|"
 run() {
     .build/release/callgen flows/leeds --target "$base" --rate "$2" --duration "${seconds}s" --endpoint "$1" \
+        --callers modelled \
         --format json | python3 -c "
 import json, sys
 f = json.load(sys.stdin)['figures']; l = f['latency']

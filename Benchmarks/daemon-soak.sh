@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Soak: acdd serving flows/leeds at SPEED times real time under a steady open-loop rate of POST /v1/calls (modelled
-# callers) for MINUTES minutes; prints acdd's resident memory, the calls in its queues and callgen's latency for each
-# minute. At 60x the callers' patience runs out in seconds of real time, so the calls in the system level off within
-# the first minute (far more calls than the Leeds rota can answer: most abandon); from then on memory must stay level
+# callers) for MINUTES minutes, with `callgen --soak`: acdd's resident memory and callgen's latency for each minute,
+# start against end. At 60x the callers' patience runs out in seconds of real time, so the calls in the system level
+# off within the first minute (far more calls than the Leeds rota can answer: most abandon); from then on memory must stay level
 # while the engine's days roll over and the records pile up in SQLite.
 # Usage: Benchmarks/daemon-soak.sh [MINUTES] [RATE] [SPEED]   (defaults: 10, 500, 60)
 set -euo pipefail
@@ -19,18 +19,7 @@ acdd=$!
 trap 'kill -9 $acdd 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$db.out" && break; sleep 0.1; done
 base=$(sed -n 's/^listening on //p' "$db.out")
-echo "| minute | acdd RSS MB | calls in the system | p50 ms | p99 ms | errors |"
-echo "|---:|---:|---:|---:|---:|---|"
-for m in $(seq "$minutes"); do
-    line=$(.build/release/callgen flows/leeds --target "$base" --rate "$rate" --duration 60s --format json | python3 -c "
-import json, sys
-d = json.load(sys.stdin); f = d['figures']; l = f['latency']
-waiting = sum(q['waiting'] for q in d['queues'])
-errors = ', '.join(f'{k} {v}' for k, v in sorted(f['errors'].items())) or 'none'
-print(f\"{waiting} | {l['p50']:.2f} | {l['p99']:.2f} | {errors}\")")
-    rss=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' /proc/$acdd/status)
-    echo "| $m | $rss | $line |"
-done
+.build/release/callgen flows/leeds --target "$base" --rate "$rate" --soak "${minutes}m" --callers modelled
 kill -TERM "$acdd"
 wait "$acdd"
 trap - EXIT

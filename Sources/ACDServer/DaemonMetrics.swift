@@ -21,6 +21,7 @@ final class DaemonMetrics: Sendable {
     private let waitTime: [CoreMetrics.Timer]
     private let handleTime: [CoreMetrics.Timer]
     private let dropped: CoreMetrics.Counter
+    private let residentMemory: CoreMetrics.Recorder
     private let seen = Mutex(Seen())
 
     private struct Seen {
@@ -82,6 +83,11 @@ final class DaemonMetrics: Sendable {
         waitTime = queues.map { histogram("queue_wait", "Wait in the queue of finished calls, answered or not.", $0) }
         handleTime = queues.map { histogram("queue_handle", "Talk and wrap-up time of answered calls.", $0) }
         dropped = counter("records_dropped", "Call records the writer could not keep up with.", [])
+        let memory = MetricNameDescriptor(
+            namespace: "process", metricName: "resident_memory", unitName: "bytes",
+            helpText: "Resident memory of the acdd process.")
+        residentMemory = Recorder(
+            label: memory.name, dimensions: [], aggregate: false, handler: r.makeGauge(descriptor: memory, labels: []))
         seen.withLock { s in
             s.queues = queues.map { _ in Array(repeating: 0, count: Self.queueFigures.count) }
             s.entries = entries.map { _ in Array(repeating: 0, count: Self.entryFigures.count) }
@@ -133,6 +139,15 @@ final class DaemonMetrics: Sendable {
         for (g, counts) in groups.enumerated() {
             for (i, n) in counts.enumerated() { agents[g][i].record(n) }
         }
+        if let bytes = Self.residentBytes() { residentMemory.record(bytes) }
+    }
+
+    /// This process's resident memory, from /proc/self/statm (Linux).
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// The Prometheus text.

@@ -95,6 +95,13 @@ struct CallGen: AsyncParsableCommand {
     @Option(help: "Steady mode: how long, e.g. 30s, 10m.")
     var duration = "30s"
 
+    @Option(
+        help: """
+            Steady mode as a soak: run --rate for this long (e.g. 10m) in one-minute windows, and report the daemon's \
+            resident memory and the latency of each window, start against end.
+            """)
+    var soak: String?
+
     @Option(help: "Steady mode: calls (POST /v1/calls) or healthz (GET /healthz).")
     var endpoint = Endpoint.calls
 
@@ -131,6 +138,7 @@ struct CallGen: AsyncParsableCommand {
         guard speed > 0, speed.isFinite, (hours ?? 1) > 0 else {
             throw ValidationError("--speed and --hours must be positive")
         }
+        guard soak == nil || rate != nil else { throw ValidationError("--soak runs at a steady --rate: give one") }
         guard [callsFile, db, volumes].compactMap({ $0 }).count <= 1 else {
             throw ValidationError("give at most one of --calls, --db and --volumes")
         }
@@ -173,10 +181,18 @@ struct CallGen: AsyncParsableCommand {
             throw error
         }
         let driven = try drivenCallers(loaded, client: client)
-        let summary = await Replay(target: client, sends: thinned(sends), format: format) { _, reply in
+        let onReply: @Sendable (Int, Reply) -> Void = { _, reply in
             guard let driven, let id = CallGen.callID(in: reply.body) else { return }
             driven.callers.take(id)
-        }.run()
+        }
+        if soak != nil {
+            let windows = await Soak(target: client, sends: sends).run(format: format, onReply: onReply)
+            if let driven { await driven.finish(drain: try parseDuration(drain)) }
+            await client.shutdown()
+            try SoakReport(windows: windows, callers: driven?.callers.tally).print(format: format)
+            return
+        }
+        let summary = await Replay(target: client, sends: thinned(sends), format: format, onReply: onReply).run()
         if let driven { await driven.finish(drain: try parseDuration(drain)) }
         // The figures of the day the replay began in (the daemon may have moved on to the next).
         let after = null ? nil : try? await DaemonClock.queues(client, day: replayDay)
@@ -232,7 +248,8 @@ struct CallGen: AsyncParsableCommand {
     /// Steady mode: `rate` requests a second for `--duration`, calls drawn from the scenario in turn.
     private func steady(_ loaded: Scenario, rate: Double) throws -> [Send] {
         guard rate > 0 else { throw ValidationError("--rate must be positive") }
-        let seconds = try parseDuration(duration)
+        if soak != nil, endpoint == .healthz { throw ValidationError("--soak sends calls, not healthz") }
+        let seconds = try parseDuration(soak ?? duration)
         let count = min(Int(rate * seconds), maxCalls ?? .max)
         let calls = ArrivalPlan.generate(
             model: loaded.model, seed: seed ?? loaded.seed, from: 0, to: loaded.model.horizon)

@@ -86,3 +86,20 @@ struct Report: Encodable {
         return out
     }
 }
+
+/// The summary of a soak: its windows, and the external callers.
+struct SoakReport: Encodable {
+    let windows: [Soak.Window]
+    let callers: ExternalCallers.Tally?
+
+    func print(format: CallGen.Format) throws {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(self) + Data("\n".utf8))
+        case .table:
+            FileHandle.standardOutput.write(Data(Soak.text(windows).utf8))
+        }
+    }
+}
