@@ -20,6 +20,7 @@ test: deps
 	python3 scripts/check-schema.py
 	scripts/cli-checks.sh
 	PY=.venv/bin/python scripts/daemon-checks.sh
+	scripts/digital-twin.sh
 	$(SWIFT) test -c release
 	Benchmarks/check.sh
 

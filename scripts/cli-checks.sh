@@ -182,6 +182,12 @@ d = json.load(sys.stdin); f = d["figures"]
 assert f["sent"] > 1000 and f["ok"] == f["sent"] and not f["errors"], f
 offered = sum(q["offered"] for q in d["queues"])
 assert offered > f["sent"] / 3, (offered, f["sent"])     # most callers reach a queue on a Monday
+# External callers, by callgen'"'"'s count: every call placed ended or is still in the system, and the IVR and the
+# queues were exercised (keys sent, hang-ups for impatient callers).
+c = d["callers"]
+assert c["calls"] == f["sent"] and sum(c["outcomes"].values()) + c["inSystem"] == c["calls"], c
+assert c["inputs"] > f["sent"] / 2 and c["hangUps"] > 0 and c["failed"] == 0, c
+assert {"answered", "abandoned", "deflected", "self-served"} <= c["outcomes"].keys(), c
 ' <<<"$out"; then pass; else fail "callgen --in-process --day: $(head -c 400 <<<"$out")"; fi
 "$callgen" examples/ivr --in-process --day 2021-01-01 >/dev/null 2>&1
 [ $? -ne 0 ] && pass || fail "callgen --day outside the period should fail"
