@@ -86,10 +86,22 @@ package enum RecordedCalls {
     }
 
     /// The first calls (not redials) of run `run` (the last run if `nil`) in an acdd database, in time order.
-    package static func read(database path: String, run: Int?, model: CentreModel) throws -> [PlannedCall] {
+    package static func read(database path: String, run: Int?, model: CentreModel) throws(InputError) -> [PlannedCall] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InputError(file: path, line: 0, column: 0, field: "", message: "no such database")
         }
+        do {
+            return try readRows(database: path, run: run, model: model)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            let text = "\(error)"
+            let message = text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+            throw InputError(file: path, line: 0, column: 0, field: "", message: message)
+        }
+    }
+
+    private static func readRows(database path: String, run: Int?, model: CentreModel) throws -> [PlannedCall] {
         let db = try SQLiteDatabase(path: path)
         guard let id = try run ?? db.integer("SELECT max(run_id) FROM calls") else {
             throw InputError(file: path, line: 0, column: 0, field: "", message: "the database holds no call records")

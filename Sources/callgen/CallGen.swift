@@ -13,21 +13,30 @@ struct CallGen: AsyncParsableCommand {
             "The load generator: replays a scenario's calls against acdd, open loop, and sums up against targets.",
         discussion: """
             Calls come from the simulator's own arrival generator (same seed, same callers: times, and for entries the \
-            caller types). With --target, callgen asks the daemon for its clock, plans the scenario's calls from then \
-            for --hours engine hours, and sends each at its time divided by --speed, whatever the replies (open \
-            loop: a slow daemon shows as latency, not as a lower rate). Callers are `modelled`: the daemon's caller \
-            model walks them through the IVR, and they wait and abandon as it says. At the end (or on Ctrl-C) it \
-            prints the achieved rate, latency percentiles and errors by kind, and per queue the daemon's figures \
-            against targets.
+            caller types), from a volume CSV through the same generator (--volumes), or exactly as recorded (--calls, \
+            --db). With --target, callgen asks the daemon for its clock, plans the calls from then (for --hours, or \
+            --day), and sends each at its time divided by --speed, whatever the replies (open loop: a slow daemon \
+            shows as latency, not as a lower rate).
+
+            Callers are `external` by default: callgen follows the daemon's events and, at each prompt, sends the key \
+            or phrase the caller model draws for the caller's type after the time they take, and hangs up for them \
+            when their IVR or queue patience runs out. Each action lands late by its HTTP latency times --speed, so \
+            keep that small against the flow's timings (3 ms at 1440x is 4 engine seconds). --callers modelled leaves \
+            all of it to the daemon's caller model.
+
+            At the end (or on Ctrl-C) it prints the achieved rate, latency percentiles and errors by kind, the \
+            callers' outcomes by callgen's count, and per queue the daemon's figures against targets.
 
             --rate R sends R requests a second for --duration instead (to --endpoint calls, or healthz for the HTTP \
-            stack alone); --null sends nowhere (callgen's own top rate). --arrivals-only prints the planned calls as \
-            CSV and sends nothing.
+            stack alone), or for --soak with the daemon's memory each minute; --null sends nowhere (callgen's own top \
+            rate). --arrivals-only prints the planned calls as CSV and sends nothing. Formats: docs/callgen.md.
 
             Examples:
               acdd serve flows/leeds --speed 60 --start 'mon 08:00' &
               callgen flows/leeds --target http://127.0.0.1:8080 --speed 60 --hours 10
               callgen flows/leeds --arrivals-only --day 0 > monday.csv
+              callgen flows/leeds --target http://127.0.0.1:8080 --speed 60 --calls monday.csv
+              callgen flows/leeds --target http://127.0.0.1:8080 --rate 500 --soak 10m --callers modelled
             """)
 
     @Argument(help: "The scenario file, or a folder with scenario.yaml.")
