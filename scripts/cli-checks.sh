@@ -188,6 +188,10 @@ c = d["callers"]
 assert c["calls"] == f["sent"] and sum(c["outcomes"].values()) + c["inSystem"] == c["calls"], c
 assert c["inputs"] > f["sent"] / 2 and c["hangUps"] > 0 and c["failed"] == 0, c
 assert {"answered", "abandoned", "deflected", "self-served"} <= c["outcomes"].keys(), c
+# Beside each queue, what acdd simulate predicts for the same day: a mean inside its interval for one run.
+for q in d["queues"]:
+    p = q["predicted"]
+    assert p["replications"] == 20 and p["asaInterval"][0] <= p["asa"] <= p["asaInterval"][1], q
 ' <<<"$out"; then pass; else fail "callgen --in-process --day: $(head -c 400 <<<"$out")"; fi
 "$callgen" examples/ivr --in-process --day 2021-01-01 >/dev/null 2>&1
 [ $? -ne 0 ] && pass || fail "callgen --day outside the period should fail"

@@ -178,9 +178,10 @@ struct CallGen: AsyncParsableCommand {
     private func replay(_ loaded: Scenario, against client: any CallTarget) async throws {
         let sends: [Send]
         let replayDay: Int?
+        let now: Double
         do {
             let daemon = null ? nil : try await DaemonClock.read(client)
-            let now = daemon?.time ?? 0
+            now = daemon?.time ?? 0
             sends = try plan(loaded, from: now)
             replayDay = try daemon.map { now in
                 try dayWindow(loaded).map { max(Int($0.lowerBound / 86400), now.day) } ?? now.day
@@ -206,8 +207,9 @@ struct CallGen: AsyncParsableCommand {
         // The figures of the day the replay began in (the daemon may have moved on to the next).
         let after = null ? nil : try? await DaemonClock.queues(client, day: replayDay)
         await client.shutdown()
+        let predicted = try prediction(loaded, from: now, day: replayDay)
         Report(
-            model: loaded.model, figures: summary, queues: after, callers: driven?.callers.tally, steady: rate != nil
+            model: loaded.model, figures: summary, queues: after, callers: driven?.callers.tally, predicted: predicted
         ).print(format: format)
     }
 
@@ -232,15 +234,7 @@ struct CallGen: AsyncParsableCommand {
     private func plan(_ loaded: Scenario, from start: Double) throws -> [Send] {
         if let rate { return try steady(loaded, rate: rate) }
         let recorded = callsFile != nil || db != nil
-        var window = start..<(hours.map { start + $0 * 3600 } ?? (recorded ? .infinity : start + 86400))
-        if let days = try dayWindow(loaded) {
-            guard start < days.upperBound else {
-                throw ValidationError(
-                    "the daemon's clock (\(loaded.dateLabel(seconds: start))) is past --day \(day ?? ""): start acdd "
-                        + "with --start '\(loaded.dateLabel(seconds: days.lowerBound)) 00:00'")
-            }
-            window = max(start, days.lowerBound)..<days.upperBound
-        }
+        let window = try replayWindow(loaded, from: start)
         let calls = try plannedCalls(loaded, in: window)
         if recorded, let skipped = try? plannedCalls(loaded, in: 0..<start).count, skipped > 0 {
             let clock = loaded.dateLabel(seconds: start)
@@ -252,6 +246,31 @@ struct CallGen: AsyncParsableCommand {
         return calls.map {
             Send(at: ($0.time - start) / speed, method: "POST", path: "/v1/calls", body: $0.body(callers))
         }
+    }
+
+    /// The engine seconds whose calls are replayed: from the daemon's clock `start` for --hours, or --day's.
+    private func replayWindow(_ loaded: Scenario, from start: Double) throws -> Range<Double> {
+        let recorded = callsFile != nil || db != nil
+        guard let days = try dayWindow(loaded) else {
+            return start..<(hours.map { start + $0 * 3600 } ?? (recorded ? .infinity : start + 86400))
+        }
+        guard start < days.upperBound else {
+            throw ValidationError(
+                "the daemon's clock (\(loaded.dateLabel(seconds: start))) is past --day \(day ?? ""): start acdd "
+                    + "with --start '\(loaded.dateLabel(seconds: days.lowerBound)) 00:00'")
+        }
+        return max(start, days.lowerBound)..<days.upperBound
+    }
+
+    /// What the simulator predicts per queue for the part of the replayed window in the reported day (scenario or
+    /// --volumes calls only: recorded calls and steady rates have no simulated counterpart).
+    private func prediction(_ loaded: Scenario, from start: Double, day: Int?) throws -> [String: Prediction]? {
+        guard let day, rate == nil, callsFile == nil, db == nil else { return nil }
+        let window = try replayWindow(loaded, from: start)
+        let reported = max(window.lowerBound, Double(day) * 86400)..<min(window.upperBound, Double(day + 1) * 86400)
+        guard !reported.isEmpty else { return nil }
+        let source = try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded
+        return Prediction.run(source, window: reported, seed: seed ?? loaded.seed)
     }
 
     /// Steady mode: `rate` requests a second for `--duration`, calls drawn from the scenario in turn.

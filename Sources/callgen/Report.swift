@@ -20,11 +20,13 @@ struct Report: Encodable {
         var abandonment: Double
         var abandonmentTarget: Double?
         var meets: Bool?
+        /// What `acdd simulate` predicts for the same window.
+        var predicted: Prediction?
     }
 
     init(
         model: CentreModel, figures: LoadRun.Figures, queues: DaemonClock.Queues?, callers: ExternalCallers.Tally?,
-        steady: Bool
+        predicted: [String: Prediction]?
     ) {
         self.figures = figures
         self.callers = callers
@@ -33,7 +35,8 @@ struct Report: Encodable {
             return QueueLine(
                 queue: q.name, offered: q.today.offered, answered: q.today.answered, abandoned: q.today.abandoned,
                 waiting: q.waiting, asa: q.today.asa, asaTarget: q.today.targets.asa, abandonment: q.today.abandonment,
-                abandonmentTarget: q.today.targets.abandonment, meets: met.isEmpty ? nil : !met.contains(false))
+                abandonmentTarget: q.today.targets.abandonment, meets: met.isEmpty ? nil : !met.contains(false),
+                predicted: predicted?[q.name])
         }
     }
 
@@ -71,8 +74,10 @@ struct Report: Encodable {
             out += "; ended: \(ended.isEmpty ? "none" : ended); still in the system: \(c.inSystem)\n"
         }
         guard !queues.isEmpty else { return out }
-        out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets\n"
-        out += "---|---:|---:|---:|---:|---:|---:|---\n"
+        let simulated = queues.contains { $0.predicted != nil }
+        out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets"
+        out += simulated ? " | simulated ASA s (95% for a run) | simulated abandoned %\n" : "\n"
+        out += "---|---:|---:|---:|---:|---:|---:|---" + (simulated ? "|---:|---:\n" : "\n")
         for q in queues {
             let asa = String(format: "%.0f", q.asa) + (q.asaTarget.map { String(format: " (%.0f)", $0) } ?? "")
             let ab =
@@ -80,8 +85,15 @@ struct Report: Encodable {
                 + (q.abandonmentTarget.map { String(format: " (%.1f)", 100 * $0) } ?? "")
             let meets = q.meets.map { $0 ? "yes" : "no" } ?? "-"
             out +=
-                "\(q.queue) | \(q.offered) | \(q.answered) | \(q.abandoned) | \(q.waiting) | \(asa) | \(ab) | "
-                + "\(meets)\n"
+                "\(q.queue) | \(q.offered) | \(q.answered) | \(q.abandoned) | \(q.waiting) | \(asa) | \(ab) | \(meets)"
+            if let p = q.predicted {
+                out += String(
+                    format: " | %.0f (%.0f-%.0f) | %.1f (%.1f-%.1f)", p.asa, p.asaInterval[0], p.asaInterval[1],
+                    100 * p.abandonment, 100 * p.abandonmentInterval[0], 100 * p.abandonmentInterval[1])
+            } else if simulated {
+                out += " | - | -"
+            }
+            out += "\n"
         }
         return out
     }
