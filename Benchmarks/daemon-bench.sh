@@ -8,13 +8,12 @@ cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 swift build -c release --product acdd >/dev/null
 swift build -c release --product callgen >/dev/null
+. scripts/lib/acdd.sh
 db=$(mktemp -d)/bench.sqlite
-.build/release/acdd serve flows/leeds --listen 127.0.0.1:0 --speed 1 --start 'mon 10:00' --db "$db" \
-    --log-level warning > "$db.out" 2>/dev/null &
-acdd=$!
+start_acdd "$db" flows/leeds --speed 1 --start 'mon 10:00' --db "$db" --log-level warning
+acdd=$ACDD_PID
+base=$BASE
 trap 'kill -9 $acdd 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "listening on" "$db.out" && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$db.out")
 echo "| endpoint | requested /s | achieved /s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | acdd RSS MB |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|---:|"
 run() {

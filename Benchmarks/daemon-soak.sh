@@ -12,13 +12,12 @@ rate="${2:-500}"
 speed="${3:-60}"
 swift build -c release --product acdd >/dev/null
 swift build -c release --product callgen >/dev/null
+. scripts/lib/acdd.sh
 db=$(mktemp -d)/soak.sqlite
-.build/release/acdd serve flows/leeds --listen 127.0.0.1:0 --speed "$speed" --start 'mon 08:00' --db "$db" \
-    --log-level warning > "$db.out" 2>/dev/null &
-acdd=$!
+start_acdd "$db" flows/leeds --speed "$speed" --start 'mon 08:00' --db "$db" --log-level warning
+acdd=$ACDD_PID
+base=$BASE
 trap 'kill -9 $acdd 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "listening on" "$db.out" && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$db.out")
 .build/release/callgen flows/leeds --target "$base" --rate "$rate" --soak "${minutes}m" --callers modelled
 kill -TERM "$acdd"
 wait "$acdd"

@@ -191,7 +191,7 @@ assert {"answered", "abandoned", "deflected", "self-served"} <= c["outcomes"].ke
 # Beside each queue, what acdd simulate predicts for the same day: a mean inside its interval for one run.
 for q in d["queues"]:
     p = q["predicted"]
-    assert p["replications"] == 20 and p["asaInterval"][0] <= p["asa"] <= p["asaInterval"][1], q
+    assert p["replications"] == 39 and p["asaRange"][0] <= p["asa"] <= p["asaRange"][1], q
 ' <<<"$out"; then pass; else fail "callgen --in-process --day: $(head -c 400 <<<"$out")"; fi
 "$callgen" examples/ivr --in-process --day 2021-01-01 >/dev/null 2>&1
 [ $? -ne 0 ] && pass || fail "callgen --day outside the period should fail"

@@ -14,19 +14,12 @@ trap cleanup EXIT
 fail() { echo "daemon-checks: FAIL: $*" >&2; exit 1; }
 pass() { echo "daemon-checks: ok: $*"; }
 
+. scripts/lib/acdd.sh
 # Starts acdd in the background on a free port; sets PID and BASE.
 start() {
-    local log=$1; shift
-    "$ACDD" serve "$@" --listen 127.0.0.1:0 > "$log.out" 2> "$log.err" &
-    PID=$!
+    start_acdd "$@"
+    PID=$ACDD_PID
     pids+=("$PID")
-    for _ in $(seq 100); do
-        if grep -q "listening on" "$log.out" 2>/dev/null; then break; fi
-        kill -0 "$PID" 2>/dev/null || fail "acdd did not start: $(cat "$log.err")"
-        sleep 0.1
-    done
-    BASE=$(sed -n 's/^listening on //p' "$log.out" | head -1)
-    [ -n "$BASE" ] || fail "acdd printed no address"
 }
 
 stop() {  # SIGTERM; the exit status must be 0

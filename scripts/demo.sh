@@ -15,12 +15,11 @@ fi
 swift build -c release --product acdd >/dev/null
 swift build -c release --product callgen >/dev/null
 rm -f "$out/demo.sqlite" "$out/demo.sqlite-wal" "$out/demo.sqlite-shm"
-.build/release/acdd serve flows/leeds --speed "$speed" --start 'mon 08:00' --db "$out/demo.sqlite" \
-    --listen 127.0.0.1:0 > "$out/acdd.out" 2> "$out/acdd.log" &
-acdd=$!
+. scripts/lib/acdd.sh
+start_acdd "$out/acdd" flows/leeds --speed "$speed" --start 'mon 08:00' --db "$out/demo.sqlite"
+acdd=$ACDD_PID
+base=$BASE
 trap 'kill -9 $acdd 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "listening on" "$out/acdd.out" && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$out/acdd.out")
 echo "demo: acdd serving flows/leeds at ${speed}x on $base (wallboard: $base/)"
 .build/release/callgen flows/leeds --target "$base" --speed "$speed" --hours "$hours" > "$out/callgen.txt" &
 callgen=$!

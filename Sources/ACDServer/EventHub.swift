@@ -49,8 +49,12 @@ final class EventHub: Sendable {
         }
     }
 
-    /// The kept events, oldest first.
-    var kept: [LiveEvent] { state.withLock { Array($0.ring[$0.start...] + $0.ring[..<$0.start]) } }
+    /// The kept events of one call, oldest first (without copying the others).
+    func kept(call: CallID) -> [LiveEvent] {
+        state.withLock { s in
+            s.ring[s.start...].filter { $0.call == call } + s.ring[..<s.start].filter { $0.call == call }
+        }
+    }
 
     var published: Int { state.withLock { $0.published } }
 

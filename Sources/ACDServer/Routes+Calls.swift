@@ -141,7 +141,7 @@ extension Daemon {
 
     /// A call's state and its kept events; an ended call while its events are kept.
     private func call(_ id: CallID) async throws -> CallView {
-        let history = hub.kept.filter { $0.call == id }
+        let history = hub.kept(call: id)
         if let location = await engine.location(of: id) {
             var view = try await view(of: id, location: location)
             view.history = history

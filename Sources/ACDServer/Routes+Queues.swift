@@ -34,9 +34,8 @@ extension Daemon {
     func queuesView(day d: Int) async -> QueuesView? { await engine.snapshot(day: d).map(view) }
 
     private func view(of s: LiveSnapshot) -> QueuesView {
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         return QueuesView(
-            time: s.time, day: s.day, weekday: names[(scenario.startWeekday + s.day) % 7], clock: clockLabel(s.time),
+            time: s.time, day: s.day, weekday: Weekday.label(scenario.startWeekday + s.day), clock: clockLabel(s.time),
             queues: s.queues, entries: s.entries, recordsDropped: s.recordsDropped)
     }
 

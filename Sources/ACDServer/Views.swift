@@ -49,15 +49,15 @@ struct AgentView: Codable, Sendable, Equatable {
 }
 
 /// `GET /v1/queues`: the live snapshot against targets.
-struct QueuesView: Codable, Sendable {
-    var time: Double
-    var day: Int
+package struct QueuesView: Codable, Sendable {
+    package var time: Double
+    package var day: Int
     /// The engine day's weekday in the model's calendar (`Mon`) and the time of day (`09:07`).
-    var weekday: String
-    var clock: String
-    var queues: [LiveQueue]
-    var entries: [LiveEntry]
-    var recordsDropped: Int
+    package var weekday: String
+    package var clock: String
+    package var queues: [LiveQueue]
+    package var entries: [LiveEntry]
+    package var recordsDropped: Int
 }
 
 /// One interval of one queue's day.
@@ -109,10 +109,7 @@ struct FlowsView: Codable, Sendable {
 
 /// Minutes and seconds of a day as `HH:MM`.
 func clockLabel(_ seconds: Double) -> String {
-    let s = Int(seconds.rounded(.down)) % 86400
-    let h = s / 3600
-    let m = s % 3600 / 60
-    return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
+    Quantity.clockText(seconds.truncatingRemainder(dividingBy: 86400))
 }
 
 struct CallsView: Codable, Sendable {

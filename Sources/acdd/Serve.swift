@@ -128,9 +128,8 @@ struct Serve: AsyncParsableCommand {
         let hm = parts.count == 2 ? parts[1].split(separator: ":").compactMap { Int($0) } : []
         guard hm.count == 2, (0..<24).contains(hm[0]), (0..<60).contains(hm[1]) else { throw ValidationError(usage) }
         let scenario = try loadScenario(scenario, overrides: [])
-        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         let day: Int
-        if let weekday = days.firstIndex(of: String(parts[0].prefix(3))) {
+        if let weekday = Weekday.names.firstIndex(of: String(parts[0].prefix(3))) {
             day = (weekday - scenario.startWeekday + 7) % 7
         } else if let date = scenario.periodDay(String(parts[0])) {
             day = date

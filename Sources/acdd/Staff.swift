@@ -73,7 +73,7 @@ struct Staff: ParsableCommand {
                 for c in 0..<solver.cellCount {
                     let minutes = Int(Double(c % perDay) * model.intervalLength / 60)
                     let current = weeks[c] > 0 ? Double(sum[c]) / Double(weeks[c]) : 0
-                    print("\(csvField(group.name)),\(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][c / perDay]),"
+                    print("\(csvField(group.name)),\(Weekday.label(c / perDay)),"
                         + String(format: "%02d:%02d", minutes / 60, minutes % 60)
                         + ",\(answer.cells[g][c]),\(String(format: "%.1f", current)),\(answer.erlang[g][c])")
                 }

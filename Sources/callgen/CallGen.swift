@@ -1,5 +1,6 @@
 import ACDCore
 import ACDReports
+import ACDServer
 import ArgumentParser
 import Foundation
 import IVRFlows
@@ -91,6 +92,13 @@ struct CallGen: AsyncParsableCommand {
             up for them when their patience runs out (through the API); modelled: the daemon's caller model does it.
             """)
     var callers = CallerKind.external
+
+    @Option(
+        help: """
+            Replications of the simulator's prediction beside the daemon's figures (0: none). With n, the 95% \
+            interval for one run is distribution-free; 39 makes it the replications' range.
+            """)
+    var predict = 39
 
     @Option(help: "After the last call is sent, drive callers still in the system for at most this long, e.g. 30s.")
     var drain = "30s"
@@ -270,7 +278,7 @@ struct CallGen: AsyncParsableCommand {
         let reported = max(window.lowerBound, Double(day) * 86400)..<min(window.upperBound, Double(day + 1) * 86400)
         guard !reported.isEmpty else { return nil }
         let source = try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded
-        return Prediction.run(source, window: reported, seed: seed ?? loaded.seed)
+        return Prediction.run(source, window: reported, seed: seed ?? loaded.seed, replications: predict)
     }
 
     /// Steady mode: `rate` requests a second for `--duration`, calls drawn from the scenario in turn.

@@ -1,3 +1,4 @@
+import ACDServer
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -39,48 +40,18 @@ struct Replay {
 
 /// The daemon's clock and figures, read over the API.
 enum DaemonClock {
-    struct Queues: Decodable {
-        var time: Double
-        var day: Int
-        var queues: [Queue]
-    }
-
-    struct Queue: Decodable {
-        var name: String
-        var waiting: Int
-        var today: Day
-    }
-
-    struct Day: Decodable {
-        var offered: Int
-        var answered: Int
-        var abandoned: Int
-        var blocked: Int
-        var asa: Double
-        var abandonment: Double
-        var serviceLevel: Double
-        var targets: Targets
-        var asaMet: Bool?
-        var abandonmentMet: Bool?
-    }
-
-    struct Targets: Decodable {
-        var asa: Double?
-        var abandonment: Double?
-    }
-
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
     /// Today's figures, or engine day `day`'s.
-    static func queues(_ target: any CallTarget, day: Int? = nil) async throws -> Queues {
+    static func queues(_ target: any CallTarget, day: Int? = nil) async throws -> QueuesView {
         let reply = await target.send("GET", "/v1/queues" + (day.map { "?day=\($0)" } ?? ""), body: nil)
         if let error = reply.error { throw Failure(description: "callgen: GET /v1/queues failed: \(error)") }
-        return try JSONDecoder().decode(Queues.self, from: Data(reply.body))
+        return try JSONDecoder().decode(QueuesView.self, from: Data(reply.body))
     }
 
-    static func read(_ target: any CallTarget) async throws -> Queues {
+    static func read(_ target: any CallTarget) async throws -> QueuesView {
         do {
             return try await queues(target)
         } catch let failure as Failure {

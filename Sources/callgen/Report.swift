@@ -1,4 +1,5 @@
 import ACDCore
+import ACDServer
 import Foundation
 import LoadGen
 
@@ -25,7 +26,7 @@ struct Report: Encodable {
     }
 
     init(
-        model: CentreModel, figures: LoadRun.Figures, queues: DaemonClock.Queues?, callers: ExternalCallers.Tally?,
+        model: CentreModel, figures: LoadRun.Figures, queues: QueuesView?, callers: ExternalCallers.Tally?,
         predicted: [String: Prediction]?
     ) {
         self.figures = figures
@@ -76,7 +77,7 @@ struct Report: Encodable {
         guard !queues.isEmpty else { return out }
         let simulated = queues.contains { $0.predicted != nil }
         out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets"
-        out += simulated ? " | simulated ASA s (95% for a run) | simulated abandoned %\n" : "\n"
+        out += simulated ? " | simulated ASA s (95% for a run) | simulated abandoned % (95%)\n" : "\n"
         out += "---|---:|---:|---:|---:|---:|---:|---" + (simulated ? "|---:|---:\n" : "\n")
         for q in queues {
             let asa = String(format: "%.0f", q.asa) + (q.asaTarget.map { String(format: " (%.0f)", $0) } ?? "")

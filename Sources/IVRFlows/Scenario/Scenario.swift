@@ -128,8 +128,12 @@ package struct Scenario: Sendable {
     }
 }
 
-enum Weekday {
-    static let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+package enum Weekday {
+    /// As scenarios write them; ``label(_:)`` gives `Mon`.
+    package static let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    /// `Mon` for weekday `d` (0 = Monday).
+    package static func label(_ d: Int) -> String { names[d % 7].capitalized }
 
     /// 0 = Monday, for a day counted from 1970-01-01 (a Thursday), as ``Quantity/day(_:)`` gives it.
     static func of(day: Int) -> Int { ((day + 3) % 7 + 7) % 7 }
