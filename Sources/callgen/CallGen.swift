@@ -210,8 +210,13 @@ struct CallGen: AsyncParsableCommand {
             try SoakReport(windows: windows, callers: driven?.callers.tally).print(format: format)
             return
         }
-        let summary = await Replay(target: client, sends: thinned(sends), format: format, onReply: onReply).run()
-        if let driven { await driven.finish(drain: try parseDuration(drain)) }
+        let drainSeconds = try parseDuration(drain)
+        var drainCalls: (@Sendable () async -> Void)?
+        if let driven { drainCalls = { await driven.waitForCalls(seconds: drainSeconds) } }
+        let replay = Replay(
+            target: client, sends: thinned(sends), format: format, onReply: onReply, drain: drainCalls)
+        let summary = await replay.run()
+        await driven?.finish(drain: 0)
         // The figures of the day the replay began in (the daemon may have moved on to the next).
         let after = null ? nil : try? await DaemonClock.queues(client, day: replayDay)
         await client.shutdown()
@@ -370,12 +375,17 @@ struct DrivenCallers {
     let callers: ExternalCallers
     let task: Task<Void, Never>
 
-    /// Waits until every claimed call has ended, or `drain` seconds, then stops driving.
-    func finish(drain: Double) async {
-        let end = ContinuousClock.now + .seconds(drain)
+    /// Waits until every claimed call has ended, or `seconds`, or the task is cancelled (Ctrl-C).
+    func waitForCalls(seconds: Double) async {
+        let end = ContinuousClock.now + .seconds(seconds)
         while callers.tally.inSystem > 0, ContinuousClock.now < end, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// Waits up to `drain` seconds for the calls still in the system, then stops driving.
+    func finish(drain: Double) async {
+        await waitForCalls(seconds: drain)
         callers.stop()
         await task.value
     }

@@ -11,6 +11,8 @@ struct Replay {
     let format: CallGen.Format
     /// Called with each successful reply (its send's index and the reply).
     var onReply: (@Sendable (Int, Reply) -> Void)? = nil
+    /// Run after the last send unless interrupted (external callers still in the system); Ctrl-C cuts it short.
+    var drain: (@Sendable () async -> Void)? = nil
 
     func run() async -> LoadRun.Figures {
         let load = LoadRun(target: target, onReply: onReply)
@@ -26,14 +28,29 @@ struct Replay {
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
+        let draining = Task {
+            _ = await task.value
+            guard !task.isCancelled, let drain else { return }
+            if tty {
+                FileHandle.standardError.write(
+                    Data("\r\u{1B}[2Kcallgen: all sent; driving the callers still in the system".utf8))
+            }
+            await drain()
+        }
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)
-        interrupt.setEventHandler { task.cancel() }
+        interrupt.setEventHandler {
+            task.cancel()
+            draining.cancel()
+        }
         interrupt.resume()
         let figures = await task.value
+        await draining.value
         interrupt.cancel()
         if tty { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-        if task.isCancelled { FileHandle.standardError.write(Data("callgen: interrupted; partial summary\n".utf8)) }
+        if task.isCancelled || draining.isCancelled {
+            FileHandle.standardError.write(Data("callgen: interrupted; partial summary\n".utf8))
+        }
         return figures
     }
 }
