@@ -134,6 +134,14 @@ assert len(days) == 9 and offered[6] < offered[0] / 4, offered   # Sunday is qui
 assert abs(offered[7] - offered[0]) < 5 * offered[0] ** 0.5 + 5, offered              # Monday again
 ' <<<"$out"; then pass; else fail "acdd live: examples/ivr past its period: $out"; fi
 
+# --precision that runs into --max-replications says so, names what is short, and exits 3 after the results.
+perr=$(mktemp)
+out=$("$acdd" simulate examples/two-skills.yaml --precision 0.02 --max-replications 20 2>"$perr")
+status=$?
+if [ $status -eq 3 ] && grep -q "Queue" <<<"$out" && grep -q "not reached in 20 replications" "$perr" \
+    && grep -q "housing abandonment" "$perr"; then pass
+else fail "--precision short of its goal: status $status: $(cat "$perr")"; fi
+rm -f "$perr"
 # callgen: the arrival stream as CSV in time order, with dates; a bad scenario exits 2; a target that is down is
 # reported within seconds, not a hang or a crash.
 out=$("$callgen" flows/leeds --arrivals-only --day 3 --hours 24)

@@ -60,7 +60,8 @@ struct Simulate: ParsableCommand {
                 + "in simulated time; the daemon's clock.", valueName: "speed"))
     var wallClock: Double?
 
-    @Option(help: ArgumentHelp("Also store the run and its per-interval results in this SQLite file.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Also store the run and its per-interval results in this SQLite file.", valueName: "file"))
     var db: String?
 
     @Flag(help: "With --db: also store every call of replication 0 (the calls table, docs/database.md).")
@@ -93,7 +94,8 @@ struct Simulate: ParsableCommand {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 1, let relative = Double(parts[0]), relative > 0 {
                 goal.relative = relative
-            } else if parts.count == 2, let value = Double(parts[1].replacingOccurrences(of: "%", with: "")), value > 0 {
+            } else if parts.count == 2, let value = Double(parts[1].replacingOccurrences(of: "%", with: "")), value > 0
+            {
                 switch parts[0] {
                 case "asa": goal.asaSeconds = value
                 case "share": goal.sharePoints = value
@@ -120,11 +122,11 @@ struct Simulate: ParsableCommand {
         let seed = self.seed ?? scenario.seed
         let start = Date()
         let summary: Summary
+        let goal = try parsedGoal()
         if let speed = wallClock {
             summary = runOnWallClock(scenario, seed: seed, speed: speed)
         } else {
             let runner = ReplicationRunner(model: scenario.model, seed: seed, threads: threads)
-            let goal = try parsedGoal()
             let count = replications ?? scenario.replications
             let progress = Progress(total: goal == nil ? count : maxReplications, label: "replications")
             summary = runner.summarize(
@@ -169,6 +171,28 @@ struct Simulate: ParsableCommand {
         case .json: print(report.json(intervals: intervals), terminator: "")
         case .csv: print(report.csv(intervals: intervals), terminator: "")
         }
+        if let goal, wallClock == nil { try Self.checkPrecision(summary, goal: goal) }
+    }
+
+    /// Exit status 3 (after the results) when `--precision` stopped at `--max-replications` short of its goal,
+    /// naming the metrics still short.
+    static func checkPrecision(_ summary: Summary, goal: PrecisionGoal) throws {
+        let short = summary.shortfalls(of: goal)
+        guard !short.isEmpty else { return }
+        let names = short.map { s -> String in
+            let share = s.metric.isShare
+            let width =
+                share
+                ? String(format: "±%.2f points", 100 * s.estimate.halfWidth)
+                : String(format: "±%.1f s", s.estimate.halfWidth)
+            let wanted = share ? String(format: "±%.2f", 100 * s.goal) : String(format: "±%.1f", s.goal)
+            return "\(s.queue) \(s.metric.rawValue) \(width) (goal \(wanted))"
+        }
+        FileHandle.standardError.write(
+            Data(
+                ("warning: --precision was not reached in \(summary.replications) replications (--max-replications); "
+                    + "still short: \(names.joined(separator: ", ")). Exit status 3.\n").utf8))
+        throw ExitCode(3)
     }
 
     /// Runs replication 0 again with call records on (the same numbers as in the summary), a day at a time, and

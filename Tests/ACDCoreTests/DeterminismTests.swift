@@ -132,6 +132,25 @@ struct ReplicationTests {
         #expect(!fewer.meets(goal))
     }
 
+    @Test("a goal not reached within the cap names each metric still short, with its half-width and the goal's")
+    func precisionShortfall() {
+        var model = Models.single(
+            agents: 7, callsPerHour: 120, handle: .exponential(mean: 180), patience: .exponential(mean: 120), hours: 8)
+        model.queues[0].targets = Targets(asa: 30, abandonment: 0.05)
+        let goal = PrecisionGoal(asaSeconds: 1000, sharePoints: 0.01)
+        let summary = ReplicationRunner(model: model, seed: 4, threads: 2)
+            .summarize(replications: 2, goal: goal, maxReplications: 6)
+        #expect(summary.replications == 6)
+        #expect(!summary.meets(goal))
+        let short = summary.shortfalls(of: goal)
+        // ASA is within ±1000 s; abandonment is not within ±0.01 points.
+        #expect(short.map(\.metric) == [.abandonment])
+        #expect(short.first?.queue == model.queues[0].name)
+        #expect(short.first?.goal == 0.0001)
+        #expect(short.first?.estimate == summary.queues[0].abandonment)
+        #expect(summary.shortfalls(of: PrecisionGoal(asaSeconds: 1000, sharePoints: 100)).isEmpty)
+    }
+
     @Test("the 95% interval uses Student's t")
     func studentT() {
         #expect(StudentT.quantile975(degreesOfFreedom: 1) == 12.706204736)

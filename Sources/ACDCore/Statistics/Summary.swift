@@ -65,22 +65,35 @@ package struct Summary: Sendable {
     }
 
     /// Whether every targeted metric of every queue has a half-width within the goal.
-    package func meets(_ goal: PrecisionGoal) -> Bool {
-        guard replications >= 2 else { return false }
+    package func meets(_ goal: PrecisionGoal) -> Bool { replications >= 2 && shortfalls(of: goal).isEmpty }
+
+    /// The targeted metrics whose half-width is wider than the goal, in queue order.
+    package func shortfalls(of goal: PrecisionGoal) -> [PrecisionShortfall] {
+        var out: [PrecisionShortfall] = []
         for queue in queues {
             let t = queue.targets
-            if t.asa != nil, !goal.accepts(queue.asa, absolute: goal.asaSeconds) { return false }
-            if t.abandonment != nil, !goal.accepts(queue.abandonment, absolute: goal.sharePoints.map { $0 / 100 }) {
-                return false
-            }
-            if t.serviceLevel != nil,
-                !goal.accepts(queue.serviceLevel, absolute: goal.sharePoints.map { $0 / 100 })
-            {
-                return false
+            let share = goal.sharePoints.map { $0 / 100 }
+            let checks: [(QueueMetric, Bool, Double?)] = [
+                (.asa, t.asa != nil, goal.asaSeconds), (.abandonment, t.abandonment != nil, share),
+                (.serviceLevel, t.serviceLevel != nil, share),
+            ]
+            for (metric, targeted, absolute) in checks where targeted {
+                let estimate = queue[metric]
+                guard !goal.accepts(estimate, absolute: absolute) else { continue }
+                let wanted = absolute ?? (goal.relative ?? 0) * abs(estimate.mean)
+                out.append(PrecisionShortfall(queue: queue.name, metric: metric, estimate: estimate, goal: wanted))
             }
         }
-        return true
+        return out
     }
+}
+
+/// A targeted metric still less precise than `--precision` asks: its half-width against the goal's.
+package struct PrecisionShortfall: Sendable, Equatable {
+    package var queue: String
+    package var metric: QueueMetric
+    package var estimate: Estimate
+    package var goal: Double
 }
 
 /// One queue's estimates.
