@@ -137,3 +137,58 @@ struct RoutingTests {
         #expect(metrics.abandonment == 0.25)  // short abandons count in the base of "offered" but not as abandoned
     }
 }
+
+/// An overflow tier with priority classes: a group that may answer a call only once it has waited the tier's delay
+/// takes, of the calls that have, the highest class first, then the longest waiting; never a call that has not.
+@Suite("Overflow tiers with priority classes")
+struct OverflowPriorityTests {
+    /// One queue with two priority classes, answered only by one agent of an overflow group after 60 s, talk 100 s.
+    static func model() -> CentreModel {
+        var queue = Queue(name: "q", volumes: [0, 0], handleTime: .deterministic(100))
+        queue.priorityClasses = 2
+        let back = AgentGroup(
+            name: "back", skills: [Skill(queue: 0, level: 2, delay: 60)], rota: .constant(1, intervals: 2))
+        return CentreModel(queues: [queue], groups: [back], intervalLength: 3600, intervalCount: 2)
+    }
+
+    /// Places calls `(time, class)` into the queue and returns each call's wait, in the order placed.
+    static func waits(_ calls: [(time: Double, priority: Int)]) throws -> [Double] {
+        var engine = Engine(model: model(), seed: 1, replication: 0, options: EngineOptions(arrivals: false))
+        engine.recordsCalls = true
+        var ids: [CallID] = []
+        for call in calls {
+            engine.advance(through: call.time)
+            ids.append(
+                try engine.placeCall(
+                    CallRequest(target: .queue(QueueID(0)), priority: call.priority), at: call.time))
+        }
+        engine.advance(through: 7000)
+        let records = engine.drainRecords()
+        return try ids.map { id in
+            let record = try #require(records.first { $0.id == id })
+            return record.endOfWait - (record.queueEntry ?? record.arrival)
+        }
+    }
+
+    @Test("when a low-class call reaches the delay, it is the one answered, not a higher-class call that has not")
+    func theCallThatReachedTheDelay() throws {
+        // L (class 0) at 0, H (class 1) at 30: at 60 L has waited 60 and H 30, so the agent takes L; H waits for the
+        // agent to finish at 160.
+        let w = try Self.waits([(0, 0), (30, 1)])
+        #expect(w == [60, 130])
+    }
+
+    @Test("a freed agent takes a lower-class call past the delay when the higher class has none that is")
+    func aFreedAgentLooksPastTheHighestClass() throws {
+        // X at 0 is answered at 60 (busy until 160); L at 10 is past the delay at 70 but the agent is busy; H (class
+        // 1) comes at 150. At 160 L has waited 150 and H 10: the agent takes L, then H at 260.
+        #expect(try Self.waits([(0, 0), (10, 0), (150, 1)]) == [60, 150, 110])
+    }
+
+    @Test("of several calls past the delay, the higher class goes first")
+    func higherClassFirstAmongEligible() throws {
+        // X at 0 answered at 60 (busy until 160). L (class 0) at 20 and H (class 1) at 40 are both past the delay at
+        // 160: H first (wait 120), then L at 260 (wait 240).
+        #expect(try Self.waits([(0, 0), (20, 0), (40, 1)]) == [60, 240, 120])
+    }
+}

@@ -98,13 +98,15 @@ extension Engine {
     // MARK: A freed agent looks for a call
 
     /// The call a free agent of group `g` takes, or -1: its best skill level first, then the highest-priority
-    /// queue, then the longest-waiting call. Overflow skills count only once the call has waited their delay.
+    /// queue, then the longest-waiting call. Overflow skills count only calls that have waited their delay: of those,
+    /// the highest priority class first, then the longest waiting.
     mutating func nextCall(forGroup g: Int, at t: Double) -> Int32 {
         var s = groupSkillStart[g]
         let end = groupSkillStart[g + 1]
         while s < end {
             let level = groupSkills[s].level
             var bestQueue = -1
+            var bestRing = -1
             var bestPriority = Int.min
             var bestArrival = Double.infinity
             while s < end && groupSkills[s].level == level {
@@ -112,19 +114,43 @@ extension Engine {
                 s += 1
                 let q = skill.queue
                 guard waitingCount[q] > 0 else { continue }
-                let head = liveHead(queue: q)
-                let arrival = calls[Int(head)].arrival
-                guard arrival + skill.delay <= t else { continue }
+                let ring = skill.delay == 0 ? headRing(queue: q) : eligibleRing(queue: q, waited: skill.delay, at: t)
+                guard ring >= 0 else { continue }
+                let arrival = calls[Int(waiting[ring].first.unsafelyUnwrapped.call)].arrival
                 let priority = queuePriority[q]
                 if priority > bestPriority || (priority == bestPriority && arrival < bestArrival) {
                     bestQueue = q
+                    bestRing = ring
                     bestPriority = priority
                     bestArrival = arrival
                 }
             }
-            if bestQueue >= 0 { return popHead(queue: bestQueue) }
+            if bestQueue >= 0 { return pop(ring: bestRing, queue: bestQueue) }
         }
         return -1
+    }
+
+    /// The ring of queue `q`'s next call for a group that may answer only calls that have waited `delay`: its highest
+    /// priority class whose longest-waiting call has (within a class, calls wait in arrival order), or -1.
+    @inline(__always)
+    mutating func eligibleRing(queue q: Int, waited delay: Double, at t: Double) -> Int {
+        var ring = ringBase[q] + priorityClasses[q] - 1
+        while ring >= ringBase[q] {
+            if ringCount[ring] > 0 && calls[Int(liveFirst(ring: ring))].arrival + delay <= t { return ring }
+            ring -= 1
+        }
+        return -1
+    }
+
+    /// The first live call of a ring that counts one, dropping entries of calls that have left from its front.
+    @inline(__always)
+    mutating func liveFirst(ring: Int) -> Int32 {
+        while let (c, generation) = waiting[ring].first {
+            let slot = calls[Int(c)]
+            if slot.generation == generation && slot.state == .waiting { return c }
+            waiting[ring].removeFirst()
+        }
+        preconditionFailure("ring \(ring) counts waiting calls but holds none")
     }
 
     /// The ring holding the queue's next call (its highest priority class with a live call), dropping entries of
@@ -133,12 +159,8 @@ extension Engine {
     mutating func headRing(queue q: Int) -> Int {
         var ring = ringBase[q] + priorityClasses[q] - 1
         while ringCount[ring] == 0 { ring -= 1 }
-        while let (c, generation) = waiting[ring].first {
-            let slot = calls[Int(c)]
-            if slot.generation == generation && slot.state == .waiting { return ring }
-            waiting[ring].removeFirst()
-        }
-        preconditionFailure("queue \(q) counts waiting calls but holds none")
+        _ = liveFirst(ring: ring)
+        return ring
     }
 
     /// The next call of a queue that has one (highest priority, then longest waiting).
@@ -146,8 +168,11 @@ extension Engine {
         waiting[headRing(queue: q)].first.unsafelyUnwrapped.call
     }
 
-    mutating func popHead(queue q: Int) -> Int32 {
-        let ring = headRing(queue: q)
+    mutating func popHead(queue q: Int) -> Int32 { pop(ring: headRing(queue: q), queue: q) }
+
+    /// Takes the first call of `ring` (one of queue `q`'s, its front live) out of the queue.
+    @inline(__always)
+    mutating func pop(ring: Int, queue q: Int) -> Int32 {
         let c = waiting[ring].first.unsafelyUnwrapped.call
         waiting[ring].removeFirst()
         ringCount[ring] &-= 1

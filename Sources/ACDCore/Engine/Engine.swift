@@ -692,7 +692,9 @@ package struct Engine: Sendable {
     }
 
     /// A waiting call has become eligible for an overflow group: if that group has an idle agent, it takes the
-    /// longest-waiting call of the queue (which has waited at least as long).
+    /// queue's next call among those that have waited the delay (the highest class that has one, then the longest
+    /// waiting; the call itself, or one of its class that came before it, if no higher-class call has waited as
+    /// long).
     mutating func overflow(call c: Int32, generation: UInt32, at t: Double) {
         let slot = calls[Int(c)]
         guard slot.generation == generation, slot.state == .waiting else { return }
@@ -704,9 +706,9 @@ package struct Engine: Sendable {
             let g = skill.group
             e += 1
             guard skill.delay > 0, slot.arrival + skill.delay == t, groups[g].idleCount > 0 else { continue }
+            let ring = eligibleRing(queue: q, waited: skill.delay, at: t)
             let a = chooseIdle(inGroup: g, queue: q)
-            let head = popHead(queue: q)
-            answer(call: head, agent: a, at: t)
+            answer(call: pop(ring: ring, queue: q), agent: a, at: t)
             return
         }
     }
