@@ -13,6 +13,9 @@ package struct CalibrationReport: Sendable {
         package var simulated: Estimate
         package var unit: Unit
         package var definition: String
+        /// How far the published figure may be from the true value by its rounding: half a unit of its last digit
+        /// for a figure the report printed (7% is 6.5% to 7.5%), 0 for one computed here from published counts.
+        package var rounding = 0.0
 
         /// Simulated minus published, as a fraction of published (counts, FTE) or in the figure's own unit
         /// (seconds; percentage points for shares).
@@ -24,16 +27,36 @@ package struct CalibrationReport: Sendable {
             }
         }
 
-        /// Whether the published figure lies inside the simulated 95% interval.
+        /// Whether the published figure lies inside the simulated 95% interval (widened by its rounding).
         package var withinInterval: Bool? {
             guard let published else { return nil }
-            let rounding = unit == .share ? 0.005 : (unit == .seconds ? 0.5 : 0)  // published to whole units
             return abs(simulated.mean - published) <= simulated.halfWidth + rounding
+        }
+
+        /// Half a unit of the last digit `value` is given to, as it was written: 0.07 (7%) ±0.005, 0.073 ±0.0005,
+        /// 481 s ±0.5, 12.5 s ±0.05. Counts are exact.
+        package static func printedRounding(_ value: Double, _ unit: Unit) -> Double {
+            guard unit == .share || unit == .seconds else { return 0 }
+            // Shares are written in percent: the step is in percent too.
+            let written = unit == .share ? value * 100 : value
+            var step = 1.0
+            while step > 1e-6 && abs(written / step - (written / step).rounded()) > 1e-6 { step /= 10 }
+            return (unit == .share ? step / 100 : step) / 2
         }
     }
 
+    /// A row of a figure the report printed (its rounding allowed for).
+    static func printed(
+        _ figure: String, _ published: Double?, _ simulated: Estimate, _ unit: Unit, _ definition: String
+    ) -> Row {
+        Row(
+            figure: figure, published: published, simulated: simulated, unit: unit, definition: definition,
+            rounding: published.map { Row.printedRounding($0, unit) } ?? 0)
+    }
+
     package var scenario: String
-    package var label: String
+    /// The published figures' label (`2019-20`), if they have one.
+    package var label: String?
     package var replications: Int
     package var seed: UInt64
     package var rows: [Row]
@@ -45,7 +68,7 @@ package struct CalibrationReport: Sendable {
         let model = scenario.model
         let published = scenario.published
         self.scenario = scenario.name
-        label = published?.label ?? model.queues.compactMap(\.published?.label).first ?? "published"
+        label = published?.label ?? model.queues.compactMap(\.published?.label).first
         replications = summary.replications
         self.seed = seed
         let totals = summary.results.map { CentreTotals(result: $0, model: model) }
@@ -83,21 +106,19 @@ package struct CalibrationReport: Sendable {
             published: ratio(published?.abandoned, (published?.answeredByStaff).flatMap { s in published?.abandoned.map { s + $0 } }),
             simulated: estimate { $0.abandoned / max(1, $0.answeredByStaff + $0.abandoned) }, unit: .share,
             definition: "from the published counts; not the report's 7% either"))
-        rows.append(Row(
-            figure: "All queues: abandoned", published: published?.abandonment,
-            simulated: estimate { $0.abandonedInQueue / max(1, $0.offeredToQueues) }, unit: .share,
-            definition: "abandoned in a queue / calls offered to the queues (the reading that makes the report's 7% agree with its counts)"))
-        rows.append(Row(
-            figure: "All queues: ASA", published: published?.asa, simulated: summary.total.asa, unit: .seconds,
-            definition: "mean wait of answered calls, all queues"))
+        rows.append(Self.printed(
+            "All queues: abandoned", published?.abandonment,
+            estimate { $0.abandonedInQueue / max(1, $0.offeredToQueues) }, .share,
+            "abandoned in a queue / calls offered to the queues (the reading that makes the report's 7% agree with its counts)"))
+        rows.append(Self.printed(
+            "All queues: ASA", published?.asa, summary.total.asa, .seconds, "mean wait of answered calls, all queues"))
         for (q, queue) in summary.queues.enumerated() {
             let figures = model.queues[q].published
-            rows.append(Row(
-                figure: "\(queue.name): ASA", published: figures?.asa, simulated: queue.asa, unit: .seconds,
-                definition: "mean wait of calls answered at this queue"))
-            rows.append(Row(
-                figure: "\(queue.name): abandoned", published: figures?.abandonment, simulated: queue.abandonment,
-                unit: .share, definition: "abandoned / calls offered to this queue"))
+            rows.append(Self.printed(
+                "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue"))
+            rows.append(Self.printed(
+                "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
+                "abandoned / calls offered to this queue"))
         }
         let weeks = model.horizon / (7 * 86400)
         let agentHours = model.groups.reduce(0.0) { sum, group in
@@ -142,7 +163,7 @@ package struct CalibrationReport: Sendable {
 
     /// A Markdown table, to paste into a README.
     package func markdown() -> String {
-        var out = "| figure | published \(label) | simulated | 95% CI | difference | in CI | definition used |\n"
+        var out = "| figure | \(["published", label].compactMap { $0 }.joined(separator: " ")) | simulated | 95% CI | difference | in CI | definition used |\n"
         out += "|---|---:|---:|---:|---:|:---:|---|\n"
         for row in rows {
             let published = row.published.map { Self.format($0, row.unit) } ?? ""
@@ -157,7 +178,7 @@ package struct CalibrationReport: Sendable {
 
     /// A terminal table (without the definitions, which `--format markdown` adds).
     package func table() -> String {
-        var table = TextTable(header: ["Figure", "Published \(label)", "Simulated", "95% CI", "Difference", "In CI"])
+        var table = TextTable(header: ["Figure", ["Published", label].compactMap { $0 }.joined(separator: " "), "Simulated", "95% CI", "Difference", "In CI"])
         for row in rows {
             table.add([
                 row.figure, row.published.map { Self.format($0, row.unit) } ?? "", Self.format(row.simulated.mean, row.unit),
@@ -188,7 +209,7 @@ package struct CalibrationReport: Sendable {
             return r
         }
         let object: [String: Any] = [
-            "scenario": scenario, "label": label, "replications": replications, "seed": seed, "rows": rowsJSON,
+            "scenario": scenario, "label": label ?? NSNull(), "replications": replications, "seed": seed, "rows": rowsJSON,
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"

@@ -14,3 +14,10 @@ struct ACDD: AsyncParsableCommand {
         ]
     )
 }
+
+/// How `staff` and `calibrate` turn agent-hours into FTE unless told otherwise: 35% of paid time off the phones
+/// (leave, training, breaks; a common planning figure) and a 37-hour week.
+enum FTEDefaults {
+    static let shrinkage = "35%"
+    static let weeklyHours = 37.0
+}

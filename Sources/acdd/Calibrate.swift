@@ -28,11 +28,11 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
 
-    @Option(help: "Share of paid time off the phones, for the rota's FTE.")
-    var shrinkage = "35%"
+    @Option(help: "Share of paid time off the phones, for the rota's FTE; the same default as staff.")
+    var shrinkage = FTEDefaults.shrinkage
 
     @Option(help: "Paid hours per FTE per week.")
-    var weeklyHours = 37.0
+    var weeklyHours = FTEDefaults.weeklyHours
 
     @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
     var overrides: [String] = []
@@ -62,7 +62,8 @@ struct Calibrate: ParsableCommand {
             scenario: scenario, summary: summary, seed: seed, shrinkage: shrink, weeklyHours: weeklyHours)
         switch format {
         case .table:
-            print("\(scenario.name): published \(report.label) against \(count) simulated replications, seed \(seed)\n")
+            let published = ["published", report.label].compactMap { $0 }.joined(separator: " ")
+            print("\(scenario.name): \(published) against \(count) simulated replications, seed \(seed)\n")
             print(report.table(), terminator: "")
             print("\nDefinitions of each figure: --format markdown, or docs/metrics.md (\"Centre totals\").")
         case .markdown: print(report.markdown(), terminator: "")

@@ -32,11 +32,11 @@ struct Staff: ParsableCommand {
     @Option(name: .shortAndLong, help: "Seed (default: the scenario's).")
     var seed: UInt64?
 
-    @Option(help: "Share of paid time off the phones, e.g. 30%.")
-    var shrinkage = "0%"
+    @Option(help: "Share of paid time off the phones (leave, training, breaks), for FTE; the same default as calibrate.")
+    var shrinkage = FTEDefaults.shrinkage
 
     @Option(help: "Paid hours per FTE per week.")
-    var weeklyHours = 37.0
+    var weeklyHours = FTEDefaults.weeklyHours
 
     @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
     var overrides: [String] = []
