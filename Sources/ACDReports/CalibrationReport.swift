@@ -74,63 +74,91 @@ package struct CalibrationReport: Sendable {
         let totals = summary.results.map { CentreTotals(result: $0, model: model) }
         func estimate(_ f: (CentreTotals) -> Double) -> Estimate { Estimate(totals.map(f)) }
         var rows: [Row] = []
-        rows.append(Row(
-            figure: "Gross calls received", published: published?.grossCalls, simulated: estimate(\.grossCalls),
-            unit: .calls, definition: "every call dialled into a line (each repeat call counts); transfers are not new calls"))
-        rows.append(Row(
-            figure: "Answered by IVR/EVR", published: published?.answeredByIVR, simulated: estimate(\.answeredByIVR),
-            unit: .calls,
-            definition: "self-served, satisfied by a signpost, or told the line is closed (out of hours, bank holidays, closed lines)"))
-        rows.append(Row(
-            figure: "Answered by staff", published: published?.answeredByStaff, simulated: estimate(\.answeredByStaff),
-            unit: .calls, definition: "answered by an agent; a misrouted call counts once, where it is finally answered"))
-        rows.append(Row(
-            figure: "Abandoned", published: published?.abandoned, simulated: estimate(\.abandoned), unit: .calls,
-            definition: "hung up in the IVR/EVR or while queuing (short abandons included)"))
-        rows.append(Row(
-            figure: "  of which in the IVR/EVR", published: nil, simulated: estimate(\.abandonedInIVR), unit: .calls,
-            definition: "hung up before reaching a queue"))
-        rows.append(Row(
-            figure: "  of which in a queue", published: nil, simulated: estimate(\.abandonedInQueue), unit: .calls,
-            definition: "hung up while waiting for an agent"))
+        rows.append(
+            Row(
+                figure: "Gross calls received", published: published?.grossCalls, simulated: estimate(\.grossCalls),
+                unit: .calls,
+                definition: "every call dialled into a line (each repeat call counts); transfers are not new calls"))
+        rows.append(
+            Row(
+                figure: "Answered by IVR/EVR", published: published?.answeredByIVR,
+                simulated: estimate(\.answeredByIVR),
+                unit: .calls,
+                definition:
+                    "self-served, satisfied by a signpost, or told the line is closed "
+                    + "(out of hours, bank holidays, closed lines)"
+            ))
+        rows.append(
+            Row(
+                figure: "Answered by staff", published: published?.answeredByStaff,
+                simulated: estimate(\.answeredByStaff),
+                unit: .calls,
+                definition: "answered by an agent; a misrouted call counts once, where it is finally answered"))
+        rows.append(
+            Row(
+                figure: "Abandoned", published: published?.abandoned, simulated: estimate(\.abandoned), unit: .calls,
+                definition: "hung up in the IVR/EVR or while queuing (short abandons included)"))
+        rows.append(
+            Row(
+                figure: "  of which in the IVR/EVR", published: nil, simulated: estimate(\.abandonedInIVR),
+                unit: .calls,
+                definition: "hung up before reaching a queue"))
+        rows.append(
+            Row(
+                figure: "  of which in a queue", published: nil, simulated: estimate(\.abandonedInQueue), unit: .calls,
+                definition: "hung up while waiting for an agent"))
         func ratio(_ a: Double?, _ b: Double?) -> Double? {
             guard let a, let b, b > 0 else { return nil }
             return a / b
         }
-        rows.append(Row(
-            figure: "Abandoned / gross calls", published: ratio(published?.abandoned, published?.grossCalls),
-            simulated: estimate { $0.abandoned / max(1, $0.grossCalls) }, unit: .share,
-            definition: "from the published counts; not the report's 7%"))
-        rows.append(Row(
-            figure: "Abandoned / calls reaching staff",
-            published: ratio(published?.abandoned, (published?.answeredByStaff).flatMap { s in published?.abandoned.map { s + $0 } }),
-            simulated: estimate { $0.abandoned / max(1, $0.answeredByStaff + $0.abandoned) }, unit: .share,
-            definition: "from the published counts; not the report's 7% either"))
-        rows.append(Self.printed(
-            "All queues: abandoned", published?.abandonment,
-            estimate { $0.abandonedInQueue / max(1, $0.offeredToQueues) }, .share,
-            "abandoned in a queue / calls offered to the queues (the reading that makes the report's 7% agree with its counts)"))
-        rows.append(Self.printed(
-            "All queues: ASA", published?.asa, summary.total.asa, .seconds, "mean wait of answered calls, all queues"))
+        rows.append(
+            Row(
+                figure: "Abandoned / gross calls", published: ratio(published?.abandoned, published?.grossCalls),
+                simulated: estimate { $0.abandoned / max(1, $0.grossCalls) }, unit: .share,
+                definition: "from the published counts; not the report's 7%"))
+        rows.append(
+            Row(
+                figure: "Abandoned / calls reaching staff",
+                published: ratio(
+                    published?.abandoned,
+                    (published?.answeredByStaff).flatMap { s in published?.abandoned.map { s + $0 } }),
+                simulated: estimate { $0.abandoned / max(1, $0.answeredByStaff + $0.abandoned) }, unit: .share,
+                definition: "from the published counts; not the report's 7% either"))
+        rows.append(
+            Self.printed(
+                "All queues: abandoned", published?.abandonment,
+                estimate { $0.abandonedInQueue / max(1, $0.offeredToQueues) }, .share,
+                "abandoned in a queue / calls offered to the queues "
+                    + "(the reading that makes the report's 7% agree with its counts)"
+            ))
+        rows.append(
+            Self.printed(
+                "All queues: ASA", published?.asa, summary.total.asa, .seconds,
+                "mean wait of answered calls, all queues"))
         for (q, queue) in summary.queues.enumerated() {
             let figures = model.queues[q].published
-            rows.append(Self.printed(
-                "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue"))
-            rows.append(Self.printed(
-                "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
-                "abandoned / calls offered to this queue"))
+            rows.append(
+                Self.printed(
+                    "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue"
+                ))
+            rows.append(
+                Self.printed(
+                    "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
+                    "abandoned / calls offered to this queue"))
         }
         let weeks = model.horizon / (7 * 86400)
         let agentHours = model.groups.reduce(0.0) { sum, group in
             sum + Double(group.rota.headcount.reduce(0, +)) * model.intervalLength / 3600
         }
         let fte = agentHours / weeks / weeklyHours / (1 - shrinkage)
-        rows.append(Row(
-            figure: "Staff FTE", published: published?.staffFTE,
-            simulated: Estimate(mean: fte, halfWidth: 0, replications: summary.replications), unit: .fte,
-            definition: String(
-                format: "the rota's agent-hours / %.1f weeks / %.0f h / (1 - %.0f%% shrinkage): call handling only; "
-                    + "the published FTE also covers email and admin", weeks, weeklyHours, shrinkage * 100)))
+        rows.append(
+            Row(
+                figure: "Staff FTE", published: published?.staffFTE,
+                simulated: Estimate(mean: fte, halfWidth: 0, replications: summary.replications), unit: .fte,
+                definition: String(
+                    format:
+                        "the rota's agent-hours / %.1f weeks / %.0f h / (1 - %.0f%% shrinkage): call handling only; "
+                        + "the published FTE also covers email and admin", weeks, weeklyHours, shrinkage * 100)))
         self.rows = rows
     }
 
@@ -163,12 +191,15 @@ package struct CalibrationReport: Sendable {
 
     /// A Markdown table, to paste into a README.
     package func markdown() -> String {
-        var out = "| figure | \(["published", label].compactMap { $0 }.joined(separator: " ")) | simulated | 95% CI | difference | in CI | definition used |\n"
+        var out =
+            "| figure | \(["published", label].compactMap { $0 }.joined(separator: " ")) "
+            + "| simulated | 95% CI | difference | in CI | definition used |\n"
         out += "|---|---:|---:|---:|---:|:---:|---|\n"
         for row in rows {
             let published = row.published.map { Self.format($0, row.unit) } ?? ""
             let inside = row.withinInterval.map { $0 ? "yes" : "no" } ?? ""
-            out += "| \(row.figure.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "|", with: "/")) "
+            out +=
+                "| \(row.figure.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "|", with: "/")) "
                 + "| \(published) | \(Self.format(row.simulated.mean, row.unit)) "
                 + "| \(Self.formatHalfWidth(row.simulated.halfWidth, row.unit)) | \(Self.formatDifference(row)) "
                 + "| \(inside) | \(row.definition) |\n"
@@ -178,10 +209,14 @@ package struct CalibrationReport: Sendable {
 
     /// A terminal table (without the definitions, which `--format markdown` adds).
     package func table() -> String {
-        var table = TextTable(header: ["Figure", ["Published", label].compactMap { $0 }.joined(separator: " "), "Simulated", "95% CI", "Difference", "In CI"])
+        var table = TextTable(header: [
+            "Figure", ["Published", label].compactMap { $0 }.joined(separator: " "), "Simulated", "95% CI",
+            "Difference", "In CI",
+        ])
         for row in rows {
             table.add([
-                row.figure, row.published.map { Self.format($0, row.unit) } ?? "", Self.format(row.simulated.mean, row.unit),
+                row.figure, row.published.map { Self.format($0, row.unit) } ?? "",
+                Self.format(row.simulated.mean, row.unit),
                 Self.formatHalfWidth(row.simulated.halfWidth, row.unit), Self.formatDifference(row),
                 row.withinInterval.map { $0 ? "yes" : "no" } ?? "",
             ])
@@ -193,7 +228,8 @@ package struct CalibrationReport: Sendable {
         var out = "figure,unit,published,simulated,half_width,definition\n"
         for row in rows {
             let published = row.published.map { String($0) } ?? ""
-            out += "\(csvField(row.figure.trimmingCharacters(in: .whitespaces))),\(row.unit.rawValue),\(published),"
+            out +=
+                "\(csvField(row.figure.trimmingCharacters(in: .whitespaces))),\(row.unit.rawValue),\(published),"
                 + "\(row.simulated.mean),\(row.simulated.halfWidth),\(csvField(row.definition))\n"
         }
         return out
@@ -209,7 +245,8 @@ package struct CalibrationReport: Sendable {
             return r
         }
         let object: [String: Any] = [
-            "scenario": scenario, "label": label ?? NSNull(), "replications": replications, "seed": seed, "rows": rowsJSON,
+            "scenario": scenario, "label": label ?? NSNull(), "replications": replications, "seed": seed,
+            "rows": rowsJSON,
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"

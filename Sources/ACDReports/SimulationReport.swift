@@ -110,14 +110,23 @@ package struct SimulationReport {
         out += nodes.render() + "\n"
         let (names, arrivals) = arrivalsByIntent()
         var byIntent = TextTable(
-            header: ["Queue: calls from IVR by intent"] + names + ["Misrouted", "Callbacks", "Balked"])
+            header: ["Queue: calls from IVR by intent"] + names + ["Misrouted", "No queue serves", "Callbacks", "Balked"])
         for (q, row) in arrivals.enumerated() {
             let queue = summary.queues[q]
             byIntent.add(
                 [summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) }
-                    + [count(queue[.misrouted]), count(queue[.callbacks]), count(queue[.balked])])
+                    + [
+                        count(queue[.misrouted]), count(queue[.unserved]), count(queue[.callbacks]),
+                        count(queue[.balked]),
+                    ])
         }
         out += byIntent.render()
+        for queue in summary.queues where queue[.unserved].mean > 0 {
+            out += String(
+                format: "\n%@: %.0f answered callers have an intent no queue serves (no_queue_serves): answered there, "
+                    + "with nowhere to transfer them; `acdd flows check` flags such intents.\n",
+                queue.name, queue[.unserved].mean)
+        }
         return out
     }
 

@@ -39,8 +39,10 @@ import Testing
 
             let types = try await client.events(of: id).map { $0["type"] as? String }
             #expect(types == ["call.arrived", "call.prompted", "call.queued", "call.answered", "call.ended"])
-            // The prompt: where the caller waits, what it takes, and as which type (the main menu, after the 4.125 s welcome).
-            let prompt = try #require(try await client.events(of: id).first { $0["type"] as? String == "call.prompted" })
+            // The prompt: where the caller waits, what it takes, and as which type (the main menu, after the
+            // 4.125 s welcome).
+            let prompt = try #require(
+                try await client.events(of: id).first { $0["type"] as? String == "call.prompted" })
             #expect(prompt["step"] as? String == "main/main-menu")
             #expect(prompt["expects"] as? String == "keys")
             #expect(prompt["time"] as? Double == 32404.125)

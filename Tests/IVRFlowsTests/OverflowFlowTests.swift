@@ -33,7 +33,8 @@ struct OverflowFlowTests {
               standard: { queue: q }
             """
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overflow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
         try scenario.write(to: dir.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
         try flow.write(to: dir.appendingPathComponent("flows/main.yaml"), atomically: true, encoding: .utf8)
         let model = try Scenario.load(path: dir.path).model

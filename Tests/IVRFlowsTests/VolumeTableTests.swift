@@ -35,7 +35,8 @@ struct VolumeTableTests {
 
     func loaded() throws -> Scenario {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("volumes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
         try Self.scenario.write(to: dir.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
         try Self.flow.write(to: dir.appendingPathComponent("flows/main.yaml"), atomically: true, encoding: .utf8)
         return try Scenario.load(path: dir.path)
@@ -100,7 +101,8 @@ struct VolumeTableTests {
     @Test("an interval row sets that interval's calls, by the queue's name")
     func intervalReplacesVolumes() throws {
         let s = try loaded()
-        let table = try VolumeTable.parse("date,time,q,main\n2020-03-23,12:00,7,0\n2020-03-24,18:00,2,5\n", path: "v.csv")
+        let table = try VolumeTable.parse(
+            "date,time,q,main\n2020-03-23,12:00,7,0\n2020-03-24,18:00,2,5\n", path: "v.csv")
         let replaced = try s.replacingVolumes(with: table)
         #expect(replaced.model.queues[0].volumes == [0, 0, 7, 0, 0, 0, 0, 2])
         #expect(replaced.model.entries[0].volumes == [0, 0, 0, 0, 0, 0, 0, 5])
@@ -110,8 +112,15 @@ struct VolumeTableTests {
         "a column that names no line, a time off the intervals, or a day with no shape is refused where it stands",
         arguments: [
             ("date,qq\n2020-03-23,1\n", "v.csv:1:6: qq: no entry or queue 'qq'. Did you mean 'q'?"),
-            ("date,time,q\n2020-03-23,07:00,1\n", "v.csv:2:12: time: 07:00 does not start an interval of the scenario's 360 minutes"),
-            ("date,\"C/Tax, Benefits\"\n2020-03-23,4\n", "v.csv:2:12: C/Tax, Benefits: the scenario gives 'C/Tax, Benefits' no calls on 2020-03-23 to shape 4 calls by"),
+            (
+                "date,time,q\n2020-03-23,07:00,1\n",
+                "v.csv:2:12: time: 07:00 does not start an interval of the scenario's 360 minutes"
+            ),
+            (
+                "date,\"C/Tax, Benefits\"\n2020-03-23,4\n",
+                "v.csv:2:12: C/Tax, Benefits: the scenario gives 'C/Tax, Benefits' no calls on 2020-03-23 "
+                    + "to shape 4 calls by"
+            ),
         ])
     func replacingErrors(text: String, expected: String) throws {
         let s = try loaded()

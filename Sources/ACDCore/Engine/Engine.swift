@@ -498,15 +498,17 @@ package struct Engine: Sendable {
             calls[Int(c)].talk = slot.talk
             if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].callbacksMade &+= 1 }
         }
-        if slot.intent >= 0 && !queueServes[q * intentQueue.count + Int(slot.intent)]
-            && intentQueue[Int(slot.intent)] >= 0
-        {
+        let wrongQueue = slot.intent >= 0 && !queueServes[q * intentQueue.count + Int(slot.intent)]
+        if wrongQueue && intentQueue[Int(slot.intent)] >= 0 {
             // The wrong queue: the agent finds out, deals with it briefly and transfers the caller.
             slot.talk = queueMisrouteHandle[q].sample(&serviceStreams[q])
             calls[Int(c)].talk = slot.talk
             calls[Int(c)].misrouted = true
             if slot.counted { queueTallies[q * intervalCount + Int(slot.interval)].misrouted &+= 1 }
             if slot.counted && slot.entry >= 0 { flowTallies.misrouted[Int(slot.entry)] &+= 1 }
+        } else if wrongQueue && slot.counted {
+            // No queue serves the caller's intent: answered here, with nowhere to transfer them; counted so.
+            queueTallies[q * intervalCount + Int(slot.interval)].unserved &+= 1
         }
         calls[Int(c)].agent = Int32(a)
         let (external, epoch) = agents.withUnsafeMutableBufferPointer { agents in

@@ -7,6 +7,7 @@ package struct QueueMetrics: Sendable, Equatable {
     package var shortAbandoned = 0.0
     package var redials = 0.0
     package var misrouted = 0.0
+    package var unserved = 0.0
     package var callbacks = 0.0
     package var balked = 0.0
     /// Callers who found the queue full (its capacity) and heard busy; not part of `offered`.
@@ -37,6 +38,7 @@ package struct QueueMetrics: Sendable, Equatable {
         shortAbandoned = Double(t.shortAbandoned)
         redials = Double(t.redials)
         misrouted = Double(t.misrouted)
+        unserved = Double(t.unserved)
         callbacks = Double(t.callbacksMade)
         balked = Double(t.balked)
         blocked = Double(t.blocked)
@@ -76,6 +78,7 @@ package struct QueueMetrics: Sendable, Equatable {
         case .shortAbandoned: shortAbandoned
         case .redials: redials
         case .misrouted: misrouted
+        case .unserved: unserved
         case .callbacks: callbacks
         case .balked: balked
         case .blocked: blocked
@@ -101,6 +104,7 @@ package enum QueueMetric: String, Sendable, CaseIterable, Codable {
     case shortAbandoned = "short_abandoned"
     case redials
     case misrouted
+    case unserved = "no_queue_serves"
     case callbacks
     case balked
     case blocked

@@ -22,6 +22,8 @@ package struct QueueTally: Sendable, Equatable, Codable {
     package var blocked = 0
     /// Answered calls whose caller wanted another queue's service (transferred by the agent).
     package var misrouted = 0
+    /// Answered calls whose caller's intent no queue serves: answered where they landed, with nowhere to transfer.
+    package var unserved = 0
     /// Callers who accepted a callback offer, and callbacks made (answered calls that were callbacks).
     package var callbacksAccepted = 0
     package var callbacksMade = 0
@@ -51,6 +53,7 @@ package struct QueueTally: Sendable, Equatable, Codable {
         redials += other.redials
         blocked += other.blocked
         misrouted += other.misrouted
+        unserved += other.unserved
         callbacksAccepted += other.callbacksAccepted
         callbacksMade += other.callbacksMade
         balked += other.balked

@@ -185,7 +185,10 @@ package struct FlowChecker {
             }
             // Intents that can never reach a queue that serves them.
             for intent in entry.intents {
-                guard let serving = facts.servedBy[intent], !serving.isEmpty else { continue }
+                guard let serving = facts.servedBy[intent], !serving.isEmpty else {
+                    warnUnserved(intent, entry: entry.flow, document: document, facts: facts, flows: flows)
+                    continue
+                }
                 let reached = queuesReached(from: document, intent: intent, flows: flows)
                 if reached.isDisjoint(with: serving) {
                     error(
@@ -195,6 +198,21 @@ package struct FlowChecker {
                 }
             }
         }
+    }
+
+    /// An intent that reaches queues when queues declare the intents they serve, but none lists it: its callers are
+    /// answered where they land (counted as `no_queue_serves`), which a planner should know.
+    mutating func warnUnserved(
+        _ intent: String, entry: Reference, document: FlowDocument, facts: ScenarioFacts, flows: [String: FlowDocument]
+    ) {
+        guard !facts.servedBy.isEmpty else { return }
+        let reached = queuesReached(from: document, intent: intent, flows: flows)
+        guard !reached.isEmpty else { return }
+        warning(
+            entry.location.error(
+                "no queue serves intent '\(intent)' (no queue lists it in 'intents'), yet its callers reach "
+                    + "\(reached.sorted().joined(separator: ", ")) through flow '\(document.name)': they are answered "
+                    + "there with nowhere to transfer them (counted as no_queue_serves)"))
     }
 
     /// Queues a caller with `intent` can reach: menus only through options listing the intent (or catch-all options
