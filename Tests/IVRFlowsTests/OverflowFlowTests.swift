@@ -32,12 +32,7 @@ struct OverflowFlowTests {
               vip: { queue: q, priority: 1 }
               standard: { queue: q }
             """
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overflow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
-        try scenario.write(to: dir.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
-        try flow.write(to: dir.appendingPathComponent("flows/main.yaml"), atomically: true, encoding: .utf8)
-        let model = try Scenario.load(path: dir.path).model
+        let model = try Scenario.load(path: scenarioFolder(["scenario.yaml": scenario, "flows/main.yaml": flow])).model
         #expect(model.queues[0].priorityClasses == 2)
         let summary = ReplicationRunner(model: model, seed: 3, threads: 2).summarize(replications: 2)
         let q = summary.queues[0]

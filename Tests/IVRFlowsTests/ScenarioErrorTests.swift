@@ -7,6 +7,17 @@ import Testing
 let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let repositoryRoot = testsFolder.deletingLastPathComponent().deletingLastPathComponent()
 
+/// Writes `files` (paths relative to a fresh temporary folder, `flows/main.yaml` say) and returns the folder's path.
+func scenarioFolder(_ files: [String: String]) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-\(UUID().uuidString)")
+    for (name, text) in files {
+        let file = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+    }
+    return dir.path
+}
+
 /// Every file in `Scenarios/` is a broken scenario whose last line says what the error must be:
 /// `# expect: LINE:COLUMN FIELD: MESSAGE-START`.
 @Suite("Broken scenario files")

@@ -38,12 +38,7 @@ struct UnservedIntentTests {
               billing: { queue: billing }
               repairs: { queue: repairs }
             """
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("unserved-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
-        try scenario.write(to: dir.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
-        try flow.write(to: dir.appendingPathComponent("flows/main.yaml"), atomically: true, encoding: .utf8)
-        return dir.path
+        return try scenarioFolder(["scenario.yaml": scenario, "flows/main.yaml": flow])
     }
 
     @Test("flows check warns of the intent, naming the queue its callers reach")

@@ -34,12 +34,7 @@ struct VolumeTableTests {
         """
 
     func loaded() throws -> Scenario {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("volumes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: dir.appendingPathComponent("flows"), withIntermediateDirectories: true)
-        try Self.scenario.write(to: dir.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
-        try Self.flow.write(to: dir.appendingPathComponent("flows/main.yaml"), atomically: true, encoding: .utf8)
-        return try Scenario.load(path: dir.path)
+        try Scenario.load(path: scenarioFolder(["scenario.yaml": Self.scenario, "flows/main.yaml": Self.flow]))
     }
 
     @Test("a daily file: dates, columns (quoted names too) and values, with their lines")
