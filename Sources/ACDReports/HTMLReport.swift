@@ -166,23 +166,8 @@ package struct HTMLReport {
         let scheduled = active.map { i in
             Estimate(mean: Double(model.groups.reduce(0) { $0 + $1.rota.headcount[i] }), halfWidth: 0, replications: 1)
         }
-        let needed = active.map { i -> Estimate in
-            var total = 0
-            for queue in model.queues {
-                let volume = queue.volumes[i] + fromFlows(queue: queue.name, interval: i)
-                guard volume > 0 else { continue }
-                let wrap = model.groups.filter { $0.skills.contains { model.queues[$0.queue].name == queue.name } }
-                    .map(\.wrapUp.mean).max() ?? 0
-                let traffic = Traffic(
-                    arrivalRate: volume / model.intervalLength, meanHandleTime: queue.handleTime.mean + wrap,
-                    meanPatience: queue.patience?.mean)
-                let goal = StaffingGoal(
-                    asa: queue.targets.asa, abandonment: queue.targets.abandonment,
-                    serviceLevel: queue.targets.serviceLevel, maxOccupancy: queue.targets.asa == nil
-                        && queue.targets.abandonment == nil && queue.targets.serviceLevel == nil ? 0.85 : nil)
-                total += staff(traffic, goal: goal)?.agents ?? 0
-            }
-            return Estimate(mean: Double(total), halfWidth: 0, replications: 1)
+        let needed = active.map { i in
+            Estimate(mean: Double(agentsNeeded(interval: i)), halfWidth: 0, replications: 1)
         }
         return chart(
             title: "Agents scheduled (blue) and needed by Erlang A per queue (red)",
@@ -190,16 +175,28 @@ package struct HTMLReport {
             labels: active.map { labels[$0] })
     }
 
-    /// Mean calls per replication reaching a queue from flows in an interval, estimated from the flows' totals spread
-    /// like the entries' volumes.
-    func fromFlows(queue name: String, interval i: Int) -> Double {
-        guard let q = model.queues.firstIndex(where: { $0.name == name }), !model.entries.isEmpty else { return 0 }
-        let total = summary.results.reduce(0.0) { sum, r in
-            sum + Double(r.flows.queueArrivalsByIntent[q].reduce(0, +))
-        } / Double(summary.results.count)
-        let allVolume = model.entries.reduce(0.0) { $0 + $1.volumes.reduce(0, +) }
-        let here = model.entries.reduce(0.0) { $0 + $1.volumes[i] }
-        return allVolume > 0 ? total * here / allVolume : 0
+    /// The fewest agents that would meet each queue's targets in interval `i` on its own (Erlang A, queue by queue,
+    /// added up), from the calls each queue was offered in that interval (the mean over replications): calls from
+    /// flows included, callers who heard a closed message or left in the IVR not.
+    package func agentsNeeded(interval i: Int) -> Int {
+        var total = 0
+        for (q, queue) in model.queues.enumerated() {
+            let offered = summary.results.reduce(0.0) { sum, r in
+                sum + Double(r.queueIntervals[q * model.intervalCount + i].offered)
+            } / Double(max(1, summary.results.count))
+            guard offered > 0 else { continue }
+            let wrap = model.groups.filter { $0.skills.contains { $0.queue == q } }.map(\.wrapUp.mean).max() ?? 0
+            let traffic = Traffic(
+                arrivalRate: offered / model.intervalLength, meanHandleTime: queue.handleTime.mean + wrap,
+                meanPatience: queue.patience?.mean)
+            let untargeted = queue.targets.asa == nil && queue.targets.abandonment == nil
+                && queue.targets.serviceLevel == nil
+            let goal = StaffingGoal(
+                asa: queue.targets.asa, abandonment: queue.targets.abandonment,
+                serviceLevel: queue.targets.serviceLevel, maxOccupancy: untargeted ? 0.85 : nil)
+            total += staff(traffic, goal: goal)?.agents ?? 0
+        }
+        return total
     }
 
     func flowTable() -> String {

@@ -21,4 +21,21 @@ struct HTMLReportTests {
         let urls = html.components(separatedBy: "http").count - 1
         #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
     }
+
+    /// examples/ivr opens Monday to Friday 08:00-18:00 (Friday 6 March is a holiday): its queues are offered nothing
+    /// at other times, whatever the flows' totals, so nobody is needed then; a Monday morning needs agents.
+    @Test("agents needed come from each interval's own offered calls")
+    func neededFromEachIntervalsLoad() throws {
+        let scenario = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr/scenario.yaml").path)
+        let summary = ReplicationRunner(model: scenario.model, seed: 1, threads: 2).summarize(replications: 3)
+        let report = HTMLReport(report: SimulationReport(scenario: scenario, summary: summary, seed: 1))
+        let perDay = 48
+        #expect(report.agentsNeeded(interval: 20) > 5)  // Monday 10:00
+        for day in [4, 5, 6] {  // the holiday, Saturday, Sunday
+            for i in day * perDay..<(day + 1) * perDay {
+                #expect(report.agentsNeeded(interval: i) == 0, "interval \(i)")
+            }
+        }
+        for i in 0..<16 { #expect(report.agentsNeeded(interval: i) == 0) }  // Monday before 08:00
+    }
 }
