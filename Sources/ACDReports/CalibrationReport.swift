@@ -71,6 +71,38 @@ package struct CalibrationReport: Sendable {
         label = published?.label ?? model.queues.compactMap(\.published?.label).first
         replications = summary.replications
         self.seed = seed
+        var rows = Self.centreRows(summary: summary, published: published)
+        for (q, queue) in summary.queues.enumerated() {
+            let figures = model.queues[q].published
+            rows.append(
+                Self.printed(
+                    "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue"
+                ))
+            rows.append(
+                Self.printed(
+                    "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
+                    "abandoned / calls offered to this queue"))
+        }
+        let weeks = model.horizon / (7 * 86400)
+        let agentHours = model.groups.reduce(0.0) { sum, group in
+            sum + Double(group.rota.headcount.reduce(0, +)) * model.intervalLength / 3600
+        }
+        let fte = agentHours / weeks / weeklyHours / (1 - shrinkage)
+        rows.append(
+            Row(
+                figure: "Staff FTE", published: published?.staffFTE,
+                simulated: Estimate(mean: fte, halfWidth: 0, replications: summary.replications), unit: .fte,
+                definition: String(
+                    format:
+                        "the rota's agent-hours / %.1f weeks / %.0f h / (1 - %.0f%% shrinkage): call handling only; "
+                        + "the published FTE also covers email and admin", weeks, weeklyHours, shrinkage * 100)))
+        self.rows = rows
+    }
+
+    /// The centre's figures, every call counted once, beside the published ones: gross calls, answered by the IVR
+    /// and by staff, abandoned, and the all-queues abandonment and ASA.
+    package static func centreRows(summary: Summary, published: PublishedTotals?) -> [Row] {
+        let model = summary.model
         let totals = summary.results.map { CentreTotals(result: $0, model: model) }
         func estimate(_ f: (CentreTotals) -> Double) -> Estimate { Estimate(totals.map(f)) }
         var rows: [Row] = []
@@ -135,31 +167,7 @@ package struct CalibrationReport: Sendable {
             Self.printed(
                 "All queues: ASA", published?.asa, summary.total.asa, .seconds,
                 "mean wait of answered calls, all queues"))
-        for (q, queue) in summary.queues.enumerated() {
-            let figures = model.queues[q].published
-            rows.append(
-                Self.printed(
-                    "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue"
-                ))
-            rows.append(
-                Self.printed(
-                    "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
-                    "abandoned / calls offered to this queue"))
-        }
-        let weeks = model.horizon / (7 * 86400)
-        let agentHours = model.groups.reduce(0.0) { sum, group in
-            sum + Double(group.rota.headcount.reduce(0, +)) * model.intervalLength / 3600
-        }
-        let fte = agentHours / weeks / weeklyHours / (1 - shrinkage)
-        rows.append(
-            Row(
-                figure: "Staff FTE", published: published?.staffFTE,
-                simulated: Estimate(mean: fte, halfWidth: 0, replications: summary.replications), unit: .fte,
-                definition: String(
-                    format:
-                        "the rota's agent-hours / %.1f weeks / %.0f h / (1 - %.0f%% shrinkage): call handling only; "
-                        + "the published FTE also covers email and admin", weeks, weeklyHours, shrinkage * 100)))
-        self.rows = rows
+        return rows
     }
 
     static func format(_ value: Double, _ unit: Unit) -> String {

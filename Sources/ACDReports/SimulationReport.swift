@@ -17,119 +17,6 @@ package struct SimulationReport {
         self.elapsed = elapsed
     }
 
-    // MARK: Table
-
-    package func table() -> String {
-        var out = "\(scenario.name): \(summary.replications) replication(s), seed \(seed), "
-        out += "95% confidence intervals (±)\n\n"
-        var queues = TextTable(header: [
-            "Queue", "Offered", "Answered", "Abandoned", "Aband %", "ASA s", "SL %", "p90 wait s", "AHT s",
-            "ASA target", "Aband target", "SL target",
-        ])
-        let definitions = summary.model.definitions
-        for queue in summary.queues + [summary.total] {
-            let t = queue.targets
-            queues.add([
-                queue.name, count(queue.offered), count(queue.answered), count(queue.abandoned),
-                percent(queue.abandonment), seconds(queue.asa), percent(queue.serviceLevel),
-                seconds(queue[.p90]), seconds(queue[.averageHandleTime]),
-                t.asa.map { "≤\(Int($0)) \(queue.asaVerdict!.label)" } ?? "",
-                t.abandonment.map { "≤\(trim($0 * 100))% \(queue.abandonmentVerdict!.label)" } ?? "",
-                t.serviceLevel.map {
-                    "\(trim($0.share * 100))%/\(Int($0.threshold))s \(queue.serviceLevelVerdict!.label)"
-                }
-                    ?? "",
-            ])
-        }
-        out += queues.render()
-        let published = summary.model.queues.compactMap(\.published)
-        if let label = published.first?.label {
-            out += "\nAgainst published figures (\(label)):\n"
-            var side = TextTable(header: ["Queue", "ASA s", "Published ASA s", "Aband %", "Published aband %"])
-            for (q, queue) in summary.queues.enumerated() {
-                guard let p = summary.model.queues[q].published else { continue }
-                side.add([
-                    queue.name, seconds(queue.asa), p.asa.map { String(format: "%.0f", $0) } ?? "",
-                    percent(queue.abandonment), p.abandonment.map { String(format: "%.1f", $0 * 100) } ?? "",
-                ])
-            }
-            out += side.render()
-        }
-        if !summary.groups.isEmpty {
-            out += "\n"
-            var groups = TextTable(header: ["Agent group", "Agent-hours", "Answered", "Occupancy %", "Overtime h"])
-            for group in summary.groups {
-                groups.add([
-                    group.name, String(format: "%.0f", group.scheduledHours), count(group.answered),
-                    percent(group.occupancy), oneDecimal(group.overtimeHours),
-                ])
-            }
-            out += groups.render()
-        }
-        if !summary.model.entries.isEmpty { out += flowTables() }
-        out += "\nService level over \(definitions.serviceLevel.rawValue) calls; abandonment over "
-        out += "\(definitions.abandonment.rawValue) calls"
-        if definitions.shortAbandonThreshold > 0 {
-            out += "; hang-ups within \(trim(definitions.shortAbandonThreshold)) s are short abandons, not counted"
-        }
-        out += ". A '?' marks a verdict whose target lies inside the confidence interval.\n"
-        if let elapsed {
-            let calls = summary.results.reduce(0) { $0 + $1.calls }
-            out += String(
-                format: "Simulated %d calls in %.2f s (%.0f calls/s).\n", calls, elapsed, Double(calls) / elapsed)
-        }
-        return out
-    }
-
-    /// The IVR/EVR part of the table: entries, nodes, and what reached each queue by intent.
-    func flowTables() -> String {
-        var out = "\n"
-        var entries = TextTable(header: [
-            "Entry (flow)", "Callers", "Repeat %", "Self-served %", "Deflected %", "True deflection %", "Queued %",
-            "Transferred %", "Closed %", "Hung up in IVR %", "Misrouted %", "Mean IVR s", "p90 IVR s",
-        ])
-        for e in summary.entries {
-            entries.add([
-                "\(e.name) (\(e.flow))", count(e.callers), percent(e.repeatShare), percent(e.share(.selfServed)),
-                percent(e.share(.deflected)), percent(e.trueDeflection), percent(e.share(.queued)),
-                percent(e.share(.transferred)), percent(e.share(.closed)),
-                percent(e.share(.hungUp)), percent(e.misrouteRate), seconds(e.meanTime), seconds(e.p90Time),
-            ])
-        }
-        out += entries.render() + "\n"
-        var nodes = TextTable(header: ["Flow node", "Visits", "Hang-up %", "Mean s", "p90 s", "Main exits"])
-        for n in summary.nodes where n.visits.mean > 0 {
-            let exits = n.exits.sorted { $0.count.mean > $1.count.mean }.prefix(3)
-                .map { "\($0.to) \(String(format: "%.0f", $0.count.mean))" }.joined(separator: ", ")
-            nodes.add([
-                "\(n.flow): \(n.name)", count(n.visits), percent(n.hangUpShare), seconds(n.meanTime),
-                seconds(n.p90Time),
-                exits,
-            ])
-        }
-        out += nodes.render() + "\n"
-        let (names, arrivals) = arrivalsByIntent()
-        var byIntent = TextTable(
-            header: ["Queue: calls from IVR by intent"] + names + ["Misrouted", "No queue serves", "Callbacks", "Balked"])
-        for (q, row) in arrivals.enumerated() {
-            let queue = summary.queues[q]
-            byIntent.add(
-                [summary.model.queues[q].name] + row.map { String(format: "%.0f", $0.mean) }
-                    + [
-                        count(queue[.misrouted]), count(queue[.unserved]), count(queue[.callbacks]),
-                        count(queue[.balked]),
-                    ])
-        }
-        out += byIntent.render()
-        for queue in summary.queues where queue[.unserved].mean > 0 {
-            out += String(
-                format: "\n%@: %.0f answered callers have an intent no queue serves (no_queue_serves): answered there, "
-                    + "with nowhere to transfer them; `acdd flows check` flags such intents.\n",
-                queue.name, queue[.unserved].mean)
-        }
-        return out
-    }
-
     /// Calls reaching each queue from flows, by intent (caller types of one intent added up), per replication.
     func arrivalsByIntent() -> (names: [String], perQueue: [[Estimate]]) {
         let names = scenario.intents.isEmpty ? summary.model.intents : scenario.intents
@@ -289,17 +176,17 @@ package struct SimulationReport {
 
     // MARK: Formatting
 
-    private func pm(_ e: Estimate, _ format: String, scale: Double = 1) -> String {
+    func pm(_ e: Estimate, _ format: String, scale: Double = 1) -> String {
         let mean = String(format: format, e.mean * scale)
         guard e.replications > 1, e.halfWidth.isFinite else { return mean }
         return mean + " ±" + String(format: format, e.halfWidth * scale)
     }
 
-    private func count(_ e: Estimate) -> String { pm(e, "%.0f") }
-    private func seconds(_ e: Estimate) -> String { pm(e, "%.1f") }
-    private func percent(_ e: Estimate) -> String { pm(e, "%.2f", scale: 100) }
-    private func oneDecimal(_ e: Estimate) -> String { pm(e, "%.1f") }
-    private func trim(_ x: Double) -> String {
+    func count(_ e: Estimate) -> String { pm(e, "%.0f") }
+    func seconds(_ e: Estimate) -> String { pm(e, "%.1f") }
+    func percent(_ e: Estimate) -> String { pm(e, "%.2f", scale: 100) }
+    func oneDecimal(_ e: Estimate) -> String { pm(e, "%.1f") }
+    func trim(_ x: Double) -> String {
         x.rounded() == x ? String(Int(x)) : String(format: "%g", x)
     }
 }

@@ -30,3 +30,19 @@ extension String {
         return s
     }
 }
+
+/// `text` broken at spaces into lines of at most `width` characters, each ending in a line break.
+func wrapped(_ text: String, width: Int = 120) -> String {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+        if !line.isEmpty && line.count + 1 + word.count > width {
+            lines.append(line)
+            line = String(word)
+        } else {
+            line += line.isEmpty ? String(word) : " " + word
+        }
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n") + "\n"
+}

@@ -26,7 +26,7 @@ enum Wallboard {
         <h2>Queues today</h2>
         <table><thead><tr><th>Queue</th><th>Waiting</th><th>Longest wait</th><th>Ready</th><th>Talking</th>
         <th>Wrap-up</th><th>Not ready</th><th>Offered</th><th>ASA</th><th>Abandoned</th><th>Service level</th>
-        </tr></thead>
+        <th>IVR deflection</th></tr></thead>
         <tbody id="queues"></tbody></table>
         <h2>Entries today</h2>
         <table><thead><tr><th>Entry</th><th>Callers</th><th>Queued</th><th>Self-served</th><th>Deflected</th>
@@ -48,7 +48,9 @@ enum Wallboard {
             (t.targets.asa != null ? ' / ' + secs(t.targets.asa) : '') + '</td><td class="' + mark(t.abandonmentMet) +
             '">' + pct(t.abandonment) + (t.targets.abandonment != null ? ' / ' + pct(t.targets.abandonment) : '') +
             '</td><td class="' + mark(t.serviceLevelMet) + '">' + pct(t.serviceLevel) +
-            (t.targets.serviceLevel != null ? ' / ' + pct(t.targets.serviceLevel) : '') + '</td></tr>';
+            (t.targets.serviceLevel != null ? ' / ' + pct(t.targets.serviceLevel) : '') +
+            '</td><td class="' + mark(t.deflectionMet) + '">' + pct(t.deflection) +
+            (t.targets.deflection != null ? ' / ' + pct(t.targets.deflection) : '') + '</td></tr>';
         }
         function entry(e) {
           return '<tr><td>' + esc(e.name) + '</td><td>' + e.callers + '</td><td>' + e.queued + '</td><td>' +

@@ -38,6 +38,13 @@ struct Simulate: ParsableCommand {
     var intervals = false
 
     @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "With the table: also show queues (every metric), groups, flows (entries and nodes), intents, or all. "
+                + "Repeatable, or comma-separated.", valueName: "part"))
+    var detail: [String] = []
+
+    @Option(
         help: ArgumentHelp(
             "Simulate only this day of the period (YYYY-MM-DD or its number from 0), or days FIRST..LAST, from "
                 + "midnight with empty queues.", valueName: "day"))
@@ -85,6 +92,22 @@ struct Simulate: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let wallClock, !(wallClock > 0) { throw ValidationError("--wall-clock takes a positive speed") }
         _ = try parsedGoal()
+        _ = try parsedDetail()
+    }
+
+    func parsedDetail() throws -> Set<ReportDetail> {
+        var parts = Set<ReportDetail>()
+        for item in detail.flatMap({ $0.split(separator: ",") }).map(String.init) {
+            if item == "all" {
+                parts.formUnion(ReportDetail.allCases)
+            } else if let part = ReportDetail(rawValue: item) {
+                parts.insert(part)
+            } else {
+                let known = ReportDetail.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--detail \(item): not a part of the table; use \(known) or all")
+            }
+        }
+        return parts
     }
 
     func parsedGoal() throws -> PrecisionGoal? {
@@ -167,7 +190,7 @@ struct Simulate: ParsableCommand {
             }
         }
         switch format {
-        case .table: print(report.table(), terminator: "")
+        case .table: print(report.table(detail: try parsedDetail()), terminator: "")
         case .json: print(report.json(intervals: intervals), terminator: "")
         case .csv: print(report.csv(intervals: intervals), terminator: "")
         }

@@ -53,7 +53,7 @@ struct Prediction: Encodable {
             uniqueKeysWithValues: cut.queues.indices.map { q in
                 (
                     cut.queues[q].name,
-                    Prediction(summary.results.map { $0.queueMetrics(q, definitions: cut.definitions) })
+                    Prediction(summary.results.map { $0.queueMetrics(q, model: cut) })
                 )
             })
     }

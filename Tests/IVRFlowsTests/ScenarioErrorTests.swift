@@ -63,7 +63,8 @@ struct ScenarioTests {
         let path = repositoryRoot.appendingPathComponent("examples").appendingPathComponent(name).path
         let scenario = try Scenario.load(path: path)
         #expect(scenario.warnings.isEmpty)
-        let summary = ReplicationRunner(model: scenario.model, seed: scenario.seed, threads: 2).summarize(replications: 2)
+        let summary = ReplicationRunner(model: scenario.model, seed: scenario.seed, threads: 2).summarize(
+            replications: 2)
         #expect(summary.total.offered.mean > 100)
     }
 
@@ -168,7 +169,8 @@ struct ScenarioTests {
             """
         let scenario = try Scenario.parse(text, file: "day.yaml")
         #expect(scenario.warnings.count == 1)
-        #expect(scenario.warnings.first?.description.hasPrefix("day.yaml:4:11: queues[0].name: calls arrive in 16") == true)
+        #expect(
+            scenario.warnings.first?.description.hasPrefix("day.yaml:4:11: queues[0].name: calls arrive in 16") == true)
     }
 }
 
@@ -177,14 +179,21 @@ struct PublishedFiguresTests {
     @Test("published figures are read and shown beside the simulated ones, and never change the run")
     func shown() throws {
         let path = repositoryRoot.appendingPathComponent("flows/leeds/scenario.yaml").path
-        let scenario = try Scenario.load(path: path)
-        #expect(scenario.model.queues[0].published == PublishedFigures(label: "2019-20", asa: 188, abandonment: 0.09))
+        let year = try Scenario.load(path: path)
+        #expect(year.model.queues[0].published == PublishedFigures(label: "2019-20", asa: 188, abandonment: 0.09))
+        // Two weeks of the year (a window drops the year's figures; they are put back) show they stay out of the run.
+        var scenario = year.window(days: 140...153)
+        scenario.published = year.published
+        for q in scenario.model.queues.indices { scenario.model.queues[q].published = year.model.queues[q].published }
         var without = scenario.model
         for q in without.queues.indices { without.queues[q].published = nil }
         let a = ReplicationRunner(model: scenario.model, seed: 1, threads: 2).summarize(replications: 2)
         let b = ReplicationRunner(model: without, seed: 1, threads: 2).summarize(replications: 2)
         #expect(a.queues.map(\.estimates) == b.queues.map(\.estimates))
-        let table = SimulationReport(scenario: scenario, summary: a, seed: 1).table()
+        let report = SimulationReport(scenario: scenario, summary: a, seed: 1)
+        #expect(!report.table().contains("Against published figures"))
+        #expect(report.table().contains("Published 2019-20"))
+        let table = report.table(detail: [.queues])
         #expect(table.contains("Against published figures (2019-20):"))
         #expect(table.contains("Published ASA s"))
         let bad = #expect(throws: InputError.self) {

@@ -135,12 +135,19 @@ package struct FlowTallies: Sendable {
     package var deflectedCallingBack: [Int]
     /// Calls arriving at each queue from flows, by intent: `[queue][intent]`.
     package var queueArrivalsByIntent: [[Int]]
+    /// Per caller type (the intent a caller ends the flow with): how their time in the flow ended
+    /// (`[type][FlowOutcome.rawValue]`), and how many of the contained ones call again within the repeat window.
+    /// A queue's deflection is read from the types it serves.
+    package var typeOutcomes: [[Int]]
+    package var typeCallingBack: [Int]
 
     init(model: CentreModel, plan: FlowPlan) {
         steps = Array(repeating: StepTally(), count: plan.steps.count)
         exits = Array(repeating: 0, count: plan.exitCount)
         exitBase = plan.steps.map { Int($0.branchBase) }
-        exitWidth = plan.steps.map { $0.kind == .route || $0.kind == .hours || $0.kind == .relabel ? Int($0.branchCount) : 0 }
+        exitWidth = plan.steps.map {
+            $0.kind == .route || $0.kind == .hours || $0.kind == .relabel ? Int($0.branchCount) : 0
+        }
         callers = Array(repeating: 0, count: model.entries.count)
         outcomes = Array(repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.entries.count)
         timeInFlow = Array(repeating: 0, count: model.entries.count)
@@ -151,6 +158,9 @@ package struct FlowTallies: Sendable {
         deflectedCallingBack = Array(repeating: 0, count: model.entries.count)
         queueArrivalsByIntent = Array(
             repeating: Array(repeating: 0, count: model.intents.count), count: model.queues.count)
+        typeOutcomes = Array(
+            repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.intents.count)
+        typeCallingBack = Array(repeating: 0, count: model.intents.count)
     }
 }
 
@@ -333,6 +343,7 @@ extension Engine {
             outcome = FlowOutcome(rawValue: UInt8(plan.first))!
         }
         flowTallies.outcomes[e][Int(outcome.rawValue)] &+= 1
+        flowTallies.typeOutcomes[intent][Int(outcome.rawValue)] &+= 1
         flowTallies.timeInFlow[e] += seconds
         flowTallies.flowTimes[e].record(seconds: seconds)
     }
@@ -373,6 +384,7 @@ extension Engine {
             guard callerStreams[e].uniform() < callBack.share else { return }
             let delay = callBack.delay.sample(&callerStreams[e])
             if slot.counted && delay <= flowPlan.repeatWindow[Int(plan.flow)] {
+                flowTallies.typeCallingBack[Int(slot.intent)] &+= 1
                 if plan.first == Int32(FlowOutcome.selfServed.rawValue) {
                     flowTallies.selfServedCallingBack[e] &+= 1
                 } else {

@@ -91,6 +91,8 @@ extension Engine {
         tallies.selfServedCallingBack = flowTallies.selfServedCallingBack
         tallies.deflectedCallingBack = flowTallies.deflectedCallingBack
         tallies.queueArrivalsByIntent = flowTallies.queueArrivalsByIntent
+        tallies.typeOutcomes = flowTallies.typeOutcomes
+        tallies.typeCallingBack = flowTallies.typeCallingBack
         flowTallies = tallies
         model = merged
         reloads += 1

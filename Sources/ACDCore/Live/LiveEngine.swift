@@ -40,7 +40,8 @@ package actor LiveEngine: Service {
     private var notReadyReasons: [AgentID: String] = [:]
     private let intervalsPerDay: Int
     private let cycleDays: Int
-    /// The day the clock is in (from 0), the finished days kept, and per entry the outcomes at today's start.
+    /// The day the clock is in (from 0), the finished days kept, and the IVR outcomes (``outcomeCounts``) at the
+    /// start of today and of yesterday.
     package private(set) var day = 0
     private var history: [LiveDay] = []
     private var outcomesAtDayStart: [[Int]]
@@ -74,7 +75,9 @@ package actor LiveEngine: Service {
         let perDay = 86400 / model.intervalLength
         intervalsPerDay = perDay == perDay.rounded() ? Int(perDay) : 0
         cycleDays = intervalsPerDay > 0 ? engine.cycle / intervalsPerDay : 0
-        let zero = Array(repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.entries.count)
+        let zero = Array(
+            repeating: Array(repeating: 0, count: FlowOutcome.allCases.count),
+            count: model.entries.count + model.intents.count)
         outcomesAtDayStart = zero
         outcomesAtYesterdayStart = zero
         archivedTotals = Array(repeating: QueueTally(), count: model.queues.count)
@@ -344,6 +347,7 @@ package actor LiveEngine: Service {
     private func queueSnapshots(at t: Double) -> [LiveQueue] {
         let byGroup = engine.agentsByActivity()
         let today = todayTallies()
+        let todayTypes = since(outcomesAtDayStart, outcomeCounts).dropFirst(model.entries.count)
         return model.queues.indices.map { q in
             let id = QueueID(q)
             var counts = AgentCounts()
@@ -351,8 +355,28 @@ package actor LiveEngine: Service {
             return LiveQueue(
                 id: id, name: model.queues[q].name, waiting: engine.waitingCalls(queue: id),
                 longestWait: engine.longestWait(queue: id, at: t), agents: counts,
-                today: QueueDay(tally: today[q], queue: model.queues[q], definitions: model.definitions))
+                today: QueueDay(
+                    tally: today[q], queue: model.queues[q], definitions: model.definitions,
+                    ivr: ivrOutcomes(queue: q, types: todayTypes)))
         }
+    }
+
+    /// How IVR visits ended so far: a row per entry, then a row per caller type (`FlowOutcome.rawValue` columns).
+    private var outcomeCounts: [[Int]] { engine.flowTallies.outcomes + engine.flowTallies.typeOutcomes }
+
+    /// `end - start`, row by row.
+    private func since(_ start: [[Int]], _ end: [[Int]]) -> [[Int]] {
+        zip(end, start).map { zip($0, $1).map { $0 - $1 } }
+    }
+
+    /// The outcomes of the caller types queue `q` serves (all when it lists none), from per-type rows.
+    private func ivrOutcomes(queue q: Int, types: ArraySlice<[Int]>) -> [Int] {
+        let serves = model.queues[q].serves
+        var sum = Array(repeating: 0, count: FlowOutcome.allCases.count)
+        for (k, row) in zip(types.indices, types) where serves.isEmpty || serves.contains(k - types.startIndex) {
+            for o in row.indices { sum[o] += row[o] }
+        }
+        return sum
     }
 
     /// Today's tallies per queue, summed over today's intervals.
@@ -366,9 +390,7 @@ package actor LiveEngine: Service {
     }
 
     private func entrySnapshots() -> [LiveEntry] {
-        entrySnapshots(outcomes: model.entries.indices.map { e in
-            zip(engine.flowTallies.outcomes[e], outcomesAtDayStart[e]).map { $0 - $1 }
-        })
+        entrySnapshots(outcomes: Array(since(outcomesAtDayStart, outcomeCounts).prefix(model.entries.count)))
     }
 
     /// Per entry, its figures from its outcomes (`[entry][FlowOutcome.rawValue]`).
@@ -400,11 +422,9 @@ package actor LiveEngine: Service {
     package func day(_ d: Int) -> LiveDay? {
         if phase == .running { catchUp() }
         if d == day || (d == day - 1 && cycleDays > 1) {
-            let outcomes = d == day ? outcomesAtDayStart : outcomesAtYesterdayStart
-            let end = d == day ? engine.flowTallies.outcomes : outcomesAtDayStart
-            return LiveDay(
-                day: d, queues: engine.queueTallies(intervals: dayRange(d)),
-                entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } })
+            let start = d == day ? outcomesAtDayStart : outcomesAtYesterdayStart
+            let end = d == day ? outcomeCounts : outcomesAtDayStart
+            return liveDay(d, queues: engine.queueTallies(intervals: dayRange(d)), outcomes: since(start, end))
         }
         return history.first { $0.day == d }
     }
@@ -418,7 +438,9 @@ package actor LiveEngine: Service {
         for q in s.queues.indices {
             var total = QueueTally()
             for tally in figures.queues[q] { total.add(tally) }
-            s.queues[q].today = QueueDay(tally: total, queue: model.queues[q], definitions: model.definitions)
+            s.queues[q].today = QueueDay(
+                tally: total, queue: model.queues[q], definitions: model.definitions,
+                ivr: ivrOutcomes(queue: q, types: figures.typeOutcomes[...]))
         }
         s.entries = entrySnapshots(outcomes: figures.entryOutcomes)
         return s
@@ -432,21 +454,26 @@ package actor LiveEngine: Service {
     private func rollOver() {
         let lag = cycleDays > 1 ? 2 : 1
         let finished = day - lag
-        let entryNow = engine.flowTallies.outcomes
+        let entryNow = outcomeCounts
         if finished >= 0 && cycleDays > 0 {
-            let outcomes = lag == 2 ? outcomesAtYesterdayStart : outcomesAtDayStart
+            let start = lag == 2 ? outcomesAtYesterdayStart : outcomesAtDayStart
             let end = lag == 2 ? outcomesAtDayStart : entryNow
             let queues = engine.queueTallies(intervals: dayRange(finished))
             engine.resetQueueTallies(intervals: dayRange(finished))
             for q in queues.indices { for tally in queues[q] { archivedTotals[q].add(tally) } }
-            history.append(
-                LiveDay(
-                    day: finished, queues: queues, entryOutcomes: zip(end, outcomes).map { zip($0, $1).map { $0 - $1 } }
-                ))
+            history.append(liveDay(finished, queues: queues, outcomes: since(start, end)))
             if history.count > keepDays { history.removeFirst(history.count - keepDays) }
         }
         outcomesAtYesterdayStart = outcomesAtDayStart
         outcomesAtDayStart = entryNow
+    }
+
+    /// A day's figures from its queue tallies and its ``outcomeCounts`` rows.
+    private func liveDay(_ d: Int, queues: [[QueueTally]], outcomes: [[Int]]) -> LiveDay {
+        let entries = model.entries.count
+        return LiveDay(
+            day: d, queues: queues, entryOutcomes: Array(outcomes.prefix(entries)),
+            typeOutcomes: Array(outcomes.dropFirst(entries)))
     }
 
     /// Per entry, how callers' IVR visits ended since the start (indexed by `FlowOutcome.rawValue`).

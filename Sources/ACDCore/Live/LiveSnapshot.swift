@@ -56,12 +56,18 @@ package struct QueueDay: Sendable, Codable, Equatable {
     package var abandonment: Double
     package var serviceLevel: Double
     package var targets: QueueTargets
+    /// Callers of the intents the queue serves who finished the IVR today, and the share of them the IVR self-served
+    /// or signposted (docs/metrics.md, "Deflection per queue").
+    package var ivrCallers: Int
+    package var deflection: Double
     /// `nil` where the queue has no such target (or nothing was offered yet).
     package var asaMet: Bool?
     package var abandonmentMet: Bool?
     package var serviceLevelMet: Bool?
+    package var deflectionMet: Bool?
 
-    init(tally: QueueTally, queue: Queue, definitions: MetricDefinitions) {
+    /// - Parameter ivr: IVR outcomes of the callers whose intents the queue serves (`FlowOutcome.rawValue` order).
+    init(tally: QueueTally, queue: Queue, definitions: MetricDefinitions, ivr: [Int]) {
         let m = QueueMetrics(tally: tally, definitions: definitions)
         offered = tally.offered
         answered = tally.answered
@@ -75,6 +81,10 @@ package struct QueueDay: Sendable, Codable, Equatable {
         asaMet = queue.targets.asa.flatMap { any ? m.asa <= $0 : nil }
         abandonmentMet = queue.targets.abandonment.flatMap { any ? m.abandonment <= $0 : nil }
         serviceLevelMet = queue.targets.serviceLevel.flatMap { any ? m.serviceLevel >= $0.share : nil }
+        ivrCallers = ivr.reduce(0, +)
+        let contained = ivr[Int(FlowOutcome.selfServed.rawValue)] + ivr[Int(FlowOutcome.deflected.rawValue)]
+        deflection = ivrCallers > 0 ? Double(contained) / Double(ivrCallers) : 0
+        deflectionMet = queue.targets.deflection.flatMap { ivrCallers > 0 ? deflection >= $0 : nil }
     }
 }
 
@@ -84,8 +94,10 @@ package struct QueueTargets: Sendable, Codable, Equatable {
     package var abandonment: Double?
     package var serviceLevel: Double?
     package var serviceLevelThreshold: Double
+    package var deflection: Double?
 
     init(_ targets: Targets) {
+        deflection = targets.deflection
         asa = targets.asa
         abandonment = targets.abandonment
         serviceLevel = targets.serviceLevel?.share
@@ -132,4 +144,6 @@ package struct LiveDay: Sendable, Codable, Equatable {
     package var queues: [[QueueTally]]
     /// `[entry][FlowOutcome.rawValue]`.
     package var entryOutcomes: [[Int]]
+    /// `[caller type][FlowOutcome.rawValue]`.
+    package var typeOutcomes: [[Int]]
 }

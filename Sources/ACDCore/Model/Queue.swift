@@ -61,6 +61,9 @@ package struct Targets: Sendable, Equatable {
     package var abandonment: Double?
     /// Service level: at least `share` of calls answered within `threshold` seconds.
     package var serviceLevel: ServiceLevelTarget?
+    /// Deflection: at least this share (a fraction) of the callers whose intents the queue serves are self-served or
+    /// signposted by the IVR.
+    package var deflection: Double?
     /// The threshold used to report a service level when no target sets one (20 s unless overridden).
     package var serviceLevelThresholdOverride: Double?
     /// The service-level threshold of this queue: the target's, else the override, else 20 s.
@@ -134,7 +137,10 @@ package struct CallbackOffer: Sendable, Equatable {
 /// An announcement on joining the queue. Callers told their position or expected wait who would not wait that long
 /// hang up after hearing it (balking), instead of waiting and abandoning later.
 package struct Announcement: Sendable, Equatable {
-    package enum Kind: String, Sendable { case position, expectedWait = "expected_wait" }
+    package enum Kind: String, Sendable {
+        case position
+        case expectedWait = "expected_wait"
+    }
     package var kind: Kind
     /// How long the announcement lasts.
     package var duration: Double

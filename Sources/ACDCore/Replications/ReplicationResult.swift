@@ -33,7 +33,12 @@ package struct ReplicationResult: Sendable {
     }
 
     /// The metrics of queue `q` over the run.
-    package func queueMetrics(_ q: Int, definitions: MetricDefinitions) -> QueueMetrics {
-        QueueMetrics(tally: queueTotals[q], definitions: definitions, histogram: histograms[q])
+    /// The metrics of queue `q` over the run; its deflection counts the caller types it serves (all when it lists
+    /// none).
+    package func queueMetrics(_ q: Int, model: CentreModel) -> QueueMetrics {
+        var m = QueueMetrics(tally: queueTotals[q], definitions: model.definitions, histogram: histograms[q])
+        let serves = model.queues[q].serves
+        m.addDeflection(flows, types: serves.isEmpty ? nil : serves)
+        return m
     }
 }

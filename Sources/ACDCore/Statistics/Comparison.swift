@@ -24,14 +24,11 @@ package struct Comparison: Sendable {
         precondition(a.replications == b.replications, "compare runs with the same replications")
         replications = a.replications
         var rows: [Row] = []
-        let definitionsA = a.model.definitions
-        let definitionsB = b.model.definitions
         var pairs: [(String, (ReplicationResult) -> QueueMetrics, (ReplicationResult) -> QueueMetrics)] = []
         for (qa, queue) in a.model.queues.enumerated() {
             guard let qb = b.model.queues.firstIndex(where: { $0.name == queue.name }) else { continue }
             pairs.append(
-                (queue.name, { $0.queueMetrics(qa, definitions: definitionsA) },
-                    { $0.queueMetrics(qb, definitions: definitionsB) }))
+                (queue.name, { $0.queueMetrics(qa, model: a.model) }, { $0.queueMetrics(qb, model: b.model) }))
         }
         for (name, metricsA, metricsB) in pairs {
             let valuesA = a.results.map(metricsA)

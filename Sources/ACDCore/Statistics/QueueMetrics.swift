@@ -22,6 +22,12 @@ package struct QueueMetrics: Sendable, Equatable {
     package var abandonment = 0.0
     /// Mean talk plus wrap-up of answered calls, seconds.
     package var averageHandleTime = 0.0
+    /// Callers of the intents the queue serves who finished the IVR (docs/metrics.md, "Deflection per queue").
+    package var ivrCallers = 0.0
+    /// Of those, the share the IVR self-served or deflected (signposted), and that share net of those who call again
+    /// within the flow's repeat window.
+    package var deflection = 0.0
+    package var trueDeflection = 0.0
     package var p50 = 0.0
     package var p90 = 0.0
     package var p95 = 0.0
@@ -69,6 +75,22 @@ package struct QueueMetrics: Sendable, Equatable {
         }
     }
 
+    /// Adds the IVR figures of the caller types in `types` (all of them when `nil`) from a replication's flows.
+    package mutating func addDeflection(_ flows: FlowTallies, types: [Int]?) {
+        var callers = 0
+        var contained = 0
+        var callingBack = 0
+        for k in types ?? Array(flows.typeOutcomes.indices) {
+            let o = flows.typeOutcomes[k]
+            callers += o.reduce(0, +)
+            contained += o[Int(FlowOutcome.selfServed.rawValue)] + o[Int(FlowOutcome.deflected.rawValue)]
+            callingBack += flows.typeCallingBack[k]
+        }
+        ivrCallers = Double(callers)
+        deflection = callers > 0 ? Double(contained) / Double(callers) : 0
+        trueDeflection = callers > 0 ? Double(contained - callingBack) / Double(callers) : 0
+    }
+
     /// The value of one metric.
     package subscript(_ metric: QueueMetric) -> Double {
         switch metric {
@@ -87,6 +109,9 @@ package struct QueueMetrics: Sendable, Equatable {
         case .serviceLevel: serviceLevel
         case .abandonment: abandonment
         case .averageHandleTime: averageHandleTime
+        case .ivrCallers: ivrCallers
+        case .deflection: deflection
+        case .trueDeflection: trueDeflection
         case .p50: p50
         case .p90: p90
         case .p95: p95
@@ -113,15 +138,21 @@ package enum QueueMetric: String, Sendable, CaseIterable, Codable {
     case serviceLevel = "service_level"
     case abandonment
     case averageHandleTime = "aht"
+    case ivrCallers = "ivr_callers"
+    case deflection
+    case trueDeflection = "true_deflection"
     case p50 = "p50_wait"
     case p90 = "p90_wait"
     case p95 = "p95_wait"
     case p99 = "p99_wait"
     case maxWait = "max_wait"
 
-    /// Whether the metric is reported per interval too (wait percentiles are kept for the whole run only).
-    package var isPerInterval: Bool { ![.p50, .p90, .p95, .p99].contains(self) }
+    /// Whether the metric is reported per interval too (wait percentiles and the IVR figures are kept for the whole
+    /// run only).
+    package var isPerInterval: Bool {
+        ![.p50, .p90, .p95, .p99, .ivrCallers, .deflection, .trueDeflection].contains(self)
+    }
 
     /// Whether the value is a share (0...1) rather than a count or seconds.
-    package var isShare: Bool { self == .serviceLevel || self == .abandonment }
+    package var isShare: Bool { [.serviceLevel, .abandonment, .deflection, .trueDeflection].contains(self) }
 }

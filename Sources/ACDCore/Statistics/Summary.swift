@@ -21,7 +21,7 @@ package struct Summary: Sendable {
         queues = model.queues.indices.map { q in
             QueueSummary(
                 name: model.queues[q].name, targets: model.queues[q].targets,
-                perReplication: results.map { $0.queueMetrics(q, definitions: definitions) })
+                perReplication: results.map { $0.queueMetrics(q, model: model) })
         }
         total = QueueSummary(
             name: "All queues", targets: Targets(),
@@ -32,7 +32,9 @@ package struct Summary: Sendable {
                     tally.add(result.queueTotals[q])
                     histogram.add(result.histograms[q])
                 }
-                return QueueMetrics(tally: tally, definitions: definitions, histogram: histogram)
+                var metrics = QueueMetrics(tally: tally, definitions: definitions, histogram: histogram)
+                metrics.addDeflection(result.flows, types: nil)
+                return metrics
             })
         groups = model.groups.indices.map { g in
             GroupSummary(model: model, group: g, results: results)
@@ -132,6 +134,7 @@ extension Targets {
         case .asa: asa
         case .abandonment: abandonment
         case .serviceLevel: serviceLevel?.share
+        case .deflection: deflection
         default: nil
         }
     }
@@ -139,7 +142,8 @@ extension Targets {
     /// An estimate of a metric against its target; `nil` when the metric has no target.
     package func verdict(_ metric: QueueMetric, _ estimate: Estimate) -> Verdict? {
         guard let target = value(of: metric) else { return nil }
-        return metric == .serviceLevel ? Verdict(estimate, atLeast: target) : Verdict(estimate, atMost: target)
+        let atLeast = metric == .serviceLevel || metric == .deflection
+        return atLeast ? Verdict(estimate, atLeast: target) : Verdict(estimate, atMost: target)
     }
 }
 

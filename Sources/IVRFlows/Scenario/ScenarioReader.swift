@@ -8,15 +8,18 @@ struct ScenarioReader {
 
     init(root: YAMLValue) { self.root = root }
 
-    static let topKeys = [
-        "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups", "published",
-    ] + flowKeys
+    static let topKeys =
+        [
+            "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups",
+            "published",
+        ] + flowKeys
 
     mutating func read() throws(InputError) -> Scenario {
         // Top-level keys starting with `x-` are the author's own: anchors for YAML aliases, notes. They are ignored.
         let extensions = try root.entries().map(\.key).filter { $0.hasPrefix("x-") }
         try root.expectKeys(Self.topKeys + extensions, required: ["interval", "period", "queues", "groups"])
-        let name = try root["name"]?.string() ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
+        let name =
+            try root["name"]?.string() ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
         let intervalValue = try root.required("interval")
         let interval = try intervalValue.positiveDuration()
         guard (86400 / interval).rounded() == 86400 / interval, interval >= 60 else {
@@ -33,7 +36,8 @@ struct ScenarioReader {
         let definitions = try readDefinitions(root["definitions"])
 
         let context = PeriodContext(
-            interval: interval, count: intervalCount, startWeekday: startWeekday, startDay: startDate.flatMap(Quantity.day),
+            interval: interval, count: intervalCount, startWeekday: startWeekday,
+            startDay: startDate.flatMap(Quantity.day),
             scenarioFile: root.file, periodValue: try root.required("period"))
         let queueValues = try root.required("queues").items()
         guard !queueValues.isEmpty else { throw try root.required("queues").error("the scenario has no queue") }
@@ -110,7 +114,10 @@ struct ScenarioReader {
     /// The centre's published figures: `published: { label: 2019-20, gross_calls: 1374774, ... }`.
     func readPublished(_ value: YAMLValue) throws(InputError) -> PublishedTotals {
         try value.expectKeys(
-            ["label", "gross_calls", "answered_by_ivr", "answered_by_staff", "abandoned", "asa", "abandonment", "staff_fte"],
+            [
+                "label", "gross_calls", "answered_by_ivr", "answered_by_staff", "abandoned", "asa", "abandonment",
+                "staff_fte",
+            ],
             required: ["label"])
         func count(_ key: String) throws(InputError) -> Double? {
             guard let v = value[key] else { return nil }
@@ -154,7 +161,8 @@ struct ScenarioReader {
         }
         let count = seconds / interval
         guard count.rounded() == count else {
-            throw source.error("the period (\(seconds) s) is not a whole number of \(Int(interval / 60))-minute intervals")
+            throw source.error(
+                "the period (\(seconds) s) is not a whole number of \(Int(interval / 60))-minute intervals")
         }
         guard count <= 2_000_000 else { throw source.error("the period has more than 2,000,000 intervals") }
         return (Int(count), weekday, date)
@@ -171,7 +179,8 @@ struct ScenarioReader {
     }
 
     /// One of an enumeration's values by its name, or an error listing them.
-    func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(InputError) -> T where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(InputError) -> T
+    where T.RawValue == String {
         let text = try value.string()
         guard let parsed = T(rawValue: text) else {
             throw value.error("unknown basis '\(text)'; one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -192,7 +201,8 @@ struct ScenarioReader {
         guard !name.isEmpty else { throw try value.required("name").error("a queue needs a name") }
         let priority = try value["priority"]?.int() ?? 0
         // Without arrivals of its own, a queue receives calls only from flows.
-        let volumes = try value["arrivals"].map { v throws(InputError) in try readArrivals(v, context: context) }
+        let volumes =
+            try value["arrivals"].map { v throws(InputError) in try readArrivals(v, context: context) }
             ?? Array(repeating: 0, count: context.count)
         let handle = try value.required("handle_time").distribution()
         let patience = try value["patience"]?.distribution()
@@ -242,9 +252,10 @@ struct ScenarioReader {
     func readTargets(_ value: YAMLValue?) throws(InputError) -> Targets {
         var targets = Targets()
         guard let value else { return targets }
-        try value.expectKeys(["asa", "abandonment", "service_level"])
+        try value.expectKeys(["asa", "abandonment", "service_level", "deflection"])
         targets.asa = try value["asa"]?.duration()
         targets.abandonment = try value["abandonment"]?.share()
+        targets.deflection = try value["deflection"]?.share()
         if let sl = value["service_level"] {
             try sl.expectKeys(["share", "within"], required: ["share", "within"])
             targets.serviceLevel = ServiceLevelTarget(
@@ -472,7 +483,8 @@ struct ScenarioReader {
             } else if let d = Weekday.names.firstIndex(of: word) {
                 days.insert(d)
             } else {
-                throw value.error("unknown day '\(word)': use mon, tue, wed, thu, fri, sat, sun, ranges like mon-fri, or all")
+                throw value.error(
+                    "unknown day '\(word)': use mon, tue, wed, thu, fri, sat, sun, ranges like mon-fri, or all")
             }
         }
         return days
