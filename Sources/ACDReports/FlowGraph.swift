@@ -15,16 +15,20 @@ package struct FlowGraph {
 
         /// Reads the JSON that `acdd simulate --format json` writes for a scenario with flows.
         package static func read(json data: Data) throws -> Traffic {
-            guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let nodes = root["nodes"] as? [[String: Any]]
-            else { throw GraphError(message: "the results file has no 'nodes': write it with acdd simulate --format json") }
+            let results: SimulationResults
+            do {
+                results = try SimulationResults.decoder.decode(SimulationResults.self, from: data)
+            } catch {
+                throw GraphError(message: "the results file is not acdd simulate --format json output: \(error)")
+            }
+            guard let nodes = results.nodes else {
+                throw GraphError(message: "the results file has no 'nodes': write it with acdd simulate --format json")
+            }
             var traffic = Traffic()
-            func mean(_ any: Any?) -> Double { ((any as? [String: Any])?["mean"] as? Double) ?? 0 }
             for node in nodes {
-                guard let flow = node["flow"] as? String, let name = node["node"] as? String else { continue }
-                traffic.nodes["\(flow): \(name)"] = (mean(node["visits"]), mean(node["hang_up_share"]))
-                for exit in node["exits"] as? [[String: Any]] ?? [] {
-                    if let to = exit["to"] as? String { traffic.edges["\(flow): \(name) -> \(to)"] = mean(exit["count"]) }
+                traffic.nodes["\(node.flow): \(node.node)"] = (node.visits.mean ?? 0, node.hangUpShare.mean ?? 0)
+                for exit in node.exits {
+                    traffic.edges["\(node.flow): \(node.node) -> \(exit.to)"] = exit.count.mean ?? 0
                 }
             }
             return traffic
@@ -46,9 +50,10 @@ package struct FlowGraph {
 
     /// The flows to draw: those no other flow calls (called flows appear inside their callers).
     var roots: [FlowDocument] {
-        let called = Set(set.documents.flatMap { d in
-            d.nodes.compactMap { n -> String? in if case .call(let f, _) = n.kind { f.name } else { nil } }
-        })
+        let called = Set(
+            set.documents.flatMap { d in
+                d.nodes.compactMap { n -> String? in if case .call(let f, _) = n.kind { f.name } else { nil } }
+            })
         let top = set.documents.filter { !called.contains($0.name) }
         return top.isEmpty ? set.documents : top
     }
@@ -71,7 +76,8 @@ package struct FlowGraph {
     func label(_ path: String, _ flow: String, _ kind: FlowNode.Kind?) -> String {
         if isOutcome(path) {
             let count = traffic?.edges.first { $0.key.hasPrefix("\(flow): ") && $0.key.hasSuffix("-> \(path)") }?.value
-            return path.split(separator: "/").last.map(String.init)! + (count.map { String(format: "\n%.0f calls", $0) } ?? "")
+            return path.split(separator: "/").last.map(String.init)!
+                + (count.map { String(format: "\n%.0f calls", $0) } ?? "")
         }
         var text = "\(path)\n\(kind?.name ?? "")"
         if let node = traffic?.nodes["\(flow): \(path)"] {
@@ -100,7 +106,8 @@ package struct FlowGraph {
                 }
                 let hangUp = traffic?.nodes["\(document.name): \(path)"]?.hangUp ?? 0
                 let colour = hangUp > 0.05 ? ", color=red, fontcolor=red" : ""
-                out += "    \"\(escape(document.name)):\(escape(path))\" [label=\"\(escape(label(path, document.name, kind)))\"\(shape)\(colour)];\n"
+                out +=
+                    "    \"\(escape(document.name)):\(escape(path))\" [label=\"\(escape(label(path, document.name, kind)))\"\(shape)\(colour)];\n"
             }
             out += "  }\n"
             for transition in graph.transitions {
@@ -110,7 +117,8 @@ package struct FlowGraph {
                     let count = traffic.edges["\(document.name): \(transition)"] ?? 0
                     attributes = String(format: " [label=\"%.0f\", penwidth=%.1f]", count, 1 + 9 * count / maxTraffic)
                 }
-                out += "  \"\(escape(document.name)):\(escape(ends[0]))\" -> \"\(escape(document.name)):\(escape(ends[1]))\"\(attributes);\n"
+                out +=
+                    "  \"\(escape(document.name)):\(escape(ends[0]))\" -> \"\(escape(document.name)):\(escape(ends[1]))\"\(attributes);\n"
             }
         }
         return out + "}\n"
@@ -139,11 +147,14 @@ package struct FlowGraph {
             out += "  end\n"
             for transition in graph.transitions {
                 let ends = transition.components(separatedBy: " -> ")
-                guard let a = ids["\(document.name): \(ends[0])"], let b = ids["\(document.name): \(ends[1])"] else { continue }
+                guard let a = ids["\(document.name): \(ends[0])"], let b = ids["\(document.name): \(ends[1])"] else {
+                    continue
+                }
                 if let traffic {
                     let count = traffic.edges["\(document.name): \(transition)"] ?? 0
                     out += "  \(a) -->|\(String(format: "%.0f", count))| \(b)\n"
-                    styles.append(String(format: "  linkStyle %d stroke-width:%.1fpx", links, 1 + 9 * count / maxTraffic))
+                    styles.append(
+                        String(format: "  linkStyle %d stroke-width:%.1fpx", links, 1 + 9 * count / maxTraffic))
                 } else {
                     out += "  \(a) --> \(b)\n"
                 }

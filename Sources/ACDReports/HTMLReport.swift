@@ -35,7 +35,8 @@ package struct HTMLReport {
                 title: "ASA per interval (s)", series: [("ASA", series(.asa), "#1f77b4")],
                 target: queue.targets.asa, labels: active.map { labels[$0] })
             body += chart(
-                title: "Abandoned per interval (%)", series: [("abandoned", series(.abandonment, scale: 100), "#d62728")],
+                title: "Abandoned per interval (%)",
+                series: [("abandoned", series(.abandonment, scale: 100), "#d62728")],
                 target: queue.targets.abandonment.map { $0 * 100 }, labels: active.map { labels[$0] })
             // Average calls waiting: the waiting time of the interval's callers over the interval's length.
             let waiting = active.map { i -> Estimate in
@@ -51,7 +52,9 @@ package struct HTMLReport {
             body += distribution(queue: q)
             body += "</div>\n"
         }
-        body += "<h2>Agents scheduled and agents needed</h2>\n<div class=row>\n" + staffingChart(active, labels) + "</div>\n"
+        body +=
+            "<h2>Agents scheduled and agents needed</h2>\n<div class=row>\n" + staffingChart(active, labels)
+            + "</div>\n"
         if !model.entries.isEmpty { body += flowTable() }
         return """
             <!doctype html>
@@ -96,30 +99,36 @@ package struct HTMLReport {
         let yMax = max(highest, target ?? 0, 1e-9) * 1.1
         func x(_ i: Int) -> Double { left + (width - left - 10) * (n == 1 ? 0.5 : Double(i) / Double(n - 1)) }
         func y(_ v: Double) -> Double { top + (height - top - bottom) * (1 - min(max(v, 0), yMax) / yMax) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
         svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
         svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
         for k in 0...4 {
             let v = yMax * Double(k) / 4
-            svg += "<text x=\"\(left - 4)\" y=\"\(y(v) + 4)\" font-size=\"10\" text-anchor=\"end\">\(String(format: v >= 10 ? "%.0f" : "%.1f", v))</text>"
+            svg +=
+                "<text x=\"\(left - 4)\" y=\"\(y(v) + 4)\" font-size=\"10\" text-anchor=\"end\">\(String(format: v >= 10 ? "%.0f" : "%.1f", v))</text>"
         }
         let step = max(1, n / 8)
         for i in stride(from: 0, to: n, by: step) where i < labels.count {
-            svg += "<text x=\"\(x(i))\" y=\"\(height - bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">\(escape(labels[i]))</text>"
+            svg +=
+                "<text x=\"\(x(i))\" y=\"\(height - bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">\(escape(labels[i]))</text>"
         }
         for (_, values, colour) in series {
             let finite = values.allSatisfy { $0.halfWidth.isFinite }
             if finite && n > 1 {
                 let upper = values.enumerated().map { "\(x($0.offset)),\(y($0.element.upper))" }
                 let lower = values.enumerated().reversed().map { "\(x($0.offset)),\(y($0.element.lower))" }
-                svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.15\"/>"
+                svg +=
+                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.15\"/>"
             }
             let line = values.enumerated().map { "\(x($0.offset)),\(y($0.element.mean))" }.joined(separator: " ")
             svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\"/>"
         }
         if let target {
-            svg += "<line x1=\"\(left)\" y1=\"\(y(target))\" x2=\"\(width - 10)\" y2=\"\(y(target))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
-            svg += "<text x=\"\(width - 12)\" y=\"\(y(target) - 3)\" font-size=\"10\" text-anchor=\"end\" fill=\"#2ca02c\">target \(String(format: "%g", target))</text>"
+            svg +=
+                "<line x1=\"\(left)\" y1=\"\(y(target))\" x2=\"\(width - 10)\" y2=\"\(y(target))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
+            svg +=
+                "<text x=\"\(width - 12)\" y=\"\(y(target) - 3)\" font-size=\"10\" text-anchor=\"end\" fill=\"#2ca02c\">target \(String(format: "%g", target))</text>"
         }
         svg += "</svg>"
         return "<figure><figcaption>\(escape(title))</figcaption>\(svg)</figure>\n"
@@ -129,7 +138,8 @@ package struct HTMLReport {
     /// linear axis up to the 99th percentile), from each replication's percentiles averaged.
     func distribution(queue q: Int) -> String {
         let points = stride(from: 0.0, through: 99.0, by: 1.0).map { p -> (t: Double, p: Double) in
-            let t = summary.results.map { $0.histograms[q].percentile(max(p, 0.01)) }.reduce(0, +)
+            let t =
+                summary.results.map { $0.histograms[q].percentile(max(p, 0.01)) }.reduce(0, +)
                 / Double(summary.results.count)
             return (t, p)
         }
@@ -141,23 +151,28 @@ package struct HTMLReport {
         let tMax = max(points.last?.t ?? 1, 1)
         func x(_ t: Double) -> Double { left + (width - left - 10) * t / tMax }
         func y(_ p: Double) -> Double { top + (height - top - bottom) * (1 - p / 100) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
         svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
         svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
         for k in 0...4 {
             let p = 25.0 * Double(k)
             svg += "<text x=\"\(left - 4)\" y=\"\(y(p) + 4)\" font-size=\"10\" text-anchor=\"end\">\(Int(p))%</text>"
             let t = tMax * Double(k) / 4
-            svg += "<text x=\"\(x(t))\" y=\"\(height - bottom + 14)\" font-size=\"10\" text-anchor=\"middle\">\(String(format: "%.0f s", t))</text>"
+            svg +=
+                "<text x=\"\(x(t))\" y=\"\(height - bottom + 14)\" font-size=\"10\" text-anchor=\"middle\">\(String(format: "%.0f s", t))</text>"
         }
         let line = points.map { "\(x($0.t)),\(y($0.p))" }.joined(separator: " ")
         svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"1.5\"/>"
         if let sl = model.queues[q].targets.serviceLevel, sl.threshold <= tMax {
-            svg += "<line x1=\"\(x(sl.threshold))\" y1=\"\(top)\" x2=\"\(x(sl.threshold))\" y2=\"\(y(0))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
-            svg += "<line x1=\"\(left)\" y1=\"\(y(sl.share * 100))\" x2=\"\(width - 10)\" y2=\"\(y(sl.share * 100))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
+            svg +=
+                "<line x1=\"\(x(sl.threshold))\" y1=\"\(top)\" x2=\"\(x(sl.threshold))\" y2=\"\(y(0))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
+            svg +=
+                "<line x1=\"\(left)\" y1=\"\(y(sl.share * 100))\" x2=\"\(width - 10)\" y2=\"\(y(sl.share * 100))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
         }
         svg += "</svg>"
-        return "<figure><figcaption>Answered within t seconds (answered calls, up to the 99th percentile)</figcaption>\(svg)</figure>\n"
+        return
+            "<figure><figcaption>Answered within t seconds (answered calls, up to the 99th percentile)</figcaption>\(svg)</figure>\n"
     }
 
     /// Agents on the rota against the fewest that would meet each queue's targets in that interval on its own
@@ -181,15 +196,17 @@ package struct HTMLReport {
     package func agentsNeeded(interval i: Int) -> Int {
         var total = 0
         for (q, queue) in model.queues.enumerated() {
-            let offered = summary.results.reduce(0.0) { sum, r in
-                sum + Double(r.queueIntervals[q * model.intervalCount + i].offered)
-            } / Double(max(1, summary.results.count))
+            let offered =
+                summary.results.reduce(0.0) { sum, r in
+                    sum + Double(r.queueIntervals[q * model.intervalCount + i].offered)
+                } / Double(max(1, summary.results.count))
             guard offered > 0 else { continue }
             let wrap = model.groups.filter { $0.skills.contains { $0.queue == q } }.map(\.wrapUp.mean).max() ?? 0
             let traffic = Traffic(
                 arrivalRate: offered / model.intervalLength, meanHandleTime: queue.handleTime.mean + wrap,
                 meanPatience: queue.patience?.mean)
-            let untargeted = queue.targets.asa == nil && queue.targets.abandonment == nil
+            let untargeted =
+                queue.targets.asa == nil && queue.targets.abandonment == nil
                 && queue.targets.serviceLevel == nil
             let goal = StaffingGoal(
                 asa: queue.targets.asa, abandonment: queue.targets.abandonment,
@@ -200,12 +217,14 @@ package struct HTMLReport {
     }
 
     func flowTable() -> String {
-        var out = "<h2>IVR and EVR flows</h2>\n<table><tr><th>Node</th><th>Visits</th><th>Hang-up %</th><th>Mean s</th><th></th></tr>\n"
+        var out =
+            "<h2>IVR and EVR flows</h2>\n<table><tr><th>Node</th><th>Visits</th><th>Hang-up %</th><th>Mean s</th><th></th></tr>\n"
         let nodes = summary.nodes.filter { $0.visits.mean > 0 }
         let most = nodes.map(\.visits.mean).max() ?? 1
         for n in nodes {
             out += "<tr><td>\(escape(n.flow)): \(escape(n.name))</td><td>\(String(format: "%.0f", n.visits.mean))</td>"
-            out += "<td>\(String(format: "%.1f", n.hangUpShare.mean * 100))</td><td>\(String(format: "%.1f", n.meanTime.mean))</td>"
+            out +=
+                "<td>\(String(format: "%.1f", n.hangUpShare.mean * 100))</td><td>\(String(format: "%.1f", n.meanTime.mean))</td>"
             out += "<td><span class=bar style=\"width:\(Int(200 * n.visits.mean / most))px\"></span></td></tr>\n"
         }
         return out + "</table>\n"

@@ -36,108 +36,12 @@ package struct SimulationReport {
 
     // MARK: JSON
 
-    package func json(intervals: Bool = false) -> String {
-        var root: [String: Any] = [
-            "scenario": scenario.name,
-            "file": scenario.file,
-            "seed": seed,
-            "replications": summary.replications,
-            "definitions": [
-                "service_level": summary.model.definitions.serviceLevel.rawValue,
-                "abandonment": summary.model.definitions.abandonment.rawValue,
-                "short_abandon_s": summary.model.definitions.shortAbandonThreshold,
-            ],
-        ]
-        if let elapsed {
-            let calls = summary.results.reduce(0) { $0 + $1.calls }
-            root["timing"] = ["elapsed_s": elapsed, "calls": calls, "calls_per_second": Double(calls) / elapsed]
-        }
-        root["queues"] = (summary.queues + [summary.total]).enumerated().map { q, queue in
-            var entry: [String: Any] = ["name": queue.name]
-            entry["metrics"] = metricsJSON(queue.estimates, queue.targets)
-            if q < summary.model.queues.count, let p = summary.model.queues[q].published {
-                var figures: [String: Any] = ["label": p.label]
-                if let asa = p.asa { figures["asa_s"] = asa }
-                if let ab = p.abandonment { figures["abandonment"] = ab }
-                entry["published"] = figures
-            }
-            if let sl = queue.targets.serviceLevel { entry["service_level_within_s"] = sl.threshold }
-            if intervals && q < summary.queues.count {
-                entry["intervals"] = summary.intervalMetrics(queue: q).enumerated().map { i, estimates in
-                    [
-                        "interval": i, "label": scenario.intervalLabel(i),
-                        "metrics": metricsJSON(estimates, queue.targets, perInterval: true),
-                    ] as [String: Any]
-                }
-            }
-            return entry
-        }
-        root["groups"] = summary.groups.enumerated().map { g, group in
-            var entry: [String: Any] = [
-                "name": group.name, "scheduled_hours": group.scheduledHours,
-                "occupancy": estimateJSON(group.occupancy), "overtime_hours": estimateJSON(group.overtimeHours),
-                "answered": estimateJSON(group.answered),
-            ]
-            if intervals {
-                entry["intervals"] = summary.intervalOccupancy(group: g).enumerated().map { i, estimate in
-                    ["interval": i, "occupancy": estimateJSON(estimate)] as [String: Any]
-                }
-            }
-            return entry
-        }
-        if !summary.model.entries.isEmpty {
-            root["entries"] = summary.entries.map { e in
-                var outcomes: [String: Any] = [:]
-                for o in FlowOutcome.allCases { outcomes[o.description] = estimateJSON(e.share(o)) }
-                return [
-                    "name": e.name, "flow": e.flow, "callers": estimateJSON(e.callers), "outcome_shares": outcomes,
-                    "containment": estimateJSON(e.containment), "deflection": estimateJSON(e.deflection),
-                    "true_containment": estimateJSON(e.trueContainment),
-                    "true_deflection": estimateJSON(e.trueDeflection),
-                    "repeat_share": estimateJSON(e.repeatShare), "misroute_rate": estimateJSON(e.misrouteRate),
-                    "abandoned_in_ivr": estimateJSON(e.abandonedInFlow), "mean_time_s": estimateJSON(e.meanTime),
-                    "p90_time_s": estimateJSON(e.p90Time),
-                ] as [String: Any]
-            }
-            root["nodes"] = summary.nodes.map { n in
-                [
-                    "flow": n.flow, "node": n.name, "visits": estimateJSON(n.visits),
-                    "hang_up_share": estimateJSON(n.hangUpShare), "mean_time_s": estimateJSON(n.meanTime),
-                    "p90_time_s": estimateJSON(n.p90Time),
-                    "exits": n.exits.map { ["to": $0.to, "count": estimateJSON($0.count)] as [String: Any] },
-                ] as [String: Any]
-            }
-            let (names, arrivals) = arrivalsByIntent()
-            root["queue_arrivals_by_intent"] = arrivals.enumerated().map { q, row in
-                var byIntent: [String: Any] = [:]
-                for (k, e) in row.enumerated() { byIntent[names[k]] = estimateJSON(e) }
-                return ["queue": summary.model.queues[q].name, "intents": byIntent] as [String: Any]
-            }
-        }
-        let data = try! JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+    /// The JSON document (docs/results.md) as one string; `writeJSON` streams it instead.
+    package func json(intervals: Bool = false) throws -> String {
+        var data = Data()
+        try writeJSON(intervals: intervals) { data += $0 }
+        return String(decoding: data, as: UTF8.self)
     }
-
-    /// Each metric's estimate, with its target and verdict where it has one.
-    private func metricsJSON(_ estimates: [Estimate], _ targets: Targets, perInterval: Bool = false) -> [String: Any] {
-        var out: [String: Any] = [:]
-        for (metric, e) in zip(QueueMetric.allCases, estimates) where !perInterval || metric.isPerInterval {
-            var entry = estimateJSON(e)
-            if let target = targets.value(of: metric), let verdict = targets.verdict(metric, e) {
-                entry["target"] = target
-                entry["verdict"] = verdict.label
-            }
-            out[metric.rawValue] = entry
-        }
-        return out
-    }
-
-    private func estimateJSON(_ e: Estimate) -> [String: Any] {
-        ["mean": finite(e.mean), "half_width": finite(e.halfWidth)]
-    }
-
-    /// JSON has no infinity or NaN: they become null.
-    private func finite(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
 
     // MARK: CSV
 

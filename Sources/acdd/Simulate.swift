@@ -189,12 +189,26 @@ struct Simulate: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        try write(report)
+        if let goal, wallClock == nil { try Self.checkPrecision(summary, goal: goal) }
+    }
+
+    /// The results on standard output in the chosen format; JSON is streamed as it is built.
+    private func write(_ report: SimulationReport) throws {
         switch format {
         case .table: print(report.table(detail: try parsedDetail()), terminator: "")
-        case .json: print(report.json(intervals: intervals), terminator: "")
         case .csv: print(report.csv(intervals: intervals), terminator: "")
+        case .json:
+            var buffer = Data()
+            try report.writeJSON(intervals: intervals) { data in
+                buffer += data
+                if buffer.count >= 1 << 20 {
+                    FileHandle.standardOutput.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            FileHandle.standardOutput.write(buffer)
         }
-        if let goal, wallClock == nil { try Self.checkPrecision(summary, goal: goal) }
     }
 
     /// Exit status 3 (after the results) when `--precision` stopped at `--max-replications` short of its goal,

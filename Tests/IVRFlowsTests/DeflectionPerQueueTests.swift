@@ -101,7 +101,7 @@ struct DeflectionPerQueueTests {
         let csv = report.csv()
         #expect(csv.contains("billing,deflection,\(summary.queues[0][.deflection].mean),"))
         #expect(csv.contains(",0.6,met\n") && csv.contains(",0.5,missed\n"))
-        let json = try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any]
         let queues = json?["queues"] as? [[String: Any]]
         let metrics = queues?.first?["metrics"] as? [String: Any]
         let deflection = metrics?["deflection"] as? [String: Any]

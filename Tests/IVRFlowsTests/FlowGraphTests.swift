@@ -26,7 +26,7 @@ struct FlowGraphTests {
     func traffic() throws {
         let scenario = try Scenario.load(path: repositoryRoot.appendingPathComponent("examples/ivr/scenario.yaml").path)
         let summary = ReplicationRunner(model: scenario.model, seed: 1, threads: 2).summarize(replications: 2)
-        let json = SimulationReport(scenario: scenario, summary: summary, seed: 1).json()
+        let json = try SimulationReport(scenario: scenario, summary: summary, seed: 1).json()
         let traffic = try FlowGraph.Traffic.read(json: Data(json.utf8))
         let menu = try #require(summary.nodes.first { $0.name == "main-menu" })
         let toPay = try #require(menu.exits.first { $0.to == "pay" }).count.mean

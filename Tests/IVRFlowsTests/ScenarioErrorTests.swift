@@ -148,7 +148,7 @@ struct ScenarioTests {
         let night = scenario.model.groups[1].rota.headcount
         #expect(night[0] == 0 && night[22] == 2 && night[23] == 2 && night[24] == 2 && night[29] == 2 && night[30] == 0)
         #expect(scenario.model.groups[1].skills == [Skill(queue: 0, level: 2, delay: 90)])
-        #expect(scenario.intervalLabel(8) == "Mon 08:00")
+        #expect(scenario.intervalLabel(8) == "2020-03-23 Mon 08:00")
     }
 
     @Test("calls with nobody on shift are flagged as a warning")

@@ -124,6 +124,9 @@ package struct Scenario: Sendable {
         let minutes = (seconds % 86400) / 60
         let weekday = Weekday.names[(startWeekday + day) % 7].capitalized
         let clock = String(format: "%02d:%02d", minutes / 60, minutes % 60)
+        if let start = startDate.flatMap(Quantity.day) {
+            return "\(Quantity.dateText(day: start + day)) \(weekday) \(clock)"
+        }
         return model.horizon > 7 * 86400 ? "day \(day + 1) \(weekday) \(clock)" : "\(weekday) \(clock)"
     }
 }
