@@ -44,6 +44,26 @@ package enum Schema {
         CREATE INDEX calls_run_arrival ON calls(run_id, arrival);
         CREATE INDEX calls_run_outcome ON calls(run_id, outcome, queue);
         """,
+        // 3: what planners query of a long run: daily and monthly figures, the flows and the centre's totals.
+        """
+        CREATE TABLE span_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id), span TEXT NOT NULL, start TEXT NOT NULL,
+            first_interval INTEGER NOT NULL, queue TEXT NOT NULL, metric TEXT NOT NULL, mean REAL, half_width REAL);
+        CREATE INDEX span_results_run ON span_results(run_id, span, queue, metric);
+        CREATE TABLE group_span_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id), span TEXT NOT NULL, start TEXT NOT NULL,
+            agent_group TEXT NOT NULL, scheduled_hours REAL, occupancy REAL, occupancy_half_width REAL,
+            overtime_hours REAL);
+        CREATE TABLE centre_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id), figure TEXT NOT NULL, unit TEXT NOT NULL, mean REAL,
+            half_width REAL, published REAL);
+        CREATE TABLE entry_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id), entry TEXT NOT NULL, flow TEXT NOT NULL,
+            metric TEXT NOT NULL, mean REAL, half_width REAL);
+        CREATE TABLE node_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id), flow TEXT NOT NULL, node TEXT NOT NULL, visits REAL,
+            visits_half_width REAL, hang_up_share REAL, mean_time_s REAL, p90_time_s REAL);
+        """,
     ]
 
     /// Brings the file to the newest version.

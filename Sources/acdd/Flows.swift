@@ -16,8 +16,10 @@ struct FlowsCheck: ParsableCommand {
         abstract: "Validate a flow set without running it.",
         discussion: """
             PATH is a flow-set folder (scenario.yaml and flows/) or one flow file. Prints each problem as \
-            FILE:LINE:COLUMN: error|warning: FIELD: MESSAGE, and nothing for a good set. Exit status 2 when there is \
-            an error, 0 otherwise (warnings alone do not fail). The rules are listed in docs/flows.md.
+            FILE:LINE:COLUMN: error|warning: FIELD: MESSAGE (a node with a mistake is skipped and the rest checked, \
+            so every mistake shows at once), then a summary line: flows, nodes, test calls, errors and warnings. \
+            Exit status 2 when there is an error, 0 otherwise (warnings alone do not fail). The rules are listed in \
+            docs/flows.md.
             """)
 
     @Argument(help: "A flow-set folder or a flow file.")
@@ -27,22 +29,34 @@ struct FlowsCheck: ParsableCommand {
     var format: CheckFormat = .text
 
     func run() throws {
-        let problems = FlowChecker.check(path: path)
+        let checker = FlowChecker.checked(path: path)
+        let problems = checker.problems
         switch format {
         case .text:
             for problem in problems { print(problem) }
+            print(checker.summary)
         case .json:
-            let list = problems.map { p -> [String: Any] in
-                [
-                    "file": p.location.file, "line": p.location.line, "column": p.location.column,
-                    "field": p.location.field, "severity": p.severity.rawValue, "message": p.location.message,
-                ]
+            let list = problems.map { p in
+                ProblemJSON(
+                    file: p.location.file, line: p.location.line, column: p.location.column, field: p.location.field,
+                    severity: p.severity.rawValue, message: p.location.message)
             }
-            let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(list), as: UTF8.self))
         }
         if problems.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
     }
+}
+
+/// One problem of `flows check --format json`.
+private struct ProblemJSON: Encodable {
+    var file: String
+    var line: Int
+    var column: Int
+    var field: String
+    var severity: String
+    var message: String
 }
 
 /// A flow set, or exit status 2 with the located error.
@@ -64,57 +78,42 @@ struct FlowsTest: ParsableCommand {
         abstract: "Run the scripted test calls written in flow files, and report coverage.",
         discussion: """
             Each test call (a flow's `tests:`, docs/flows.md) is walked through its flow with its inputs deciding \
-            every choice. The run stops at the first call whose path or outcome differs, printing the path it took, \
-            and exits 1. Otherwise it reports which nodes and transitions no test reaches. Exit status 2 on a broken \
-            flow file.
+            every choice. Every call is run and reported: ok, or FAIL with what differed and the path it took. Then \
+            a summary, and which nodes and transitions no passing call reaches. Exit status 1 when any call failed, \
+            2 on a broken flow file.
             """)
 
     @Argument(help: "A flow-set folder or a flow file.")
     var path: String
 
     func run() throws {
-        let set = try loadFlowSet(path)
-        let runner = set.testRunner
-        var reachedNodes = Set<String>()
-        var reachedTransitions = Set<String>()
-        var allNodes: [String] = []
-        var allTransitions: [String] = []
-        var count = 0
-        for document in set.documents {
-            let graph = set.graph(of: document)
-            if !document.tests.isEmpty {
-                allNodes += graph.nodes.map { "\(document.name): \($0)" }
-                allTransitions += graph.transitions.map { "\(document.name): \($0)" }
-            }
-            for test in document.tests {
-                let result = runner.run(test, in: document)
-                count += 1
-                if let failure = result.failure {
-                    print("FAIL \(document.name): \(test.name) (\(test.location.file):\(test.location.line))")
-                    print("  \(failure)")
-                    print("  path taken: \(result.path.joined(separator: " -> ")) => \(result.outcome)")
-                    throw ExitCode(1)
-                }
-                print("ok   \(document.name): \(test.name)")
-                reachedNodes.formUnion(result.path.map { "\(document.name): \($0)" })
-                reachedTransitions.formUnion(result.transitions.map { "\(document.name): \($0)" })
-                reachedNodes.formUnion(
-                    result.transitions.compactMap { $0.components(separatedBy: " -> ").last }.map { "\(document.name): \($0)" })
-            }
-        }
-        guard count > 0 else {
+        let report = FlowTestReport(set: try loadFlowSet(path))
+        guard !report.results.isEmpty else {
             print("no test calls in \(path): add a 'tests:' list to a flow (docs/flows.md)")
             return
         }
-        let missedNodes = allNodes.filter { !reachedNodes.contains($0) }
-        let missedTransitions = allTransitions.filter { !reachedTransitions.contains($0) }
-        print(
-            "\n\(count) test call(s) passed. Coverage: \(allNodes.count - missedNodes.count)/\(allNodes.count) nodes, "
-                + "\(allTransitions.count - missedTransitions.count)/\(allTransitions.count) transitions.")
-        if !missedNodes.isEmpty { print("Nodes no test reaches:\n  " + missedNodes.joined(separator: "\n  ")) }
-        if !missedTransitions.isEmpty {
-            print("Transitions no test takes:\n  " + missedTransitions.joined(separator: "\n  "))
+        for (flow, result) in report.results {
+            guard let failure = result.failure else {
+                print("ok   \(flow): \(result.test.name)")
+                continue
+            }
+            print("FAIL \(flow): \(result.test.name) (\(result.test.location.file):\(result.test.location.line))")
+            print("  \(failure)")
+            print("  path taken: \(result.path.joined(separator: " -> ")) => \(result.outcome)")
         }
+        let failed = report.failures.count
+        let passed = report.results.count - failed
+        let covered = report.nodes.count - report.missedNodes.count
+        let taken = report.transitions.count - report.missedTransitions.count
+        print(
+            "\n\(passed) of \(report.results.count) test call(s) passed\(failed > 0 ? ", \(failed) failed" : ""). "
+                + "Coverage (passing calls): \(covered)/\(report.nodes.count) nodes, "
+                + "\(taken)/\(report.transitions.count) transitions.")
+        if !report.missedNodes.isEmpty { print("Nodes no test reaches:\n  " + report.missedNodes.joined(separator: "\n  ")) }
+        if !report.missedTransitions.isEmpty {
+            print("Transitions no test takes:\n  " + report.missedTransitions.joined(separator: "\n  "))
+        }
+        if failed > 0 { throw ExitCode(1) }
     }
 }
 

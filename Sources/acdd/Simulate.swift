@@ -74,6 +74,13 @@ struct Simulate: ParsableCommand {
     @Flag(help: "With --db: also store every call of replication 0 (the calls table, docs/database.md).")
     var records = false
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "With --db: store per-interval figures too (default: only for periods of up to 31 days; daily and "
+                + "monthly figures are always stored)."))
+    var dbIntervals: Bool?
+
     @Option(help: ArgumentHelp("Also write a self-contained HTML page with plots.", valueName: "file"))
     var html: String?
 
@@ -172,7 +179,7 @@ struct Simulate: ParsableCommand {
                 var parameters = ["replications": String(summary.replications), "seed": String(seed)]
                 for (k, change) in overrides.enumerated() { parameters["set.\(k)"] = change }
                 let id = try RunStore(path: db).store(
-                    scenario: scenario, summary: summary, seed: seed, parameters: parameters,
+                    scenario: scenario, summary: summary, seed: seed, parameters: parameters, intervals: dbIntervals,
                     records: records ? { write in try Self.replay(scenario.model, seed: seed, into: write) } : nil)
                 FileHandle.standardError.write(Data("stored as run \(id) in \(db)\n".utf8))
             } catch {

@@ -23,6 +23,16 @@ package struct EntrySummary: Sendable {
     package let p90Time: Estimate
 
     package func share(_ outcome: FlowOutcome) -> Estimate { outcomeShares[Int(outcome.rawValue)] }
+
+    /// Every figure by its report name (docs/metrics.md, "Flows"); outcome shares as `share_OUTCOME`.
+    package var figures: [(name: String, value: Estimate)] {
+        [
+            ("callers", callers), ("containment", containment), ("deflection", deflection),
+            ("true_containment", trueContainment), ("true_deflection", trueDeflection), ("repeat_share", repeatShare),
+            ("misroute_rate", misrouteRate), ("abandoned_in_ivr", abandonedInFlow), ("mean_time_s", meanTime),
+            ("p90_time_s", p90Time),
+        ] + FlowOutcome.allCases.map { ("share_\($0.description)", share($0)) }
+    }
 }
 
 /// One node of a flow, over replications.

@@ -52,6 +52,38 @@ package struct Summary: Sendable {
         }
     }
 
+    /// Metrics of queue `q` over each span of intervals (a day, a month), each an estimate over replications.
+    package func spanMetrics(queue q: Int, spans: [Range<Int>]) -> [[Estimate]] {
+        let n = model.intervalCount
+        return spans.map { span in
+            let values = results.map { result in
+                var tally = QueueTally()
+                for i in span { tally.add(result.queueIntervals[q * n + i]) }
+                return QueueMetrics(tally: tally, definitions: model.definitions)
+            }
+            return QueueMetric.allCases.map { metric in Estimate(values.map { $0[metric] }) }
+        }
+    }
+
+    /// Group `g` over each span of intervals: agent-hours on the rota, occupancy, and overtime hours (mean over
+    /// replications).
+    package func spanFigures(group g: Int, spans: [Range<Int>]) -> [(hours: Double, occupancy: Estimate, overtime: Double)]
+    {
+        let n = model.intervalCount
+        return spans.map { span in
+            let staffed = span.reduce(0.0) { $0 + model.staffedSeconds(group: g, interval: $1) }
+            var overtime = 0.0
+            let occupancy = Estimate(
+                results.map { result in
+                    var tally = GroupTally()
+                    for i in span { tally.add(result.groupIntervals[g * n + i]) }
+                    overtime += tally.overtime
+                    return GroupSummary.occupancy(busy: tally.busy, staffed: staffed, overtime: tally.overtime)
+                })
+            return (staffed / 3600, occupancy, overtime / Double(max(1, replications)) / 3600)
+        }
+    }
+
     /// Occupancy of group `g` in each interval.
     package func intervalOccupancy(group g: Int) -> [Estimate] {
         let n = model.intervalCount

@@ -25,6 +25,12 @@ package struct FlowProblem: Sendable, Equatable, CustomStringConvertible {
 /// the checker reads everything it can and reports all it finds rather than stopping at the first.
 package struct FlowChecker {
     package private(set) var problems: [FlowProblem] = []
+    /// What was read: flows, their nodes and scripted test calls (for the summary line).
+    package private(set) var flows = 0
+    package private(set) var nodes = 0
+    package private(set) var tests = 0
+    /// Flows whose files could not be read: references to them are not reported again as unknown.
+    var brokenFlows: Set<String> = []
 
     /// What the scenario beside the flows says, when there is one.
     struct ScenarioFacts {
@@ -41,10 +47,22 @@ package struct FlowChecker {
     package init() {}
 
     /// Checks a flow set: a folder (its `scenario.yaml`, if any, and its flows) or a single flow file.
-    package static func check(path: String) -> [FlowProblem] {
+    package static func check(path: String) -> [FlowProblem] { checked(path: path).problems }
+
+    /// The checker after checking `path`: its problems and what it read.
+    package static func checked(path: String) -> FlowChecker {
         var checker = FlowChecker()
         checker.run(path: path)
-        return checker.problems
+        return checker
+    }
+
+    /// `3 flows, 41 nodes, 12 test calls: no errors, 1 warning`.
+    package var summary: String {
+        let errors = problems.filter { $0.severity == .error }.count
+        let warnings = problems.count - errors
+        func n(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        return "\(n(flows, "flow")), \(n(nodes, "node")), \(n(tests, "test call")): "
+            + "\(errors == 0 ? "no errors" : n(errors, "error")), \(warnings == 0 ? "no warnings" : n(warnings, "warning"))"
     }
 
     mutating func error(_ e: InputError) { problems.append(FlowProblem(severity: .error, location: e)) }
@@ -73,12 +91,14 @@ package struct FlowChecker {
         }
         var documents: [FlowDocument] = []
         for file in flowPaths {
-            do {
-                documents.append(try FlowDocument.load(path: file))
-            } catch {
-                self.error(error)
-            }
+            var errors: [InputError] = []
+            let (document, name) = FlowDocument.loadRecovering(path: file, errors: &errors)
+            errors.forEach { self.error($0) }
+            if let document { documents.append(document) } else if let name { brokenFlows.insert(name) }
         }
+        flows = documents.count
+        nodes = documents.reduce(0) { $0 + $1.nodes.count }
+        tests = documents.reduce(0) { $0 + $1.tests.count }
         var byName: [String: FlowDocument] = [:]
         for document in documents {
             if byName[document.name] != nil {
@@ -178,12 +198,14 @@ package struct FlowChecker {
     mutating func checkEntries(_ facts: ScenarioFacts, flows: [String: FlowDocument]) {
         for entry in facts.entries {
             guard let document = flows[entry.flow.name] else {
+                if brokenFlows.contains(entry.flow.name) { continue }
                 error(
                     entry.flow.location.error(
                         "unknown flow '\(entry.flow.name)'. Known: \(flows.keys.sorted().joined(separator: ", "))."))
                 continue
             }
-            // Intents that can never reach a queue that serves them.
+            // Intents that can never reach a queue that serves them (not judged through nodes that could not be read).
+            guard document.brokenNodes.isEmpty else { continue }
             for intent in entry.intents {
                 guard let serving = facts.servedBy[intent], !serving.isEmpty else {
                     warnUnserved(intent, entry: entry.flow, document: document, facts: facts, flows: flows)
@@ -265,11 +287,12 @@ package struct FlowChecker {
             }
         }
         checkReference(doc.start)
-        for node in doc.nodes {
+        for node in doc.nodes where !doc.brokenNodes.contains(node.id) {
             node.successors.forEach(checkReference)
             checkNode(node, in: doc, flows: flows, facts: facts)
         }
-        checkGraph(doc)
+        // Reachability needs every node's exits: judged once the broken nodes are mended.
+        if doc.brokenNodes.isEmpty { checkGraph(doc) }
     }
 
     mutating func checkNode(_ node: FlowNode, in doc: FlowDocument, flows: [String: FlowDocument], facts: ScenarioFacts?) {
@@ -365,7 +388,7 @@ package struct FlowChecker {
                 error(queue.location.error("unknown queue '\(queue.name)'.\(hint)"))
             }
         case .call(let flow, _):
-            if flows[flow.name] == nil {
+            if flows[flow.name] == nil && !brokenFlows.contains(flow.name) {
                 error(
                     flow.location.error(
                         "unknown flow '\(flow.name)'. Known: \(flows.keys.sorted().joined(separator: ", "))."))

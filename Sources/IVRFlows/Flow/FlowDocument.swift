@@ -18,6 +18,8 @@ package struct FlowDocument: Sendable {
     package var location: Location
     /// Scripted test calls (`acdd flows test`).
     package var tests: [FlowTestCall] = []
+    /// Nodes the checker could not read (``FlowDocument/loadRecovering(path:errors:)``): placeholders here.
+    package var brokenNodes: Set<String> = []
 
     package func node(_ id: String) -> FlowNode? { nodes.first { $0.id == id } }
 }

@@ -7,6 +7,23 @@ extension FlowDocument {
         try FlowReader.read(try YAMLValue.load(path: path))
     }
 
+    /// Reads a flow file as far as it can, for the checker: a node (or the tests) with a mistake is recorded in
+    /// `errors` and stands as a placeholder in ``brokenNodes``, so the rest is still read and checked. `nil` when
+    /// the file cannot be read at all (`errors` says why); `name` is then the flow's name if the file gives one.
+    package static func loadRecovering(path: String, errors: inout [InputError]) -> (FlowDocument?, name: String?) {
+        let root: YAMLValue
+        do { root = try YAMLValue.loadRecovering(path: path, errors: &errors) } catch {
+            errors.append(error)
+            return (nil, nil)
+        }
+        do {
+            return (try FlowReader.read(root, errors: &errors), nil)
+        } catch {
+            errors.append(error)
+            return (nil, try? root["flow"]?.string())
+        }
+    }
+
     package static func parse(_ text: String, file: String = "<flow>") throws(InputError) -> FlowDocument {
         try FlowReader.read(try YAMLValue.parse(text, file: file))
     }
@@ -30,22 +47,41 @@ enum FlowReader {
         }
     }
 
+    /// Reads a flow; the first mistake anywhere is thrown.
     static func read(_ root: YAMLValue) throws(InputError) -> FlowDocument {
+        var errors: [InputError] = []
+        let document = try read(root, errors: &errors)
+        if let first = errors.first { throw first }
+        return document
+    }
+
+    /// Reads a flow; a mistake inside a node or the tests goes into `errors` and the rest is read on (the node
+    /// becomes a placeholder listed in ``FlowDocument/brokenNodes``); one in the flow's own fields is thrown.
+    static func read(_ root: YAMLValue, errors: inout [InputError]) throws(InputError) -> FlowDocument {
         try root.expectKeys(topKeys, required: ["flow", "start", "nodes"])
         let name = try root.required("flow").string()
         let wpm = try root["words_per_minute"]?.double() ?? 150
         if wpm <= 0, let w = root["words_per_minute"] { throw w.error("the speaking rate must be positive") }
         var nodes: [FlowNode] = []
+        var broken = Set<String>()
         let nodesValue = try root.required("nodes")
         for entry in try nodesValue.entries() {
-            nodes.append(try readNode(id: entry.key, entry.value, keyValue: entry.keyValue))
+            do {
+                nodes.append(try readNode(id: entry.key, entry.value, keyValue: entry.keyValue))
+            } catch {
+                errors.append(error)
+                broken.insert(entry.key)
+                nodes.append(FlowNode(id: entry.key, kind: .hangup(outcome: .hungUp), location: Location(entry.keyValue)))
+            }
         }
         if nodes.isEmpty { throw nodesValue.error("a flow needs at least one node") }
+        var tests: [FlowTestCall] = []
+        do { tests = try readTests(root["tests"]) } catch { errors.append(error) }
         var document = FlowDocument(
             name: name, file: root.file, timeZone: try root["timezone"]?.string(), wordsPerMinute: wpm,
             longPrompt: try root["long_prompt"]?.duration() ?? 60, patience: try root["patience"]?.distribution(),
-            start: try reference(root.required("start")), nodes: nodes, location: Location(root),
-            tests: try readTests(root["tests"]))
+            start: try reference(root.required("start")), nodes: nodes, location: Location(root), tests: tests)
+        document.brokenNodes = broken
         if let window = root["repeat_window"] { document.repeatWindow = try window.duration() }
         return document
     }

@@ -351,3 +351,39 @@ package struct FlowSet: Sendable {
         return (nodes, Array(Set(transitions)).sorted())
     }
 }
+
+/// Every scripted call of a flow set run, each reported, and what they covered together (`acdd flows test`).
+package struct FlowTestReport: Sendable {
+    /// Per flow with tests, in file order: each call's result.
+    package var results: [(flow: String, result: FlowTestResult)] = []
+    package var nodes: [String] = []
+    package var transitions: [String] = []
+    package var missedNodes: [String] = []
+    package var missedTransitions: [String] = []
+
+    package var failures: [(flow: String, result: FlowTestResult)] { results.filter { $0.result.failure != nil } }
+
+    /// Runs every test call of `set`: a failing call does not stop the others.
+    package init(set: FlowSet) {
+        let runner = set.testRunner
+        var reachedNodes = Set<String>()
+        var reachedTransitions = Set<String>()
+        for document in set.documents where !document.tests.isEmpty {
+            let graph = set.graph(of: document)
+            nodes += graph.nodes.map { "\(document.name): \($0)" }
+            transitions += graph.transitions.map { "\(document.name): \($0)" }
+            for test in document.tests {
+                let result = runner.run(test, in: document)
+                results.append((document.name, result))
+                guard result.failure == nil else { continue }
+                reachedNodes.formUnion(result.path.map { "\(document.name): \($0)" })
+                reachedTransitions.formUnion(result.transitions.map { "\(document.name): \($0)" })
+                reachedNodes.formUnion(
+                    result.transitions.compactMap { $0.components(separatedBy: " -> ").last }
+                        .map { "\(document.name): \($0)" })
+            }
+        }
+        missedNodes = nodes.filter { !reachedNodes.contains($0) }
+        missedTransitions = transitions.filter { !reachedTransitions.contains($0) }
+    }
+}

@@ -31,13 +31,77 @@ package struct YAMLValue {
 
     /// Reads and parses a file.
     package static func load(path: String) throws(InputError) -> YAMLValue {
+        try parse(try text(path), file: path)
+    }
+
+    static func text(_ path: String) throws(InputError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, line: 0, column: 0, field: "", message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, line: 0, column: 0, field: "", message: "the file is not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return text
+    }
+
+    /// Reads a file as ``load(path:)`` does, but goes on past keys written twice in one mapping: each is reported in
+    /// `errors` and its second occurrence (with the lines indented under it) is left out, so the checker can read
+    /// the rest. Other mistakes are thrown.
+    package static func loadRecovering(path: String, errors: inout [InputError]) throws(InputError) -> YAMLValue {
+        var lines = try text(path).components(separatedBy: "\n")
+        for _ in 0..<50 {
+            let text = lines.joined(separator: "\n")
+            let duplicate: (key: String, mark: Mark)
+            do {
+                return try parse(text, file: path)
+            } catch {
+                guard case .duplicatedKeysInMapping(let keys, let context)? = try? Self.yamlError(text),
+                    let key = keys.first
+                else { throw error }
+                duplicate = (key, context.mark)
+            }
+            guard let second = Self.repeatLine(of: duplicate.key, after: duplicate.mark, in: lines) else {
+                return try parse(text, file: path)
+            }
+            errors.append(
+                InputError(
+                    file: path, line: second + 1, column: duplicate.mark.column, field: "",
+                    message: "the key '\(duplicate.key)' appears twice in one mapping (first on line "
+                        + "\(duplicate.mark.line)); this one is left out while the rest is checked"))
+            let indent = lines[second].prefix { $0 == " " }.count
+            var end = second + 1
+            while end < lines.count,
+                lines[end].prefix(while: { $0 == " " }).count > indent
+                    || lines[end].trimmingCharacters(in: .whitespaces).isEmpty
+            {
+                end += 1
+            }
+            for i in second..<end { lines[i] = "" }
+        }
+        return try parse(lines.joined(separator: "\n"), file: path)
+    }
+
+    /// The parser's own error for `text`, if composing it fails.
+    private static func yamlError(_ text: String) throws -> YamlError? {
+        do {
+            _ = try Yams.compose(yaml: text)
+            return nil
+        } catch let error as YamlError {
+            return error
+        }
+    }
+
+    /// The 0-based line of the next line after `mark` that starts, at the mark's column, with `key:`.
+    private static func repeatLine(of key: String, after mark: Mark, in lines: [String]) -> Int? {
+        let column = mark.column - 1
+        guard mark.line >= 1 else { return nil }
+        for i in mark.line..<lines.count {
+            let line = Array(lines[i])
+            guard line.count > column, line.prefix(column).allSatisfy({ $0 == " " || $0 == "-" }) else { continue }
+            let rest = String(line[column...])
+            for form in ["\(key):", "\"\(key)\":", "'\(key)':"] where rest.hasPrefix(form) { return i }
+        }
+        return nil
     }
 
     package var line: Int { (node.mark?.line ?? 0) }
