@@ -259,7 +259,7 @@ extension SimulationReport {
     }
 
     /// Each element, then its intervals one per line inside it.
-    private func writeArray<Element: Encodable, Interval: Encodable>(
+    private func writeArray<Element: Encodable, Interval: JSONLine>(
         _ elements: [Element], encoder: JSONEncoder, to out: (Data) -> Void, intervals: (Int) -> [Interval]?
     ) throws {
         for (k, element) in elements.enumerated() {
@@ -268,12 +268,84 @@ extension SimulationReport {
                 data.removeLast()  // "}"
                 data += Data(",\"intervals\":[\n".utf8)
                 out(data)
+                var text = ""
                 for (i, row) in rows.enumerated() {
-                    out(try encoder.encode(row) + Data((i + 1 < rows.count ? ",\n" : "\n").utf8))
+                    row.appendJSON(to: &text)
+                    text += i + 1 < rows.count ? ",\n" : "\n"
+                    if text.utf8.count >= 1 << 16 {
+                        out(Data(text.utf8))
+                        text = ""
+                    }
                 }
+                out(Data(text.utf8))
                 data = Data("]}".utf8)
             }
             out(data + Data((k + 1 < elements.count ? ",\n" : "\n").utf8))
         }
     }
+}
+
+/// A value written as one line of JSON by hand: the per-interval rows of a year are too many for `JSONEncoder`
+/// (140,000 of them for Leeds). The text is what ``SimulationResults/encoder`` would write, keys sorted; a test
+/// decodes both and compares.
+package protocol JSONLine: Encodable {
+    func appendJSON(to text: inout String)
+}
+
+extension SimulationResults.Figure {
+    func appendJSON(to text: inout String) {
+        var first = true
+        func field(_ key: String, _ value: String) {
+            text += first ? "{\"" : ",\""
+            text += key
+            text += "\":"
+            text += value
+            first = false
+        }
+        if let halfWidth { field("half_width", String(halfWidth)) }
+        if let mean { field("mean", String(mean)) }
+        if let target { field("target", String(target)) }
+        if let verdict { field("verdict", "\"\(verdict)\"") }
+        text += first ? "{}" : "}"
+    }
+}
+
+extension SimulationResults.IntervalResult: JSONLine {
+    package func appendJSON(to text: inout String) {
+        text += "{\"interval\":\(interval),\"label\":"
+        text += jsonString(label)
+        text += ",\"metrics\":{"
+        for (k, key) in metrics.keys.sorted().enumerated() {
+            text += k == 0 ? "\"" : ",\""
+            text += key
+            text += "\":"
+            metrics[key]!.appendJSON(to: &text)
+        }
+        text += "}}"
+    }
+}
+
+extension SimulationResults.GroupInterval: JSONLine {
+    package func appendJSON(to text: inout String) {
+        text += "{\"interval\":\(interval),\"occupancy\":"
+        occupancy.appendJSON(to: &text)
+        text += "}"
+    }
+}
+
+/// A JSON string literal.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

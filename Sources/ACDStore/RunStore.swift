@@ -41,7 +41,9 @@ package final class RunStore {
         }
     }
 
-    private func writeRun(scenario: Scenario, summary: Summary, seed: UInt64, parameters: [String: String]) throws
+    private func writeRun(
+        scenario: Scenario, summary: Summary, seed: UInt64, parameters: [String: String]
+    ) throws
         -> Int
     {
         let json = String(decoding: try JSONEncoder.sorted.encode(parameters), as: UTF8.self)
@@ -62,15 +64,19 @@ package final class RunStore {
             for metric in QueueMetric.allCases {
                 let e = queue[metric]
                 try queueRow.run(
-                    [id, queue.name, metric.rawValue, e.mean, e.halfWidth, queue.targets.value(of: metric),
-                     queue.targets.verdict(metric, e)?.label])
+                    [
+                        id, queue.name, metric.rawValue, e.mean, e.halfWidth, queue.targets.value(of: metric),
+                        queue.targets.verdict(metric, e)?.label,
+                    ])
             }
         }
         let groupRow = try db.prepare("INSERT INTO group_results VALUES (?,?,?,?,?,?,?)")
         for group in summary.groups {
             try groupRow.run(
-                [id, group.name, nil, group.scheduledHours, group.occupancy.mean, group.occupancy.halfWidth,
-                 group.overtimeHours.mean])
+                [
+                    id, group.name, nil, group.scheduledHours, group.occupancy.mean, group.occupancy.halfWidth,
+                    group.overtimeHours.mean,
+                ])
         }
     }
 
@@ -85,16 +91,20 @@ package final class RunStore {
                 for (span, estimates) in zip(spans, summary.spanMetrics(queue: q, spans: ranges)) {
                     for (metric, e) in zip(QueueMetric.allCases, estimates) where metric.isPerInterval {
                         try queueRow.run(
-                            [id, kind.rawValue, span.label, span.intervals.lowerBound, queue.name, metric.rawValue,
-                             e.mean, e.halfWidth])
+                            [
+                                id, kind.rawValue, span.label, span.intervals.lowerBound, queue.name, metric.rawValue,
+                                e.mean, e.halfWidth,
+                            ])
                     }
                 }
             }
             for (g, group) in summary.groups.enumerated() {
                 for (span, f) in zip(spans, summary.spanFigures(group: g, spans: ranges)) {
                     try groupRow.run(
-                        [id, kind.rawValue, span.label, group.name, f.hours, f.occupancy.mean, f.occupancy.halfWidth,
-                         f.overtime])
+                        [
+                            id, kind.rawValue, span.label, group.name, f.hours, f.occupancy.mean, f.occupancy.halfWidth,
+                            f.overtime,
+                        ])
                 }
             }
         }
@@ -105,8 +115,10 @@ package final class RunStore {
         let centreRow = try db.prepare("INSERT INTO centre_results VALUES (?,?,?,?,?,?)")
         for row in CalibrationReport.centreRows(summary: summary, published: scenario.published) {
             try centreRow.run(
-                [id, row.figure.trimmingCharacters(in: .whitespaces), row.unit.rawValue, row.simulated.mean,
-                 row.simulated.halfWidth, row.published])
+                [
+                    id, row.figure.trimmingCharacters(in: .whitespaces), row.unit.rawValue, row.simulated.mean,
+                    row.simulated.halfWidth, row.published,
+                ])
         }
         guard !summary.model.entries.isEmpty else { return }
         let entryRow = try db.prepare("INSERT INTO entry_results VALUES (?,?,?,?,?,?)")
@@ -118,8 +130,10 @@ package final class RunStore {
         let nodeRow = try db.prepare("INSERT INTO node_results VALUES (?,?,?,?,?,?,?,?)")
         for n in summary.nodes {
             try nodeRow.run(
-                [id, n.flow, n.name, n.visits.mean, n.visits.halfWidth, n.hangUpShare.mean, n.meanTime.mean,
-                 n.p90Time.mean])
+                [
+                    id, n.flow, n.name, n.visits.mean, n.visits.halfWidth, n.hangUpShare.mean, n.meanTime.mean,
+                    n.p90Time.mean,
+                ])
         }
     }
 

@@ -109,7 +109,9 @@ struct FlowsTest: ParsableCommand {
             "\n\(passed) of \(report.results.count) test call(s) passed\(failed > 0 ? ", \(failed) failed" : ""). "
                 + "Coverage (passing calls): \(covered)/\(report.nodes.count) nodes, "
                 + "\(taken)/\(report.transitions.count) transitions.")
-        if !report.missedNodes.isEmpty { print("Nodes no test reaches:\n  " + report.missedNodes.joined(separator: "\n  ")) }
+        if !report.missedNodes.isEmpty {
+            print("Nodes no test reaches:\n  " + report.missedNodes.joined(separator: "\n  "))
+        }
         if !report.missedTransitions.isEmpty {
             print("Transitions no test takes:\n  " + report.missedTransitions.joined(separator: "\n  "))
         }
@@ -142,7 +144,8 @@ struct FlowsGraph: ParsableCommand {
         var traffic: FlowGraph.Traffic?
         if let results {
             guard let data = FileManager.default.contents(atPath: results) else {
-                throw failInput(InputError(file: results, line: 0, column: 0, field: "", message: "cannot read the file"))
+                throw failInput(
+                    InputError(file: results, line: 0, column: 0, field: "", message: "cannot read the file"))
             }
             do {
                 traffic = try FlowGraph.Traffic.read(json: data)

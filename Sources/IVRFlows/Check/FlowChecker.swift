@@ -132,7 +132,9 @@ package struct FlowChecker {
                 }
             }
             for attribute in try root["attributes"]?.entries() ?? [] {
-                facts.attributes[attribute.key] = try attribute.value.items().map { v throws(InputError) in try v.string() }
+                facts.attributes[attribute.key] = try attribute.value.items().map { v throws(InputError) in
+                    try v.string()
+                }
             }
             for entry in try root["calendars"]?.entries() ?? [] {
                 facts.calendars.insert(entry.key)
@@ -167,7 +169,8 @@ package struct FlowChecker {
         var byDay = Array(repeating: [(Double, Double, YAMLValue)](), count: 7)
         for entry in entries {
             guard let days = try? ScenarioReader.days(entry.keyValue) else {
-                error(entry.keyValue.error("unknown days '\(entry.key)': use mon, tue, ..., ranges like mon-fri, or all"))
+                error(
+                    entry.keyValue.error("unknown days '\(entry.key)': use mon, tue, ..., ranges like mon-fri, or all"))
                 continue
             }
             let ranges = entry.value.isSequence ? ((try? entry.value.items()) ?? []) : [entry.value]
@@ -187,7 +190,8 @@ package struct FlowChecker {
                 } else if b.0 > a.1 {
                     warning(
                         b.2.error(
-                            "calendar '\(name)': \(Weekday.names[d]) is closed between \(clock(a.1)) and \(clock(b.0))"))
+                            "calendar '\(name)': \(Weekday.names[d]) is closed between \(clock(a.1)) and \(clock(b.0))")
+                    )
                 }
             }
         }
@@ -256,7 +260,8 @@ package struct FlowChecker {
                 let names = [intent] + (s.confusion[intent].map { Array($0.keys) } ?? [])
                 next = s.routes.filter { names.contains($0.intent.name) }.map(\.next.name) + [s.exhausted.name]
             case .branch(let cases, let otherwise):
-                next = cases.filter { $0.intents.isEmpty || $0.intents.contains { $0.name == intent } }.map(\.next.name)
+                next =
+                    cases.filter { $0.intents.isEmpty || $0.intents.contains { $0.name == intent } }.map(\.next.name)
                     + [otherwise.name]
             case .call(let flow, let after):
                 if let callee = flows[flow.name] {
@@ -295,7 +300,9 @@ package struct FlowChecker {
         if doc.brokenNodes.isEmpty { checkGraph(doc) }
     }
 
-    mutating func checkNode(_ node: FlowNode, in doc: FlowDocument, flows: [String: FlowDocument], facts: ScenarioFacts?) {
+    mutating func checkNode(
+        _ node: FlowNode, in doc: FlowDocument, flows: [String: FlowDocument], facts: ScenarioFacts?
+    ) {
         func checkAttribute(_ v: AttributeValue) {
             guard let facts else { return }
             guard let values = facts.attributes[v.attribute.name] else {
@@ -305,7 +312,8 @@ package struct FlowChecker {
             if !values.contains(v.value.name) {
                 error(
                     v.value.location.error(
-                        "'\(v.value.name)' is not a value of '\(v.attribute.name)': one of \(values.joined(separator: ", "))"))
+                        "'\(v.value.name)' is not a value of '\(v.attribute.name)': one of \(values.joined(separator: ", "))"
+                    ))
             }
         }
         func checkIntent(_ r: Reference) {
@@ -322,7 +330,8 @@ package struct FlowChecker {
             menu.noInput.map { checkPrompt($0, doc) }
             menu.noMatch.map { checkPrompt($0, doc) }
             if menu.noInput == nil {
-                error(menu.location.error("the menu has no 'no_input' handling (a prompt for callers who press nothing)"))
+                error(
+                    menu.location.error("the menu has no 'no_input' handling (a prompt for callers who press nothing)"))
             }
             if menu.noMatch == nil {
                 error(menu.location.error("the menu has no 'no_match' handling (a prompt for an invalid key)"))
@@ -371,7 +380,8 @@ package struct FlowChecker {
             if let facts, !facts.calendars.contains(calendar.name) {
                 error(
                     calendar.location.error(
-                        "unknown calendar '\(calendar.name)'. Known: \(facts.calendars.sorted().joined(separator: ", "))."))
+                        "unknown calendar '\(calendar.name)'. Known: \(facts.calendars.sorted().joined(separator: ", "))."
+                    ))
             }
         case .signpost(let message, _, _):
             checkPrompt(message, doc)

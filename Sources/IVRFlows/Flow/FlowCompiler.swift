@@ -103,7 +103,8 @@ package struct FlowCompiler {
         for j in compiler.steps.indices { compiler.steps[j].node = compiler.stepHeads[j] }
         return CompiledFlow(
             flow: {
-                var flow = CallFlow(name: document.name, steps: compiler.steps, entry: entry, patience: document.patience)
+                var flow = CallFlow(
+                    name: document.name, steps: compiler.steps, entry: entry, patience: document.patience)
                 flow.repeatWindow = document.repeatWindow
                 return flow
             }(),
@@ -157,7 +158,8 @@ package struct FlowCompiler {
             let known = context.attributes.keys.sorted()
             throw v.attribute.location.error(
                 "unknown caller attribute '\(v.attribute.name)'. "
-                    + (known.isEmpty ? "The scenario defines none (attributes:)." : "Known: \(known.joined(separator: ", ")).")
+                    + (known.isEmpty
+                        ? "The scenario defines none (attributes:)." : "Known: \(known.joined(separator: ", ")).")
             )
         }
         guard values.contains(v.value.name) else {
@@ -174,7 +176,8 @@ package struct FlowCompiler {
         guard let k = context.intents.firstIndex(of: reference.name) else {
             let hint = closest(reference.name, among: context.intents).map { " Did you mean '\($0)'?" } ?? ""
             throw reference.location.error(
-                "unknown intent '\(reference.name)'.\(hint) The scenario's intents: \(context.intents.joined(separator: ", ")).")
+                "unknown intent '\(reference.name)'.\(hint) The scenario's intents: \(context.intents.joined(separator: ", "))."
+            )
         }
         return k
     }
@@ -197,9 +200,11 @@ package struct FlowCompiler {
             guard let flags = context.calendars[calendar.name] else {
                 let hint = closest(calendar.name, among: Array(context.calendars.keys)).map { " Did you mean '\($0)'?" }
                 throw calendar.location.error(
-                    "unknown calendar '\(calendar.name)'.\(hint ?? "") Known: \(context.calendars.keys.sorted().joined(separator: ", ")).")
+                    "unknown calendar '\(calendar.name)'.\(hint ?? "") Known: \(context.calendars.keys.sorted().joined(separator: ", "))."
+                )
             }
-            steps[i] = FlowStep(name: name, action: .hours(open: flags, whenOpen: try go(open), whenClosed: try go(closed)))
+            steps[i] = FlowStep(
+                name: name, action: .hours(open: flags, whenOpen: try go(open), whenClosed: try go(closed)))
         case .selfService(_, let time, let completion, let completed, let failed):
             let done = try completed.map { r throws(InputError) in try go(r) } ?? finish(i, name, .selfServed)
             if completed == nil { steps[done].callBack = node.callBack }
@@ -223,7 +228,8 @@ package struct FlowCompiler {
             guard let q = context.queues[queue.name] else {
                 let hint = closest(queue.name, among: Array(context.queues.keys)).map { " Did you mean '\($0)'?" } ?? ""
                 throw queue.location.error(
-                    "unknown queue '\(queue.name)'.\(hint) Known: \(context.queues.keys.sorted().joined(separator: ", ")).")
+                    "unknown queue '\(queue.name)'.\(hint) Known: \(context.queues.keys.sorted().joined(separator: ", "))."
+                )
             }
             steps[i] = FlowStep(name: name, action: .queue(q))
             steps[i].callPriority = node.callPriority
@@ -290,14 +296,17 @@ package struct FlowCompiler {
             weights.append(row)
         }
         let first = promptTime(try duration(menu.prompt, scope), bargeIn: menu.bargeIn, extra: callers.keyTime)
-        let again = try menu.repeatPrompt.map { p throws(InputError) in
-            promptTime(try duration(p, scope), bargeIn: menu.bargeIn, extra: callers.keyTime)
-        } ?? first
-        let noInput = max(0, menu.timeout - callers.keyTime)
+        let again =
+            try menu.repeatPrompt.map { p throws(InputError) in
+                promptTime(try duration(p, scope), bargeIn: menu.bargeIn, extra: callers.keyTime)
+            } ?? first
+        let noInput =
+            max(0, menu.timeout - callers.keyTime)
             + (try menu.noInput.map { p throws(InputError) in try duration(p, scope) } ?? 0)
         let noMatch = try menu.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0
         let n = menu.options.count
-        let input = StepInput(kind: .keys, labels: menu.options.map { [$0.key] } + [[], []], silence: n, noMatch: n + 1)
+        let input = StepInput(
+            kind: .keys, labels: menu.options.map { [$0.key] } + [[], []], silence: n, noMatch: n + 1)
         unroll(
             i, name, attempts: menu.retries + 1, exhausted: exhausted, input: input,
             failures: [("no-input", noInput), ("no-match", noMatch)]
@@ -327,7 +336,8 @@ package struct FlowCompiler {
                 failureSteps.append(j)
             }
             let (duration, action) = attempt(a, failureSteps)
-            steps[attemptSteps[a]] = FlowStep(name: a == 0 ? name : "\(name)#\(a + 1)", duration: duration, action: action)
+            steps[attemptSteps[a]] = FlowStep(
+                name: a == 0 ? name : "\(name)#\(a + 1)", duration: duration, action: action)
             steps[attemptSteps[a]].input = input
         }
     }
@@ -350,9 +360,10 @@ package struct FlowCompiler {
             weights.append(row)
         }
         let first = Distribution.deterministic(try duration(speech.prompt, scope) + callers.utteranceTime)
-        let again = try speech.repeatPrompt.map { p throws(InputError) in
-            Distribution.deterministic(try duration(p, scope) + callers.utteranceTime)
-        } ?? first
+        let again =
+            try speech.repeatPrompt.map { p throws(InputError) in
+                Distribution.deterministic(try duration(p, scope) + callers.utteranceTime)
+            } ?? first
         let noMatch = try speech.noMatch.map { p throws(InputError) in try duration(p, scope) } ?? 0
         let n = speech.routes.count
         let labels = speech.routes.map { [$0.intent.name] + $0.phrases } + [[]]
@@ -384,7 +395,8 @@ package struct FlowCompiler {
                 let j = c == 0 && branch.timeOfDay == nil ? i : extra(i, name, "/case\(c + 1)-caller")
                 steps[j] = FlowStep(
                     name: steps[j].name,
-                    action: .route(targets: [target, next], weights: (0..<intentCount).map { matches($0) ? [1, 0] : [0, 1] }))
+                    action: .route(
+                        targets: [target, next], weights: (0..<intentCount).map { matches($0) ? [1, 0] : [0, 1] }))
                 entry = j
             }
             if let window = branch.timeOfDay {

@@ -74,7 +74,8 @@ package struct FlowNode: Sendable {
         case menu(Menu)
         case speech(Speech)
         case hours(calendar: Reference, open: Reference, closed: Reference)
-        case selfService(task: String, duration: Distribution, completion: Double, completed: Reference?, failed: Reference)
+        case selfService(
+            task: String, duration: Distribution, completion: Double, completed: Reference?, failed: Reference)
         case signpost(message: Prompt, satisfied: Double, otherwise: Reference)
         case branch(cases: [BranchCase], otherwise: Reference)
         /// Caller attributes take new values for the rest of the call.

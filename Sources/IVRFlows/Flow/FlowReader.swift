@@ -71,7 +71,8 @@ enum FlowReader {
             } catch {
                 errors.append(error)
                 broken.insert(entry.key)
-                nodes.append(FlowNode(id: entry.key, kind: .hangup(outcome: .hungUp), location: Location(entry.keyValue)))
+                nodes.append(
+                    FlowNode(id: entry.key, kind: .hangup(outcome: .hungUp), location: Location(entry.keyValue)))
             }
         }
         if nodes.isEmpty { throw nodesValue.error("a flow needs at least one node") }
@@ -106,9 +107,10 @@ enum FlowReader {
         let present = entries.map(\.key).filter { kinds.contains($0) }
         guard present.count == 1, let kind = present.first else {
             if present.isEmpty {
-                let unknown = entries.first.map { e in
-                    closest(e.key, among: kinds).map { " ('\(e.key)': did you mean '\($0)'?)" } ?? ""
-                } ?? ""
+                let unknown =
+                    entries.first.map { e in
+                        closest(e.key, among: kinds).map { " ('\(e.key)': did you mean '\($0)'?)" } ?? ""
+                    } ?? ""
                 throw value.error("a node needs one kind: \(kinds.joined(separator: ", "))\(unknown)")
             }
             throw value.error("a node has one kind, found \(present.joined(separator: " and "))")
@@ -154,9 +156,10 @@ enum FlowReader {
             var cases: [BranchCase] = []
             for item in try body.items() {
                 try item.expectKeys(["intents", "between", "when", "next"], required: ["next"])
-                let intents = try item["intents"].map { v throws(InputError) in
-                    try v.items().map { i throws(InputError) in try reference(i) }
-                } ?? []
+                let intents =
+                    try item["intents"].map { v throws(InputError) in
+                        try v.items().map { i throws(InputError) in try reference(i) }
+                    } ?? []
                 var window: (Double, Double)?
                 if let between = item["between"] {
                     let bounds = try between.items()
@@ -192,7 +195,8 @@ enum FlowReader {
             ]
             guard let outcome = outcomes[word] else {
                 throw body.error(
-                    "a hang-up is classified: one of \(outcomes.keys.sorted().joined(separator: ", ")), found '\(word)'")
+                    "a hang-up is classified: one of \(outcomes.keys.sorted().joined(separator: ", ")), found '\(word)'"
+                )
             }
             result = .hangup(outcome: outcome)
         case "call":
@@ -214,7 +218,9 @@ enum FlowReader {
                 let after = try c["after"]?.positiveDuration()
                 let position = try c["position"]?.int()
                 if after == nil && position == nil { throw c.error("a callback offer needs 'after' or 'position'") }
-                if let position, position < 1, let v = c["position"] { throw v.error("positions start at 1, the front") }
+                if let position, position < 1, let v = c["position"] {
+                    throw v.error("positions start at 1, the front")
+                }
                 node.callback = CallbackOffer(
                     after: after, position: position, accept: try c.required("accept").share(),
                     dialTime: try c["dial_time"]?.duration() ?? 20)
@@ -238,7 +244,10 @@ enum FlowReader {
 
     static func readMenu(_ body: YAMLValue) throws(InputError) -> Menu {
         try body.expectKeys(
-            ["prompt", "repeat_prompt", "barge_in", "options", "timeout", "retries", "no_input", "no_match", "exhausted"],
+            [
+                "prompt", "repeat_prompt", "barge_in", "options", "timeout", "retries", "no_input", "no_match",
+                "exhausted",
+            ],
             required: ["prompt", "options", "exhausted"])
         var options: [Menu.Option] = []
         for entry in try body.required("options").entries() {
@@ -246,9 +255,10 @@ enum FlowReader {
                 throw entry.keyValue.error("a menu key is made of 0-9, * and #, found '\(entry.key)'")
             }
             try entry.value.expectKeys(["intents", "next"], required: ["next"])
-            let intents = try entry.value["intents"].map { v throws(InputError) in
-                try v.items().map { i throws(InputError) in try reference(i) }
-            } ?? []
+            let intents =
+                try entry.value["intents"].map { v throws(InputError) in
+                    try v.items().map { i throws(InputError) in try reference(i) }
+                } ?? []
             options.append(
                 Menu.Option(
                     key: entry.key, intents: intents, next: try reference(entry.value.required("next")),
@@ -277,9 +287,10 @@ enum FlowReader {
             if entry.value.isMapping {
                 try entry.value.expectKeys(["next", "phrases"], required: ["next"])
                 next = try reference(entry.value.required("next"))
-                phrases = try entry.value["phrases"].map { v throws(InputError) in
-                    try v.items().map { p throws(InputError) in try p.string().lowercased() }
-                } ?? []
+                phrases =
+                    try entry.value["phrases"].map { v throws(InputError) in
+                        try v.items().map { p throws(InputError) in try p.string().lowercased() }
+                    } ?? []
             } else {
                 next = try reference(entry.value)
             }

@@ -50,7 +50,9 @@ extension FlowReader {
             let at = try atValue.string()
             // "mon 09:00" or "2020-03-06 09:00"
             let parts = at.split(separator: " ").map(String.init)
-            guard parts.count == 2 else { throw atValue.error("expected 'mon 09:00' or '2020-03-06 09:00', found '\(at)'") }
+            guard parts.count == 2 else {
+                throw atValue.error("expected 'mon 09:00' or '2020-03-06 09:00', found '\(at)'")
+            }
             guard let time = Quantity.clock(parts[1]), time < 86400 else {
                 throw atValue.error("expected a time as HH:MM, found '\(parts[1])'")
             }
@@ -164,7 +166,8 @@ package struct FlowTestRunner {
         }
         if let end = walk.end { result.outcome = program.outcome(at: end) }
         if result.path != test.path {
-            let at = zip(result.path, test.path).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let at =
+                zip(result.path, test.path).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 ?? min(result.path.count, test.path.count)
             let expected = at < test.path.count ? "'\(test.path[at])'" : "the end"
             let took = at < result.path.count ? "'\(result.path[at])'" : "the end"
@@ -172,13 +175,16 @@ package struct FlowTestRunner {
         } else if result.outcome != test.outcome {
             result.failure = "expected the outcome '\(test.outcome)', got '\(result.outcome)'"
         } else if !walk.unusedInputs.isEmpty {
-            result.failure = "\(walk.unusedInputs.count) input(s) left unused: \(walk.unusedInputs.joined(separator: ", "))"
+            result.failure =
+                "\(walk.unusedInputs.count) input(s) left unused: \(walk.unusedInputs.joined(separator: ", "))"
         }
         return result
     }
 
     /// The flow compiled for the test's week, with the queues, intents and caller types its flows name.
-    func compile(_ document: FlowDocument, test: FlowTestCall) throws(InputError)
+    func compile(
+        _ document: FlowDocument, test: FlowTestCall
+    ) throws(InputError)
         -> (FlowProgram, [CallerType], [String])
     {
         var queues: [String] = []
@@ -278,7 +284,9 @@ package struct FlowSet: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputError(file: path, line: 0, column: 0, field: "", message: "no such file or folder")
         }
-        guard isDirectory.boolValue else { return FlowSet(documents: [try FlowDocument.load(path: path)], calendars: [:]) }
+        guard isDirectory.boolValue else {
+            return FlowSet(documents: [try FlowDocument.load(path: path)], calendars: [:])
+        }
         var calendars: [String: CalendarRules] = [:]
         var attributes: [(name: String, values: [String])] = []
         let scenario = (path as NSString).appendingPathComponent("scenario.yaml")
@@ -286,7 +294,8 @@ package struct FlowSet: Sendable {
             let root = try YAMLValue.load(path: scenario)
             calendars = try ScenarioReader.calendarRules(root["calendars"])
             for attribute in try root["attributes"]?.entries() ?? [] {
-                attributes.append((attribute.key, try attribute.value.items().map { v throws(InputError) in try v.string() }))
+                attributes.append(
+                    (attribute.key, try attribute.value.items().map { v throws(InputError) in try v.string() }))
             }
         }
         let folder = (path as NSString).appendingPathComponent("flows")
@@ -312,7 +321,9 @@ package struct FlowSet: Sendable {
     }
 
     /// Every node path and transition a call could take, for coverage: called flows appear under their call node.
-    package func graph(of document: FlowDocument, prefix: String = "", depth: Int = 0) -> (nodes: [String], transitions: [String]) {
+    package func graph(
+        of document: FlowDocument, prefix: String = "", depth: Int = 0
+    ) -> (nodes: [String], transitions: [String]) {
         var nodes: [String] = []
         var transitions: [String] = []
         let flows = byName

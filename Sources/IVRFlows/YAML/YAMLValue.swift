@@ -180,7 +180,9 @@ package struct YAMLValue {
     }
 
     package func bool() throws(InputError) -> Bool {
-        guard case .scalar = node, let value = node.bool else { throw error("expected true or false, found \(kindName)") }
+        guard case .scalar = node, let value = node.bool else {
+            throw error("expected true or false, found \(kindName)")
+        }
         return value
     }
 
@@ -221,7 +223,9 @@ package struct YAMLValue {
 
     /// A share as a fraction: `8%` or `0.08`.
     package func share() throws(InputError) -> Double {
-        guard let share = Quantity.share(try string()) else { throw error("expected a share such as 8% or 0.08, found \(kindName)") }
+        guard let share = Quantity.share(try string()) else {
+            throw error("expected a share such as 8% or 0.08, found \(kindName)")
+        }
         guard (0...1).contains(share) else { throw error("a share must lie between 0% and 100%, found \(kindName)") }
         return share
     }
@@ -238,7 +242,9 @@ extension InputError {
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             self.init(
                 file: file, line: context.mark.line, column: context.mark.column, field: "",
-                message: "\(duplicates.count == 1 ? "the key" : "the keys") \(keys) \(duplicates.count == 1 ? "appears" : "appear") twice in one mapping")
+                message:
+                    "\(duplicates.count == 1 ? "the key" : "the keys") \(keys) \(duplicates.count == 1 ? "appears" : "appear") twice in one mapping"
+            )
         default:
             self.init(file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(yamlError)")
         }
