@@ -40,14 +40,19 @@ b=$("$acdd" simulate examples/two-skills.yaml -r 6 --threads 2 --format csv)
 
 # Erlang: known figures, and a bad value is refused with a usage error.
 "$acdd" erlang table --rate 200/h --aht 180 --agents 11 --format csv | grep -q '^11,0.682' && pass || fail "erlang C 10 E on 11 agents"
-"$acdd" erlang staff --rate 120/h --aht 3m --patience 2m --asa 20s --abandonment 5% >/dev/null && pass || fail "erlang staff"
+out=$("$acdd" erlang staff --rate 120/h --aht 3m --patience 2m --asa 20s --abandonment 5%)
+grep -q "^Decided by: with 8 agents, abandonment 6.15% > 5%.$" <<<"$out" && grep -q "^8 " <<<"$out" && ! grep -q "∞" <<<"$out" \
+    && pass || fail "erlang staff: the n-1 row and the deciding target: $out"
 "$acdd" erlang table --rate lots --aht 180 --agents 3 >/dev/null 2>&1
-[ $? -ne 0 ] && pass || fail "a bad --rate should be refused"
+status=$?; [ $status -eq 2 ] && pass || fail "a bad --rate should exit 2 (bad input), got $status"
+"$acdd" simulate examples/ivr --detail nonsense >/dev/null 2>&1
+status=$?; [ $status -eq 2 ] && pass || fail "a bad --detail should exit 2, got $status"
 "$acdd" --help | grep -q "simulate" && pass || fail "--help lists the commands"
 
-# Flows: a good set prints nothing and exits 0; every broken flow exits 2 with located problems; JSON parses.
+# Flows: a good set prints its summary line and exits 0; every broken flow exits 2 with located problems; JSON parses.
 out=$("$acdd" flows check examples/ivr 2>&1); status=$?
-[ $status -eq 0 ] && [ -z "$out" ] && pass || fail "flows check examples/ivr: status $status, output: $out"
+[ $status -eq 0 ] && [ "$out" = "2 flows, 12 nodes, 8 test calls: no errors, no warnings" ] && pass \
+    || fail "flows check examples/ivr: status $status, output: $out"
 for f in Tests/IVRFlowsTests/Flows/*.yaml; do
     out=$("$acdd" flows check "$f" 2>&1); status=$?
     if grep -q "^# expect: [0-9]*:[0-9]*: warning" "$f"; then
@@ -62,12 +67,13 @@ done
     && pass || fail "simulate examples/ivr JSON has flow figures"
 
 # Scripted test calls: the example passes; a script that expects another path fails with status 1.
-"$acdd" flows test examples/ivr | grep -q "8 test call(s) passed" && pass || fail "flows test examples/ivr"
+"$acdd" flows test examples/ivr | grep -q "^8 of 8 test call(s) passed" && pass || fail "flows test examples/ivr"
 tmp=$(mktemp -d)
 mkdir -p "$tmp/flows" && cp examples/ivr/scenario.yaml "$tmp/" && cp examples/ivr/flows/closed.yaml "$tmp/flows/"
 sed 's/outcome: queued housing/outcome: queued council-tax/' examples/ivr/flows/main.yaml > "$tmp/flows/main.yaml"
 out=$("$acdd" flows test "$tmp"); status=$?
-[ $status -eq 1 ] && grep -q "^FAIL main: housing by speech" <<<"$out" && pass || fail "a failing test call: status $status: $out"
+[ $status -eq 1 ] && grep -q "^FAIL main: housing by speech" <<<"$out" && grep -q "^ok   main: the Friday holiday is closed" <<<"$out" \
+    && grep -q "^7 of 8 test call(s) passed, 1 failed" <<<"$out" && pass || fail "a failing test call: status $status: $out"
 rm -rf "$tmp"
 
 # --set and compare: a bad path exits 2 naming the --set; a change compared with common random numbers.
@@ -81,14 +87,16 @@ out=$("$acdd" compare examples/single-queue.yaml --set 'groups[0].agents=9' -r 6
 # --db: two runs stored, readable with Python's sqlite3.
 db=$(mktemp -u).db
 "$acdd" simulate examples/single-queue.yaml -r 3 --db "$db" >/dev/null 2>&1 && "$acdd" simulate examples/single-queue.yaml -r 3 --db "$db" --set 'groups[0].agents=9' >/dev/null 2>&1
-python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('select count(*) from runs').fetchone()[0] == 2" "$db" \
-    && pass || fail "--db stores runs"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('select count(*) from runs').fetchone()[0] == 2; assert c.execute(\"select count(*) from span_results where span = 'day' and metric = 'asa'\").fetchone()[0] == 2 * 1; assert c.execute('select count(*) from interval_results').fetchone()[0] > 0" "$db" \
+    && pass || fail "--db stores runs with daily figures and (a short period) intervals"
 rm -f "$db"
 
 # staff: a rota per interval for every group, and a table with the FTE change.
 "$acdd" staff examples/two-skills.yaml -r 4 --format csv | python3 -c 'import csv,sys; rows=list(csv.DictReader(sys.stdin)); assert len(rows) == 3 * 48 and all(int(r["agents"]) >= 0 for r in rows)' \
     && pass || fail "staff --format csv"
 "$acdd" staff examples/single-queue.yaml -r 4 --shrinkage 30% | grep -q "FTE now" && pass || fail "staff table"
+"$acdd" staff examples/single-queue.yaml -r 4 --shrinkage 0 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); g=d["groups"][0]; assert abs(g["fte_now"] - g["agent_hours_now"] / 7.4) < 1e-9 and len(d["rota"][g["name"]]) > 0, d' \
+    && pass || fail "staff --format json, one-day FTE on a five-day week"
 
 # The Leeds year: calibrate prints every published figure with its simulated value; a wrong volume column is refused.
 "$acdd" calibrate flows/leeds -r 2 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); g=[r for r in d["rows"] if r["figure"]=="Gross calls received"][0]; assert g["published"]==1374774 and abs(g["simulated"]-g["published"])<0.05*g["published"]' \

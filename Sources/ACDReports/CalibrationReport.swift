@@ -83,19 +83,17 @@ package struct CalibrationReport: Sendable {
                     "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
                     "abandoned / calls offered to this queue"))
         }
-        let weeks = model.horizon / (7 * 86400)
         let agentHours = model.groups.reduce(0.0) { sum, group in
             sum + Double(group.rota.headcount.reduce(0, +)) * model.intervalLength / 3600
         }
-        let fte = agentHours / weeks / weeklyHours / (1 - shrinkage)
+        let rule = FullTimeEquivalent(weeklyHours: weeklyHours, shrinkage: shrinkage)
+        let fte = rule.of(agentHours: agentHours, periodSeconds: model.horizon)
         rows.append(
             Row(
                 figure: "Staff FTE", published: published?.staffFTE,
                 simulated: Estimate(mean: fte, halfWidth: 0, replications: summary.replications), unit: .fte,
-                definition: String(
-                    format:
-                        "the rota's agent-hours / %.1f weeks / %.0f h / (1 - %.0f%% shrinkage): call handling only; "
-                        + "the published FTE also covers email and admin", weeks, weeklyHours, shrinkage * 100)))
+                definition: "the rota's \(rule.basis(periodSeconds: model.horizon)): call handling only; "
+                    + "the published FTE also covers email and admin"))
         self.rows = rows
     }
 

@@ -224,6 +224,26 @@ extension SimulationReport {
         }
     }
 
+    /// Queue `q`'s figures in each interval as the stream writes them: ``intervalsOf(queue:)`` without a dictionary
+    /// per row.
+    func intervalLines(queue q: Int) -> [IntervalLine] {
+        let targets = summary.queues[q].targets
+        let order = QueueMetric.allCases.enumerated().filter { $0.element.isPerInterval }
+            .sorted { $0.element.rawValue < $1.element.rawValue }
+        return summary.intervalMetrics(queue: q).enumerated().map { i, estimates in
+            IntervalLine(
+                interval: i, label: scenario.intervalLabel(i),
+                figures: order.map { k, metric in
+                    (
+                        metric.rawValue,
+                        .init(
+                            estimates[k], target: targets.value(of: metric),
+                            verdict: targets.verdict(metric, estimates[k]))
+                    )
+                })
+        }
+    }
+
     /// Group `g`'s occupancy in each interval of the period.
     package func intervalsOf(group g: Int) -> [SimulationResults.GroupInterval] {
         summary.intervalOccupancy(group: g).enumerated().map { .init(interval: $0, occupancy: .init($1)) }
@@ -253,7 +273,7 @@ extension SimulationReport {
         try writeArray(results.groups, encoder: encoder, to: out) { g in intervalsOf(group: g) }
         out(Data(text[groupsOpen..<queuesOpen].utf8) + Data("\n".utf8))
         try writeArray(results.queues, encoder: encoder, to: out) { q in
-            q < summary.queues.count ? intervalsOf(queue: q) : nil
+            q < summary.queues.count ? intervalLines(queue: q) : nil
         }
         out(Data(text[queuesOpen...].utf8) + Data("\n".utf8))
     }
@@ -310,16 +330,26 @@ extension SimulationResults.Figure {
     }
 }
 
-extension SimulationResults.IntervalResult: JSONLine {
-    package func appendJSON(to text: inout String) {
+/// A queue's interval as the stream writes it: an ``SimulationResults/IntervalResult`` with its figures in key order.
+struct IntervalLine: JSONLine {
+    var interval: Int
+    var label: String
+    var figures: [(key: String, figure: SimulationResults.Figure)]
+
+    func encode(to encoder: any Encoder) throws {
+        let metrics = Dictionary(uniqueKeysWithValues: figures.map { ($0.key, $0.figure) })
+        try SimulationResults.IntervalResult(interval: interval, label: label, metrics: metrics).encode(to: encoder)
+    }
+
+    func appendJSON(to text: inout String) {
         text += "{\"interval\":\(interval),\"label\":"
         text += jsonString(label)
         text += ",\"metrics\":{"
-        for (k, key) in metrics.keys.sorted().enumerated() {
+        for (k, field) in figures.enumerated() {
             text += k == 0 ? "\"" : ",\""
-            text += key
+            text += field.key
             text += "\":"
-            metrics[key]!.appendJSON(to: &text)
+            field.figure.appendJSON(to: &text)
         }
         text += "}}"
     }

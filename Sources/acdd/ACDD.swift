@@ -1,10 +1,12 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ACDD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "acdd",
-        abstract: "Automatic call distributor and IVR daemon and simulator: serve, what-if runs, Erlang figures, staffing.",
+        abstract:
+            "Automatic call distributor and IVR daemon and simulator: serve, what-if runs, Erlang figures, staffing.",
         discussion: """
             Exit status: 0 on success, 2 when an input file or value is wrong (the message names the file, line, \
             column and field), 1 on any other failure.
@@ -20,4 +22,23 @@ struct ACDD: AsyncParsableCommand {
 enum FTEDefaults {
     static let shrinkage = "35%"
     static let weeklyHours = 37.0
+}
+
+extension ACDD {
+    /// As ArgumentParser's own, except that a bad option or value exits with status 2 (bad input, as documented)
+    /// rather than 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(2))
+        }
+    }
 }

@@ -60,7 +60,7 @@ struct ErlangTable: ParsableCommand {
         let threshold = try traffic.threshold()
         let range = try parseAgentRange(agents)
         let rows = range.map { erlangA(t, agents: $0, threshold: threshold) }
-        print(renderPerformance(rows, traffic: t, format: traffic.format), terminator: "")
+        print(try renderPerformance(rows, traffic: t, format: traffic.format), terminator: "")
     }
 }
 
@@ -107,33 +107,84 @@ struct ErlangStaff: ParsableCommand {
         guard let answer = staff(t, goal: goal, threshold: threshold, shrinkage: shrink) else {
             throw ValidationError("no number of agents up to 1,000,000 meets these targets")
         }
+        let fewer = answer.agents > 1 ? erlangA(t, agents: answer.agents - 1, threshold: threshold) : nil
+        let decided = fewer.map { goal.missed(by: $0) } ?? []
         switch traffic.format {
         case .json:
-            let object: [String: Any] = [
-                "agents": answer.agents, "fte": answer.fullTimeEquivalent, "shrinkage": shrink,
-                "performance": performanceJSON(answer.performance),
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        case .csv, .table:
-            print(renderPerformance([answer.performance], traffic: t, format: traffic.format), terminator: "")
-            if traffic.format == .table {
-                print(
-                    String(
-                        format: "\n%d agents on the phones; %.2f FTE to employ at %.0f%% shrinkage (%d rounded up).",
-                        answer.agents, answer.fullTimeEquivalent, shrink * 100,
-                        Int(answer.fullTimeEquivalent.rounded(.up))))
+            let result = StaffJSON(
+                agents: answer.agents, fte: answer.fullTimeEquivalent, shrinkage: shrink,
+                performance: PerformanceJSON(answer.performance), oneFewer: fewer.map(PerformanceJSON.init),
+                missedWithOneFewer: decided)
+            print(try jsonText(result))
+        case .csv:
+            print(
+                try renderPerformance([fewer, answer.performance].compactMap { $0 }, traffic: t, format: .csv),
+                terminator: "")
+        case .table:
+            print(try renderPerformance([fewer, answer.performance].compactMap { $0 }, traffic: t, format: .table))
+            print(
+                String(
+                    format: "%d agents on the phones; %.2f FTE to employ at %.0f%% shrinkage (%d rounded up).",
+                    answer.agents, answer.fullTimeEquivalent, shrink * 100, Int(answer.fullTimeEquivalent.rounded(.up)))
+            )
+            if !decided.isEmpty {
+                print("Decided by: with \(answer.agents - 1) agents, \(decided.joined(separator: "; ")).")
             }
         }
     }
 }
 
-func renderPerformance(_ rows: [QueuePerformance], traffic: Traffic, format: OutputFormat) -> String {
+/// `erlang staff --format json`.
+private struct StaffJSON: Encodable {
+    var agents: Int
+    var fte: Double
+    var shrinkage: Double
+    var performance: PerformanceJSON
+    /// With one agent fewer, and the targets it misses (which decided the answer).
+    var oneFewer: PerformanceJSON?
+    var missedWithOneFewer: [String]
+}
+
+/// One row of Erlang figures; `nil` where a figure is infinite (an unstable queue).
+struct PerformanceJSON: Encodable {
+    var agents: Int
+    var pWait: Double?
+    var pAbandon: Double?
+    var asaS: Double?
+    var meanWaitAllS: Double?
+    var slAnswered: Double?
+    var slOffered: Double?
+    var occupancy: Double?
+    var thresholdS: Double
+    var stable: Bool
+
+    init(_ p: QueuePerformance) {
+        func n(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        agents = p.agents
+        pWait = n(p.probabilityOfWaiting)
+        pAbandon = n(p.probabilityOfAbandoning)
+        asaS = n(p.averageSpeedOfAnswer)
+        meanWaitAllS = n(p.meanWaitAll)
+        slAnswered = n(p.serviceLevelOfAnswered)
+        slOffered = n(p.serviceLevelOfOffered)
+        occupancy = n(p.occupancy)
+        thresholdS = p.threshold
+        stable = p.isStable
+    }
+}
+
+/// Pretty JSON with snake_case keys, sorted.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+func renderPerformance(_ rows: [QueuePerformance], traffic: Traffic, format: OutputFormat) throws -> String {
     switch format {
     case .json:
-        let data = try! JSONSerialization.data(
-            withJSONObject: rows.map(performanceJSON), options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return try jsonText(rows.map(PerformanceJSON.init)) + "\n"
     case .csv:
         var out = "agents,p_wait,p_abandon,asa_s,mean_wait_all_s,sl_answered,sl_offered,occupancy,threshold_s\n"
         for p in rows {
@@ -165,20 +216,13 @@ func renderPerformance(_ rows: [QueuePerformance], traffic: Traffic, format: Out
             ])
         }
         out += table.render()
-        out += "SL: answered within \(threshold) s, over answered and over offered calls. "
-        out += "∞: the load is at least the number of agents and nobody abandons, so the queue grows without bound.\n"
+        out += "SL: answered within \(threshold) s, over answered and over offered calls.\n"
+        if rows.contains(where: { !$0.isStable }) {
+            out +=
+                "∞: the load is at least the number of agents and nobody abandons, so the queue grows without bound.\n"
+        }
         return out
     }
-}
-
-func performanceJSON(_ p: QueuePerformance) -> [String: Any] {
-    func n(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
-    return [
-        "agents": p.agents, "p_wait": n(p.probabilityOfWaiting), "p_abandon": n(p.probabilityOfAbandoning),
-        "asa_s": n(p.averageSpeedOfAnswer), "mean_wait_all_s": n(p.meanWaitAll),
-        "sl_answered": n(p.serviceLevelOfAnswered), "sl_offered": n(p.serviceLevelOfOffered),
-        "occupancy": n(p.occupancy), "threshold_s": p.threshold, "stable": p.isStable,
-    ]
 }
 
 // MARK: Parsing of command-line values

@@ -18,10 +18,17 @@ struct Staff: ParsableCommand {
     @Argument(help: "The scenario file, or a folder with scenario.yaml.")
     var scenario: String
 
-    @Option(name: .shortAndLong, help: "Replications per trial rota (default 10; 2 for a weekly rota over 8 weeks or more, whose cells pool the weeks).")
+    @Option(
+        name: .shortAndLong,
+        help:
+            "Replications per trial rota (default 10; 2 for a weekly rota over 8 weeks or more, whose cells pool the weeks)."
+    )
     var replications: Int?
 
-    @Option(help: "interval: a headcount for every interval of the period; weekly: one weekly rota repeated over the period (default when the period is over 14 days).")
+    @Option(
+        help:
+            "interval: a headcount for every interval of the period; weekly: one weekly rota repeated over the period (default when the period is over 14 days)."
+    )
     var pattern: RotaPattern?
 
     @Option(help: ArgumentHelp("Cost of one FTE for a year, to price the change (any currency).", valueName: "amount"))
@@ -32,16 +39,19 @@ struct Staff: ParsableCommand {
     @Option(name: .shortAndLong, help: "Seed (default: the scenario's).")
     var seed: UInt64?
 
-    @Option(help: "Share of paid time off the phones (leave, training, breaks), for FTE; the same default as calibrate.")
+    @Option(
+        help: "Share of paid time off the phones (leave, training, breaks), for FTE; the same default as calibrate.")
     var shrinkage = FTEDefaults.shrinkage
 
     @Option(help: "Paid hours per FTE per week.")
     var weeklyHours = FTEDefaults.weeklyHours
 
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
+    @Option(
+        name: .customLong("set"), parsing: .singleValue,
+        help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
     var overrides: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output: table or csv.")
+    @Option(name: .shortAndLong, help: "Output: table, csv (the rota) or json (the totals and the rota).")
     var format: OutputFormat = .table
 
     func run() throws {
@@ -55,74 +65,141 @@ struct Staff: ParsableCommand {
             model: model, seed: seed ?? scenario.seed, replications: replications,
             pattern: weekly ? .weekly(startWeekday: scenario.startWeekday) : .interval)
         let answer = solver.solve()
-        let erlang = solver.expand(answer.erlang)
-        let hours = model.intervalLength / 3600
-        let weeks = model.horizon / (7 * 86400)
-        func fte(_ rota: [Int]) -> Double { Double(rota.reduce(0, +)) * hours / weeks / weeklyHours / (1 - shrink) }
+        let result = StaffResult(
+            scenario: scenario, solver: solver, answer: answer, weekly: weekly,
+            fte: FullTimeEquivalent(weeklyHours: weeklyHours, shrinkage: shrink), costPerFte: costPerFte)
         switch format {
-        case .csv where weekly:
-            print("group,weekday,time,agents,current_mean,erlang_a")
-            let perDay = solver.cellCount / 7
-            for (g, group) in model.groups.enumerated() {
-                var sum = Array(repeating: 0, count: solver.cellCount)
-                var weeks = Array(repeating: 0, count: solver.cellCount)
-                for i in 0..<model.intervalCount where answer.rota[g][i] > 0 || group.rota.headcount[i] > 0 {
-                    sum[solver.cell(ofInterval: i)] += group.rota.headcount[i]
-                    weeks[solver.cell(ofInterval: i)] += 1
-                }
-                for c in 0..<solver.cellCount {
-                    let minutes = Int(Double(c % perDay) * model.intervalLength / 60)
-                    let current = weeks[c] > 0 ? Double(sum[c]) / Double(weeks[c]) : 0
-                    print("\(csvField(group.name)),\(Weekday.label(c / perDay)),"
+        case .csv where weekly: printWeeklyCSV(model, solver: solver, answer: answer)
+        case .csv: printIntervalCSV(scenario, solver: solver, answer: answer)
+        case .json: print(try jsonText(result))
+        case .table: printTable(result, scenario: scenario, answer: answer)
+        }
+    }
+
+    private func printWeeklyCSV(_ model: CentreModel, solver: StaffingSolver, answer: StaffingSolver.Answer) {
+        print("group,weekday,time,agents,current_mean,erlang_a")
+        let perDay = solver.cellCount / 7
+        for (g, group) in model.groups.enumerated() {
+            var sum = Array(repeating: 0, count: solver.cellCount)
+            var weeks = Array(repeating: 0, count: solver.cellCount)
+            for i in 0..<model.intervalCount where answer.rota[g][i] > 0 || group.rota.headcount[i] > 0 {
+                sum[solver.cell(ofInterval: i)] += group.rota.headcount[i]
+                weeks[solver.cell(ofInterval: i)] += 1
+            }
+            for c in 0..<solver.cellCount {
+                let minutes = Int(Double(c % perDay) * model.intervalLength / 60)
+                let current = weeks[c] > 0 ? Double(sum[c]) / Double(weeks[c]) : 0
+                print(
+                    "\(csvField(group.name)),\(Weekday.label(c / perDay)),"
                         + String(format: "%02d:%02d", minutes / 60, minutes % 60)
                         + ",\(answer.cells[g][c]),\(String(format: "%.1f", current)),\(answer.erlang[g][c])")
-                }
             }
-        case .csv:
-            print("group,interval,label,agents,current,erlang_a")
-            for (g, group) in model.groups.enumerated() {
-                for i in 0..<model.intervalCount {
-                    print("\(csvField(group.name)),\(i),\(scenario.intervalLabel(i)),\(answer.rota[g][i]),"
+        }
+    }
+
+    private func printIntervalCSV(_ scenario: Scenario, solver: StaffingSolver, answer: StaffingSolver.Answer) {
+        let erlang = solver.expand(answer.erlang)
+        print("group,interval,label,agents,current,erlang_a")
+        for (g, group) in scenario.model.groups.enumerated() {
+            for i in 0..<scenario.model.intervalCount {
+                print(
+                    "\(csvField(group.name)),\(i),\(scenario.intervalLabel(i)),\(answer.rota[g][i]),"
                         + "\(group.rota.headcount[i]),\(erlang[g][i])")
-                }
             }
-        case .table, .json:
-            print(
-                "\(scenario.name): fewest agents meeting every queue's targets "
-                    + (weekly ? "in every interval of a weekly rota, judged over all weeks" : "in every interval"))
-            print("(\(answer.simulations) simulations of \(replications) replications, seed \(solver.seed))\n")
-            var table = TextTable(header: ["Agent group", "Agent-hours", "Now", "Erlang A start", "FTE", "FTE now", "Change"])
-            var total = (0.0, 0.0, 0.0, 0.0)
-            for (g, group) in model.groups.enumerated() {
-                let needed = Double(answer.rota[g].reduce(0, +)) * hours
-                let now = Double(group.rota.headcount.reduce(0, +)) * hours
-                let start = Double(erlang[g].reduce(0, +)) * hours
-                let f = fte(answer.rota[g])
-                let fNow = fte(group.rota.headcount)
-                total = (total.0 + needed, total.1 + now, total.2 + f, total.3 + fNow)
-                table.add([
-                    group.name, String(format: "%.0f", needed), String(format: "%.0f", now), String(format: "%.0f", start),
-                    String(format: "%.1f", f), String(format: "%.1f", fNow), String(format: "%+.1f FTE", f - fNow),
-                ])
-            }
+        }
+    }
+
+    private func printTable(_ result: StaffResult, scenario: Scenario, answer: StaffingSolver.Answer) {
+        print(
+            "\(scenario.name): fewest agents meeting every queue's targets "
+                + (result.weekly ? "in every interval of a weekly rota, judged over all weeks" : "in every interval"))
+        print("(\(result.simulations) simulations of \(result.replications) replications, seed \(result.seed))\n")
+        var table = TextTable(header: [
+            "Agent group", "Agent-hours", "Now", "Erlang A start", "FTE", "FTE now", "Change",
+        ])
+        for row in result.groups + [result.total] {
             table.add([
-                "Total", String(format: "%.0f", total.0), String(format: "%.0f", total.1), "",
-                String(format: "%.1f", total.2), String(format: "%.1f", total.3),
-                String(format: "%+.1f FTE", total.2 - total.3),
+                row.name, String(format: "%.0f", row.agentHours), String(format: "%.0f", row.agentHoursNow),
+                row.erlangAHours.map { String(format: "%.0f", $0) } ?? "", String(format: "%.1f", row.fte),
+                String(format: "%.1f", row.fteNow), String(format: "%+.1f FTE", row.changeFte),
             ])
-            print(table.render())
-            if let costPerFte {
-                print(String(format: "Cost of the change: %+.0f a year (%+.1f FTE at %.0f each).",
-                    (total.2 - total.3) * costPerFte, total.2 - total.3, costPerFte))
-            }
+        }
+        print(table.render())
+        if let cost = result.costOfChange, let costPerFte {
             print(
                 String(
-                    format: "FTE: agent-hours scaled to a week (the period is %.1f days) / %.0f paid hours / (1 - %.0f%% shrinkage).",
-                    model.horizon / 86400, weeklyHours, shrink * 100))
-            if !answer.unmet.isEmpty {
-                print("Not met even after repair in \(answer.unmet.count) interval(s), e.g. \(model.groups[answer.unmet[0].group].name) at \(scenario.intervalLabel(answer.unmet[0].interval)).")
-            }
-            print(weekly ? "Weekly rota per group, weekday and time: --format csv." : "Per-interval rota: --format csv.")
+                    format: "Cost of the change: %+.0f a year (%+.1f FTE at %.0f each).", cost, result.total.changeFte,
+                    costPerFte))
         }
+        print("FTE: \(result.fteBasis).")
+        if let first = answer.unmet.first {
+            print(
+                "Not met even after repair in \(answer.unmet.count) interval(s), e.g. "
+                    + "\(scenario.model.groups[first.group].name) at \(scenario.intervalLabel(first.interval)).")
+        }
+        print(
+            result.weekly
+                ? "Weekly rota per group, weekday and time: --format csv." : "Per-interval rota: --format csv.")
+    }
+}
+
+/// What `staff` found, as its table and `--format json` give it.
+struct StaffResult: Encodable {
+    struct Group: Encodable {
+        var name: String
+        var agentHours: Double
+        var agentHoursNow: Double
+        /// Agent-hours of the Erlang A rota the search started from (not for the total).
+        var erlangAHours: Double?
+        var fte: Double
+        var fteNow: Double
+        var changeFte: Double
+    }
+
+    var scenario: String
+    var weekly: Bool
+    var replications: Int
+    var seed: UInt64
+    var simulations: Int
+    var groups: [Group]
+    var total: Group
+    var fteBasis: String
+    var costOfChange: Double?
+    var unmetIntervals: Int
+    /// Per group, agents per interval of the period (or per weekly cell, Monday 00:00 first, for a weekly rota).
+    var rota: [String: [Int]]
+
+    init(
+        scenario: Scenario, solver: StaffingSolver, answer: StaffingSolver.Answer, weekly: Bool,
+        fte: FullTimeEquivalent, costPerFte: Double?
+    ) {
+        let model = scenario.model
+        let hours = model.intervalLength / 3600
+        let erlang = solver.expand(answer.erlang)
+        func hoursOf(_ rota: [Int]) -> Double { Double(rota.reduce(0, +)) * hours }
+        func fteOf(_ rota: [Int]) -> Double { fte.of(agentHours: hoursOf(rota), periodSeconds: model.horizon) }
+        let groups = model.groups.enumerated().map { g, group in
+            Group(
+                name: group.name, agentHours: hoursOf(answer.rota[g]), agentHoursNow: hoursOf(group.rota.headcount),
+                erlangAHours: hoursOf(erlang[g]), fte: fteOf(answer.rota[g]), fteNow: fteOf(group.rota.headcount),
+                changeFte: fteOf(answer.rota[g]) - fteOf(group.rota.headcount))
+        }
+        self.groups = groups
+        func sum(_ pick: (Group) -> Double) -> Double { groups.reduce(0) { $0 + pick($1) } }
+        let total = Group(
+            name: "Total", agentHours: sum(\.agentHours), agentHoursNow: sum(\.agentHoursNow), erlangAHours: nil,
+            fte: sum(\.fte), fteNow: sum(\.fteNow), changeFte: sum(\.changeFte))
+        self.total = total
+        self.scenario = scenario.name
+        self.weekly = weekly
+        replications = solver.replications
+        seed = solver.seed
+        simulations = answer.simulations
+        fteBasis = fte.basis(periodSeconds: model.horizon)
+        costOfChange = costPerFte.map { $0 * total.changeFte }
+        unmetIntervals = answer.unmet.count
+        var rota: [String: [Int]] = [:]
+        for (g, group) in model.groups.enumerated() { rota[group.name] = weekly ? answer.cells[g] : answer.rota[g] }
+        self.rota = rota
     }
 }

@@ -390,3 +390,22 @@ struct DrivenCallers {
         await task.value
     }
 }
+
+extension CallGen {
+    /// As ArgumentParser's own, except that a bad option or value exits with status 2 (bad input, as documented)
+    /// rather than 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(2))
+        }
+    }
+}

@@ -1,7 +1,6 @@
+import ACDCore
 import Foundation
 import Testing
-
-import ACDCore
 
 @Suite("Erlang formulas")
 struct FormulaTests {
@@ -48,7 +47,8 @@ struct FormulaTests {
     @Test("Erlang A tends to Erlang C as patience grows")
     func erlangATendsToC() {
         let c = erlangC(Traffic(arrivalRate: 9 / 180, meanHandleTime: 180), agents: 10, threshold: 30)
-        let a = erlangA(Traffic(arrivalRate: 9 / 180, meanHandleTime: 180, meanPatience: 1e9), agents: 10, threshold: 30)
+        let a = erlangA(
+            Traffic(arrivalRate: 9 / 180, meanHandleTime: 180, meanPatience: 1e9), agents: 10, threshold: 30)
         #expect(abs(a.probabilityOfWaiting - c.probabilityOfWaiting) < 1e-5)
         #expect(abs(a.averageSpeedOfAnswer - c.averageSpeedOfAnswer) / c.averageSpeedOfAnswer < 1e-4)
         #expect(abs(a.serviceLevelOfAnswered - c.serviceLevelOfAnswered) < 1e-5)
@@ -109,5 +109,24 @@ struct FormulaTests {
         let occupancyOnly = try #require(
             staff(Traffic(arrivalRate: 17 / 180, meanHandleTime: 180), goal: StaffingGoal(maxOccupancy: 0.85)))
         #expect(occupancyOnly.agents == 20)
+    }
+}
+
+@Suite("Which target decides a staffing answer")
+struct StaffingDecisionTests {
+    @Test("with one agent fewer, the targets missed are named with their values")
+    func missedWithOneFewer() throws {
+        let traffic = Traffic(arrivalRate: 120.0 / 3600, meanHandleTime: 180, meanPatience: 120)
+        let goal = StaffingGoal(asa: 20, abandonment: 0.05)
+        let answer = try #require(staff(traffic, goal: goal, threshold: 20))
+        #expect(answer.agents == 9)
+        #expect(goal.missed(by: erlangA(traffic, agents: 9, threshold: 20)) == [])
+        #expect(goal.missed(by: erlangA(traffic, agents: 8, threshold: 20)) == ["abandonment 6.15% > 5%"])
+        let tight = StaffingGoal(asa: 2, abandonment: 0.05)
+        #expect(tight.missed(by: erlangA(traffic, agents: 9, threshold: 20)) == ["ASA 3.2 s > 2 s"])
+        let erlangC = Traffic(arrivalRate: 120.0 / 3600, meanHandleTime: 180)
+        #expect(
+            goal.missed(by: erlangA(erlangC, agents: 6, threshold: 20)) == ["stability (the queue grows without bound)"]
+        )
     }
 }

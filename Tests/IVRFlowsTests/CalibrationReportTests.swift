@@ -65,3 +65,26 @@ struct CalibrationReportTests {
         #expect(labelled.table().contains("Published 2019-20"))
     }
 }
+
+@Suite("Full-time equivalents")
+struct FullTimeEquivalentTests {
+    let rule = FullTimeEquivalent(weeklyHours: 37, shrinkage: 0)
+
+    @Test("a day's agent-hours are that day's FTE on a five-day week, not seven times it")
+    func oneDay() {
+        // 10 agents for 7.4 h (a 37-hour week's day): 10 FTE. Scaled to a week as before, it was 14.
+        #expect(abs(rule.of(agentHours: 74, periodSeconds: 86400) - 10) < 1e-12)
+        #expect(abs(rule.of(agentHours: 148, periodSeconds: 2 * 86400) - 10) < 1e-12)
+        // An 8-hour scenario is one day's opening: 7 agents for 8 h are 56 / 7.4 FTE.
+        #expect(abs(rule.of(agentHours: 56, periodSeconds: 8 * 3600) - 56 / 7.4) < 1e-12)
+    }
+
+    @Test("a week or more counts per week, and shrinkage divides")
+    func weeks() {
+        #expect(abs(rule.of(agentHours: 370, periodSeconds: 7 * 86400) - 10) < 1e-12)
+        #expect(abs(rule.of(agentHours: 740, periodSeconds: 14 * 86400) - 10) < 1e-12)
+        let shrunk = FullTimeEquivalent(weeklyHours: 37, shrinkage: 0.35)
+        #expect(abs(shrunk.of(agentHours: 370, periodSeconds: 7 * 86400) - 10 / 0.65) < 1e-12)
+        #expect(shrunk.basis(periodSeconds: 86400).contains("1 working day(s) / 7.4 h"))
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Targets a staffing calculation must meet; any may be absent.
 package struct StaffingGoal: Sendable, Equatable {
     /// Average speed of answer at most this, seconds.
@@ -22,16 +24,29 @@ package struct StaffingGoal: Sendable, Equatable {
         self.maxOccupancy = maxOccupancy
     }
 
-    package func isMet(by p: QueuePerformance) -> Bool {
-        guard p.isStable else { return false }
-        if let asa, p.averageSpeedOfAnswer > asa { return false }
-        if let abandonment, p.probabilityOfAbandoning > abandonment { return false }
+    package func isMet(by p: QueuePerformance) -> Bool { missed(by: p).isEmpty }
+
+    /// The targets `p` misses, each as `ASA 31.2 s > 30 s`; an unstable queue (load at or above the agents, nobody
+    /// abandoning) misses them all at once.
+    package func missed(by p: QueuePerformance) -> [String] {
+        guard p.isStable else { return ["stability (the queue grows without bound)"] }
+        var out: [String] = []
+        if let asa, p.averageSpeedOfAnswer > asa {
+            out.append(String(format: "ASA %.1f s > %.0f s", p.averageSpeedOfAnswer, asa))
+        }
+        if let abandonment, p.probabilityOfAbandoning > abandonment {
+            out.append(String(format: "abandonment %.2f%% > %g%%", p.probabilityOfAbandoning * 100, abandonment * 100))
+        }
         if let sl = serviceLevel {
             let achieved = serviceLevelOverOffered ? p.serviceLevelOfOffered : p.serviceLevelOfAnswered
-            if achieved < sl.share { return false }
+            if achieved < sl.share {
+                out.append(String(format: "service level %.2f%% < %g%%", achieved * 100, sl.share * 100))
+            }
         }
-        if let maxOccupancy, p.occupancy > maxOccupancy { return false }
-        return true
+        if let maxOccupancy, p.occupancy > maxOccupancy {
+            out.append(String(format: "occupancy %.2f%% > %g%%", p.occupancy * 100, maxOccupancy * 100))
+        }
+        return out
     }
 }
 
@@ -74,5 +89,6 @@ package func staff(
             low = mid
         }
     }
-    return StaffingAnswer(agents: high, fullTimeEquivalent: Double(high) / (1 - shrinkage), performance: highPerformance)
+    return StaffingAnswer(
+        agents: high, fullTimeEquivalent: Double(high) / (1 - shrinkage), performance: highPerformance)
 }
