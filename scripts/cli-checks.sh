@@ -81,8 +81,12 @@ err=$("$acdd" simulate examples/single-queue.yaml --set 'queues[council-tx].prio
 [ $status -eq 2 ] && grep -q "^error: --set queues\[council-tx\].priority=1: queues: no item named 'council-tx'. Did you mean 'council-tax'?" <<<"$err" \
     && pass || fail "--set with an unknown queue: status $status: $err"
 out=$("$acdd" compare examples/single-queue.yaml --set 'groups[0].agents=9' -r 6 --format csv); status=$?
-[ $status -eq 0 ] && grep -q '^council-tax,asa,.*,true$' <<<"$out" && grep -q '^council-tax,offered,[0-9.]*,[0-9.]*,0.0,0.0,false$' <<<"$out" \
+[ $status -eq 0 ] && grep -q '^council-tax,asa,.*,true,false,30.0,met,met$' <<<"$out" \
+    && grep -q '^council-tax,offered,[0-9.]*,[0-9.]*,0.0,0.0,false,true,,,$' <<<"$out" && grep -q '^All queues,asa,' <<<"$out" \
     && pass || fail "compare with --set: status $status: $out"
+out=$("$acdd" compare examples/single-queue.yaml --set 'groups[0].agents=9' -r 6 --short); status=$?
+[ $status -eq 0 ] && ! grep -q "unchanged\|noise" <<<"$out" && grep -q "^Staff: A .* FTE, B .* FTE" <<<"$out" \
+    && pass || fail "compare --short: status $status: $out"
 
 # --db: two runs stored, readable with Python's sqlite3.
 db=$(mktemp -u).db

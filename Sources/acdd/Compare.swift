@@ -40,6 +40,18 @@ struct Compare: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output: table, json or csv.")
     var format: OutputFormat = .table
 
+    @Flag(help: "Only the rows that differ for real (or whose verdict against a target turns).")
+    var short = false
+
+    @Option(help: "Share of paid time off the phones, for the FTE of each rota.")
+    var shrinkage = FTEDefaults.shrinkage
+
+    @Option(help: "Paid hours per FTE per week.")
+    var weeklyHours = FTEDefaults.weeklyHours
+
+    @Option(help: ArgumentHelp("Cost of one FTE for a year, to price the difference.", valueName: "amount"))
+    var costPerFte: Double?
+
     func validate() throws {
         if b == nil && overrides.isEmpty { throw ValidationError("give scenario B, or changes to A with --set") }
         if let replications, replications < 2 { throw ValidationError("--replications must be at least 2") }
@@ -51,47 +63,141 @@ struct Compare: ParsableCommand {
         (scenarioA.warnings + scenarioB.warnings).forEach(warn)
         let seed = self.seed ?? scenarioA.seed
         let count = replications ?? max(scenarioA.replications, 2)
-        let summaryA = ReplicationRunner(model: scenarioA.model, seed: seed, threads: threads).summarize(replications: count)
-        let summaryB = ReplicationRunner(model: scenarioB.model, seed: seed, threads: threads).summarize(replications: count)
-        let metrics: [QueueMetric] = [.offered, .answered, .asa, .serviceLevel, .abandonment, .meanWait, .p90]
+        let summaryA = ReplicationRunner(model: scenarioA.model, seed: seed, threads: threads).summarize(
+            replications: count)
+        let summaryB = ReplicationRunner(model: scenarioB.model, seed: seed, threads: threads).summarize(
+            replications: count)
+        var metrics: [QueueMetric] = [.offered, .answered, .asa, .serviceLevel, .abandonment, .meanWait, .p90]
+        if !scenarioA.model.entries.isEmpty { metrics.append(.deflection) }
         let comparison = Comparison(a: summaryA, b: summaryB, metrics: metrics)
-        let labelB = b ?? "A with \(overrides.joined(separator: ", "))"
+        let rule = FullTimeEquivalent(
+            weeklyHours: weeklyHours, shrinkage: try parseShare(shrinkage, option: "--shrinkage"))
+        let result = CompareResult(
+            a: scenarioA.name, b: b ?? "A with \(overrides.joined(separator: ", "))", replications: count, seed: seed,
+            rows: comparison.rows.filter { !short || $0.isReal || $0.verdictChanged }.map(CompareResult.Row.init),
+            staff: CompareResult.Staff(a: scenarioA.model, b: scenarioB.model, rule: rule, costPerFte: costPerFte))
         switch format {
-        case .table:
-            print("A: \(scenarioA.name)\nB: \(labelB)\n\(count) replications each, seed \(seed), common random numbers\n")
-            var table = TextTable(header: ["Queue", "Metric", "A", "B", "B − A (95% CI)", "Real?"])
-            for row in comparison.rows {
-                let share = row.metric.isShare
-                let scale = share ? 100.0 : 1
-                let digits = share ? "%.2f" : (row.metric == .offered || row.metric == .answered ? "%.0f" : "%.1f")
-                func f(_ x: Double) -> String { String(format: digits, x * scale) }
-                let unit = share ? " pts" : ""
-                table.add([
-                    row.queue, row.metric.rawValue, f(row.a.mean), f(row.b.mean),
-                    "\(row.difference.mean >= 0 ? "+" : "")\(f(row.difference.mean)) ±\(f(row.difference.halfWidth))\(unit)",
-                    row.isReal ? "yes" : "no (noise)",
-                ])
-            }
-            print(table.render(), terminator: "")
-        case .csv:
-            print("queue,metric,a_mean,b_mean,difference,half_width,real")
-            for row in comparison.rows {
-                print(
-                    "\(csvField(row.queue)),\(row.metric.rawValue),\(row.a.mean),\(row.b.mean),\(row.difference.mean),"
-                        + "\(row.difference.halfWidth),\(row.isReal)")
-            }
-        case .json:
-            let rows = comparison.rows.map { row -> [String: Any] in
-                [
-                    "queue": row.queue, "metric": row.metric.rawValue, "a": row.a.mean, "b": row.b.mean,
-                    "difference": row.difference.mean, "half_width": row.difference.halfWidth, "real": row.isReal,
-                ]
-            }
-            let object: [String: Any] = [
-                "a": scenarioA.name, "b": labelB, "replications": count, "seed": seed, "rows": rows,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+        case .table: print(result.table(), terminator: "")
+        case .csv: print(result.csv(), terminator: "")
+        case .json: print(try jsonText(result))
         }
+    }
+}
+
+/// What `compare` found, as its table, CSV and JSON give it.
+struct CompareResult: Encodable {
+    struct Row: Encodable {
+        var queue: String
+        var metric: String
+        var a: Double
+        var b: Double
+        var difference: Double
+        var halfWidth: Double
+        var real: Bool
+        var unchanged: Bool
+        var target: Double?
+        var verdictA: String?
+        var verdictB: String?
+        var isShare: Bool
+
+        init(_ row: Comparison.Row) {
+            queue = row.queue
+            metric = row.metric.rawValue
+            a = row.a.mean
+            b = row.b.mean
+            difference = row.difference.mean
+            halfWidth = row.difference.halfWidth
+            real = row.isReal
+            unchanged = row.isUnchanged
+            target = row.targetB ?? row.targetA
+            verdictA = row.verdictA?.label
+            verdictB = row.verdictB?.label
+            isShare = row.metric.isShare
+        }
+
+        /// `≤180 s`, `≤8%`, `≥80%`.
+        func targetText(_ value: Double) -> String {
+            let atLeast = metric == QueueMetric.serviceLevel.rawValue || metric == QueueMetric.deflection.rawValue
+            let bound = atLeast ? "≥" : "≤"
+            return isShare
+                ? "\(bound)\(String(format: "%g", value * 100))%" : "\(bound)\(String(format: "%g", value)) s"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case queue, metric, a, b, difference, halfWidth, real, unchanged, target, verdictA, verdictB
+        }
+    }
+
+    /// The FTE of each side's rota, by the one FTE rule, and what the difference costs.
+    struct Staff: Encodable {
+        var fteA: Double
+        var fteB: Double
+        var difference: Double
+        var costPerYear: Double?
+        var basis: String
+
+        init(a: CentreModel, b: CentreModel, rule: FullTimeEquivalent, costPerFte: Double?) {
+            func fte(_ model: CentreModel) -> Double {
+                let hours = model.groups.reduce(0.0) { $0 + Double($1.rota.headcount.reduce(0, +)) }
+                return rule.of(agentHours: hours * model.intervalLength / 3600, periodSeconds: model.horizon)
+            }
+            let (fteA, fteB) = (fte(a), fte(b))
+            self.fteA = fteA
+            self.fteB = fteB
+            difference = fteB - fteA
+            costPerYear = costPerFte.map { $0 * (fteB - fteA) }
+            basis = rule.basis(periodSeconds: a.horizon)
+        }
+    }
+
+    var a: String
+    var b: String
+    var replications: Int
+    var seed: UInt64
+    var rows: [Row]
+    var staff: Staff
+
+    func table() -> String {
+        var out = "A: \(a)\nB: \(b)\n\(replications) replications each, seed \(seed), common random numbers\n\n"
+        var table = TextTable(header: ["Queue", "Metric", "A", "B", "B − A (95% CI)", "Real?", "Target: A → B"])
+        for row in rows {
+            let scale = row.isShare ? 100.0 : 1
+            let digits = row.isShare ? "%.2f" : (row.metric == "offered" || row.metric == "answered" ? "%.0f" : "%.1f")
+            func f(_ x: Double) -> String { String(format: digits, x * scale) }
+            let difference =
+                row.unchanged
+                ? "unchanged"
+                : "\(row.difference >= 0 ? "+" : "")\(f(row.difference)) ±\(f(row.halfWidth))\(row.isShare ? " pts" : "")"
+            let verdict =
+                row.target.map { "\(row.targetText($0)): \(row.verdictA ?? "-") → \(row.verdictB ?? "-")" } ?? ""
+            table.add([
+                row.queue, row.metric, f(row.a), f(row.b), difference,
+                row.unchanged ? "" : row.real ? "yes" : "no (noise)", verdict,
+            ])
+        }
+        out += rows.isEmpty ? "No real differences.\n" : table.render()
+        let turned = rows.filter {
+            ($0.verdictA?.hasPrefix("met") ?? false) != ($0.verdictB?.hasPrefix("met") ?? false)
+        }
+        if !turned.isEmpty { out += "\nVerdicts that turn:\n" }
+        for row in turned {
+            out += "  \(row.queue) \(row.metric) \(row.target.map(row.targetText) ?? ""): "
+            out += "\(row.verdictA ?? "-") → \(row.verdictB ?? "-")\n"
+        }
+        out += String(
+            format: "\nStaff: A %.1f FTE, B %.1f FTE, B − A %+.1f FTE", staff.fteA, staff.fteB, staff.difference)
+        if let cost = staff.costPerYear { out += String(format: " (%+.0f a year)", cost) }
+        out += ".\nFTE: \(staff.basis).\n"
+        return out
+    }
+
+    func csv() -> String {
+        var out = "queue,metric,a_mean,b_mean,difference,half_width,real,unchanged,target,verdict_a,verdict_b\n"
+        for row in rows {
+            out +=
+                "\(csvField(row.queue)),\(row.metric),\(row.a),\(row.b),\(row.difference),\(row.halfWidth),\(row.real),"
+                + "\(row.unchanged),\(row.target.map { String($0) } ?? ""),\(row.verdictA ?? ""),\(row.verdictB ?? "")\n"
+        }
+        return out
     }
 }

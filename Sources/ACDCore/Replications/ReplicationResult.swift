@@ -41,4 +41,18 @@ package struct ReplicationResult: Sendable {
         m.addDeflection(flows, types: serves.isEmpty ? nil : serves)
         return m
     }
+
+    /// The metrics of all queues together over the run ("All queues"): their tallies and waits added up, and every
+    /// flow caller's deflection.
+    package func totalMetrics(model: CentreModel) -> QueueMetrics {
+        var tally = QueueTally()
+        var histogram = WaitHistogram()
+        for q in model.queues.indices {
+            tally.add(queueTotals[q])
+            histogram.add(histograms[q])
+        }
+        var metrics = QueueMetrics(tally: tally, definitions: model.definitions, histogram: histogram)
+        metrics.addDeflection(flows, types: nil)
+        return metrics
+    }
 }

@@ -12,36 +12,50 @@ package struct Comparison: Sendable {
         package var b: Estimate
         /// B − A, from paired differences.
         package var difference: Estimate
+        /// The metric's target in A and in B, and the verdict on each side (`nil` without a target).
+        package var targetA: Double?
+        package var targetB: Double?
+        package var verdictA: Verdict?
+        package var verdictB: Verdict?
         /// Whether the 95% interval of the difference excludes zero.
         package var isReal: Bool { difference.halfWidth.isFinite && (difference.lower > 0 || difference.upper < 0) }
+        /// Both sides gave the same value in every replication.
+        package var isUnchanged: Bool { difference.mean == 0 && difference.halfWidth == 0 }
+        /// The verdict against the target turned (met to missed or back).
+        package var verdictChanged: Bool { verdictA?.met != verdictB?.met }
     }
 
     package var rows: [Row]
     package var replications: Int
 
-    /// Compares the queues the two summaries share (matched by name) on `metrics`.
+    /// Compares the queues the two summaries share (matched by name), and all queues together, on `metrics`.
     package init(a: Summary, b: Summary, metrics: [QueueMetric]) {
         precondition(a.replications == b.replications, "compare runs with the same replications")
         replications = a.replications
-        var rows: [Row] = []
-        var pairs: [(String, (ReplicationResult) -> QueueMetrics, (ReplicationResult) -> QueueMetrics)] = []
+        var pairs: [(name: String, a: [QueueMetrics], b: [QueueMetrics], ta: Targets, tb: Targets)] = []
         for (qa, queue) in a.model.queues.enumerated() {
             guard let qb = b.model.queues.firstIndex(where: { $0.name == queue.name }) else { continue }
             pairs.append(
-                (queue.name, { $0.queueMetrics(qa, model: a.model) }, { $0.queueMetrics(qb, model: b.model) }))
+                (
+                    queue.name, a.results.map { $0.queueMetrics(qa, model: a.model) },
+                    b.results.map { $0.queueMetrics(qb, model: b.model) }, queue.targets, b.model.queues[qb].targets
+                ))
         }
-        for (name, metricsA, metricsB) in pairs {
-            let valuesA = a.results.map(metricsA)
-            let valuesB = b.results.map(metricsB)
-            for metric in metrics {
-                let xa = valuesA.map { $0[metric] }
-                let xb = valuesB.map { $0[metric] }
-                rows.append(
-                    Row(
-                        queue: name, metric: metric, a: Estimate(xa), b: Estimate(xb),
-                        difference: Estimate(zip(xb, xa).map { $0 - $1 })))
+        pairs.append(
+            (
+                Summary.allQueues, a.results.map { $0.totalMetrics(model: a.model) },
+                b.results.map { $0.totalMetrics(model: b.model) }, Targets(), Targets()
+            ))
+        rows = pairs.flatMap { pair in
+            metrics.map { metric in
+                let xa = pair.a.map { $0[metric] }
+                let xb = pair.b.map { $0[metric] }
+                let (ea, eb) = (Estimate(xa), Estimate(xb))
+                return Row(
+                    queue: pair.name, metric: metric, a: ea, b: eb, difference: Estimate(zip(xb, xa).map { $0 - $1 }),
+                    targetA: pair.ta.value(of: metric), targetB: pair.tb.value(of: metric),
+                    verdictA: pair.ta.verdict(metric, ea), verdictB: pair.tb.verdict(metric, eb))
             }
         }
-        self.rows = rows
     }
 }

@@ -62,13 +62,15 @@ extension Summary {
                 callers: Estimate(tallies.map { Double($0.callers[e]) }), outcomeShares: outcomes,
                 containment: outcomes[Int(FlowOutcome.selfServed.rawValue)],
                 deflection: share {
-                    $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)] + $0.outcomes[e][Int(FlowOutcome.deflected.rawValue)]
+                    $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)]
+                        + $0.outcomes[e][Int(FlowOutcome.deflected.rawValue)]
                 },
                 trueContainment: share {
                     $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)] - $0.selfServedCallingBack[e]
                 },
                 trueDeflection: share {
-                    $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)] + $0.outcomes[e][Int(FlowOutcome.deflected.rawValue)]
+                    $0.outcomes[e][Int(FlowOutcome.selfServed.rawValue)]
+                        + $0.outcomes[e][Int(FlowOutcome.deflected.rawValue)]
                         - $0.selfServedCallingBack[e] - $0.deflectedCallingBack[e]
                 },
                 repeatShare: share { $0.repeatCallers[e] },
@@ -110,7 +112,11 @@ extension Summary {
                         // Another node, or an outcome the node ends in (a self-service completion, a satisfied
                         // signpost), named after its finish step.
                         let ending: Bool
-                        if case .finish = flow.steps[target].action { ending = heads[target] == local } else { ending = false }
+                        if case .finish = flow.steps[target].action {
+                            ending = heads[target] == local
+                        } else {
+                            ending = false
+                        }
                         guard heads[target] != local || ending else { continue }
                         let name = ending ? flow.steps[target].name : flow.steps[heads[target]].name
                         let counts = results.map { Double($0.flows.exits[$0.flows.exitBase[base + s] + k]) }
@@ -124,7 +130,8 @@ extension Summary {
                 out.append(
                     NodeSummary(
                         flow: flow.name, name: step.name, visits: Estimate(tallies.map { Double($0.visits) }),
-                        hangUpShare: Estimate(tallies.map { $0.visits > 0 ? Double($0.hangUps) / Double($0.visits) : 0 }),
+                        hangUpShare: Estimate(
+                            tallies.map { $0.visits > 0 ? Double($0.hangUps) / Double($0.visits) : 0 }),
                         meanTime: Estimate(tallies.map { $0.visits > 0 ? $0.time / Double($0.visits) : 0 }),
                         p90Time: Estimate(tallies.map { $0.times.percentile(90) }),
                         exits: exits.map { ($0.0, Estimate($0.1)) }))

@@ -9,6 +9,8 @@ package struct Summary: Sendable {
     package let groups: [GroupSummary]
 
     package var replications: Int { results.count }
+    /// The name of the row of all queues together.
+    package static let allQueues = "All queues"
     /// The first replication that stopped early, and why: its figures are meaningless.
     package var fault: (replication: Int, fault: EngineFault)? {
         results.lazy.compactMap { r in r.fault.map { (r.replication, $0) } }.first
@@ -24,18 +26,7 @@ package struct Summary: Sendable {
                 perReplication: results.map { $0.queueMetrics(q, model: model) })
         }
         total = QueueSummary(
-            name: "All queues", targets: Targets(),
-            perReplication: results.map { result in
-                var tally = QueueTally()
-                var histogram = WaitHistogram()
-                for q in model.queues.indices {
-                    tally.add(result.queueTotals[q])
-                    histogram.add(result.histograms[q])
-                }
-                var metrics = QueueMetrics(tally: tally, definitions: definitions, histogram: histogram)
-                metrics.addDeflection(result.flows, types: nil)
-                return metrics
-            })
+            name: Self.allQueues, targets: Targets(), perReplication: results.map { $0.totalMetrics(model: model) })
         groups = model.groups.indices.map { g in
             GroupSummary(model: model, group: g, results: results)
         }
@@ -67,8 +58,9 @@ package struct Summary: Sendable {
 
     /// Group `g` over each span of intervals: agent-hours on the rota, occupancy, and overtime hours (mean over
     /// replications).
-    package func spanFigures(group g: Int, spans: [Range<Int>]) -> [(hours: Double, occupancy: Estimate, overtime: Double)]
-    {
+    package func spanFigures(
+        group g: Int, spans: [Range<Int>]
+    ) -> [(hours: Double, occupancy: Estimate, overtime: Double)] {
         let n = model.intervalCount
         return spans.map { span in
             let staffed = span.reduce(0.0) { $0 + model.staffedSeconds(group: g, interval: $1) }
