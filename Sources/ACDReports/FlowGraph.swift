@@ -10,6 +10,8 @@ package struct FlowGraph {
         package var nodes: [String: (visits: Double, hangUp: Double)] = [:]
         /// Per "flow: from -> to": calls per replication.
         package var edges: [String: Double] = [:]
+        /// Per queue: its ASA (seconds) and abandonment (a fraction).
+        package var queues: [String: (asa: Double, abandonment: Double)] = [:]
 
         package init() {}
 
@@ -25,6 +27,11 @@ package struct FlowGraph {
                 throw GraphError(message: "the results file has no 'nodes': write it with acdd simulate --format json")
             }
             var traffic = Traffic()
+            for queue in results.queues {
+                guard let asa = queue.metrics["asa"]?.mean, let abandonment = queue.metrics["abandonment"]?.mean
+                else { continue }
+                traffic.queues[queue.name] = (asa, abandonment)
+            }
             for node in nodes {
                 traffic.nodes["\(node.flow): \(node.node)"] = (node.visits.mean ?? 0, node.hangUpShare.mean ?? 0)
                 for exit in node.exits {
@@ -80,6 +87,12 @@ package struct FlowGraph {
                 + (count.map { String(format: "\n%.0f calls", $0) } ?? "")
         }
         var text = "\(path)\n\(kind?.name ?? "")"
+        if case .queue(let queue) = kind {
+            text = "\(path)\nqueue: \(queue.name)"
+            if let figures = traffic?.queues[queue.name] {
+                text += String(format: "\nASA %.0f s, %.1f%% abandon", figures.asa, figures.abandonment * 100)
+            }
+        }
         if let node = traffic?.nodes["\(flow): \(path)"] {
             text += String(format: "\n%.0f calls", node.visits)
             if node.hangUp > 0.0005 { text += String(format: ", %.1f%% hang up", node.hangUp * 100) }
@@ -88,6 +101,54 @@ package struct FlowGraph {
     }
 
     var maxTraffic: Double { max(1, traffic?.edges.values.max() ?? 1) }
+
+    /// What takes a caller along an edge: the key or intent of a menu, speech or branch, open or closed, completed or
+    /// failed, satisfied or not; `nil` for a plain next step.
+    func condition(_ transition: String, in document: FlowDocument) -> String? {
+        let ends = transition.components(separatedBy: " -> ")
+        guard ends.count == 2 else { return nil }
+        let (from, to) = (ends[0], ends[1])
+        if isOutcome(to) { return to.hasSuffix("/self-served") ? "completed" : "satisfied" }
+        let target = to.split(separator: "/").last.map(String.init) ?? to
+        func names(_ pairs: [(String, String)]) -> String? {
+            let hits = pairs.filter { $0.1 == target }.map(\.0)
+            return hits.isEmpty ? nil : hits.joined(separator: ", ")
+        }
+        switch kind(of: from, in: document) {
+        case .menu(let menu):
+            return names(menu.options.map { ($0.key, $0.next.name) } + [("no choice", menu.exhausted.name)])
+        case .speech(let speech):
+            return names(
+                speech.routes.map { ($0.intent.name, $0.next.name) } + [("not understood", speech.exhausted.name)])
+        case .hours(_, let open, let closed): return names([("open", open.name), ("closed", closed.name)])
+        case .selfService(_, _, _, let completed, let failed):
+            return names([("completed", completed?.name ?? ""), ("failed", failed.name)])
+        case .signpost(_, _, let otherwise): return names([("not satisfied", otherwise.name)])
+        case .branch(let cases, let otherwise):
+            let described = cases.map { c -> (String, String) in
+                let parts =
+                    c.intents.map(\.name) + c.when.map { "\($0.attribute.name)=\($0.value.name)" }
+                    + (c.timeOfDay.map {
+                        [
+                            String(
+                                format: "%02.0f:%02.0f-%02.0f:%02.0f", ($0.from / 3600).rounded(.down),
+                                ($0.from.truncatingRemainder(dividingBy: 3600) / 60), ($0.to / 3600).rounded(.down),
+                                ($0.to.truncatingRemainder(dividingBy: 3600) / 60))
+                        ]
+                    } ?? [])
+                return (parts.joined(separator: " "), c.next.name)
+            }
+            return names(described + [("otherwise", otherwise.name)])
+        default: return nil
+        }
+    }
+
+    /// An edge's label: its condition, then its calls with --results.
+    func edgeLabel(_ transition: String, in document: FlowDocument) -> String? {
+        let count = traffic.map { String(format: "%.0f", $0.edges["\(document.name): \(transition)"] ?? 0) }
+        let parts = [condition(transition, in: document), count].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ": ")
+    }
 
     package func dot() -> String {
         var out = "digraph flows {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
@@ -112,13 +173,15 @@ package struct FlowGraph {
             out += "  }\n"
             for transition in graph.transitions {
                 let ends = transition.components(separatedBy: " -> ")
-                var attributes = ""
+                var attributes: [String] = []
+                if let label = edgeLabel(transition, in: document) { attributes.append("label=\"\(escape(label))\"") }
                 if let traffic {
                     let count = traffic.edges["\(document.name): \(transition)"] ?? 0
-                    attributes = String(format: " [label=\"%.0f\", penwidth=%.1f]", count, 1 + 9 * count / maxTraffic)
+                    attributes.append(String(format: "penwidth=%.1f", 1 + 9 * count / maxTraffic))
                 }
+                let list = attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]"
                 out +=
-                    "  \"\(escape(document.name)):\(escape(ends[0]))\" -> \"\(escape(document.name)):\(escape(ends[1]))\"\(attributes);\n"
+                    "  \"\(escape(document.name)):\(escape(ends[0]))\" -> \"\(escape(document.name)):\(escape(ends[1]))\"\(list);\n"
             }
         }
         return out + "}\n"
@@ -150,13 +213,15 @@ package struct FlowGraph {
                 guard let a = ids["\(document.name): \(ends[0])"], let b = ids["\(document.name): \(ends[1])"] else {
                     continue
                 }
-                if let traffic {
-                    let count = traffic.edges["\(document.name): \(transition)"] ?? 0
-                    out += "  \(a) -->|\(String(format: "%.0f", count))| \(b)\n"
-                    styles.append(
-                        String(format: "  linkStyle %d stroke-width:%.1fpx", links, 1 + 9 * count / maxTraffic))
+                if let label = edgeLabel(transition, in: document) {
+                    out += "  \(a) -->|\(label.replacingOccurrences(of: "\"", with: "'"))| \(b)\n"
                 } else {
                     out += "  \(a) --> \(b)\n"
+                }
+                if let traffic {
+                    let count = traffic.edges["\(document.name): \(transition)"] ?? 0
+                    styles.append(
+                        String(format: "  linkStyle %d stroke-width:%.1fpx", links, 1 + 9 * count / maxTraffic))
                 }
                 links += 1
             }
