@@ -12,127 +12,278 @@ package struct HTMLReport {
     var scenario: Scenario { report.scenario }
     var model: CentreModel { summary.model }
 
+    /// Periods up to this many days are drawn interval by interval; longer ones day by day, with a monthly table
+    /// and typical-day profiles.
+    static let intervalViewDays = 14.0
+
     package func render() -> String {
-        var body = "<h1>\(escape(scenario.name))</h1>\n"
-        body += "<p>\(summary.replications) replications, seed \(report.seed). Shaded bands and ± figures are 95% "
+        var body = "<h1>\(escape(scenario.name))</h1>\n<p class=lead>\(escape(periodText)) · "
+        body += "\(summary.replications) replications, seed \(report.seed). ± figures and shaded bands are 95% "
         body += "confidence intervals; dashed lines are targets.</p>\n"
-        body += "<pre>\(escape(report.table()))</pre>\n"
-        let labels = (0..<model.intervalCount).map(scenario.intervalLabel)
-        let active = activeIntervals()
+        body += "<h2>Queues against their targets</h2>\n" + report.queueTable().html()
+        if !model.entries.isEmpty || scenario.published != nil {
+            body += "<h2>The centre</h2>\n" + report.centreTable().html()
+        }
+        if !model.entries.isEmpty {
+            body += "<h2>Entries: how callers left the IVR</h2>\n" + report.entryTable().html()
+        }
+        if !summary.groups.isEmpty { body += "<h2>Agent groups</h2>\n" + report.groupTable().html() }
+        let daily = model.horizon > Self.intervalViewDays * 86400 && !scenario.spans(.day).isEmpty
+        body += daily ? dailyView() : intervalView()
+        body += "<h2>Waiting times</h2>\n<div class=row>\n"
+        for q in summary.queues.indices { body += distribution(queue: q) }
+        body += "</div>\n"
+        if !model.entries.isEmpty { body += flowTable() }
+        return page(body)
+    }
+
+    var periodText: String {
+        let days = model.horizon / 86400
+        let first = scenario.dateLabel(seconds: 0)
+        let last = scenario.dateLabel(seconds: max(0, model.horizon - 1))
+        let span = days >= 1 ? String(format: "%.0f days", days.rounded(.up)) : String(format: "%.0f hours", days * 24)
+        return first == last ? "\(first), \(span)" : "\(first) to \(last), \(span)"
+    }
+
+    func page(_ body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(scenario.name))</title>
+        <style>
+        body { font-family: system-ui, sans-serif; margin: 24px; color: #222; max-width: 1800px; }
+        .lead { color: #555; }
+        .row { display: flex; flex-wrap: wrap; gap: 16px; }
+        figure { margin: 0; } figcaption { font-size: 13px; font-weight: 600; margin-bottom: 2px; }
+        table { border-collapse: collapse; font-size: 13px; margin-bottom: 8px; }
+        td, th { padding: 3px 10px; text-align: left; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
+        th { background: #f3f3f3; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+        .met { color: #1a7f37; } .missed { color: #c62828; font-weight: 600; }
+        .bar { background: #1f77b4; height: 10px; display: inline-block; }
+        </style></head><body>
+        \(body)</body></html>
+
+        """
+    }
+
+    func escape(_ s: String) -> String { escapeHTML(s) }
+
+    /// A short period: every interval, idle ones included, evenly spaced, ticks at each day's start (or, within a
+    /// day, every two hours).
+    func intervalView() -> String {
+        let n = model.intervalCount
+        let perDay = max(1, Int((86400 / model.intervalLength).rounded()))
+        let ticks =
+            n <= perDay
+            ? Self.ticks(count: n, every: max(1, perDay / 12)) { String(scenario.intervalLabel($0).suffix(5)) }
+            : Self.ticks(count: n, every: perDay) { i in dayTick(i / perDay, first: i == 0) }
+        var body = "<h2>Interval by interval</h2>\n"
         for (q, queue) in summary.queues.enumerated() {
-            let intervals = summary.intervalMetrics(queue: q)
-            func series(_ metric: QueueMetric, scale: Double = 1) -> [Estimate] {
-                let k = QueueMetric.allCases.firstIndex(of: metric)!
-                return active.map { i in
-                    var e = intervals[i][k]
-                    e.mean *= scale
-                    e.halfWidth *= scale
-                    return e
-                }
-            }
-            body += "<h2>\(escape(queue.name))</h2>\n<div class=row>\n"
-            body += chart(
-                title: "ASA per interval (s)", series: [("ASA", series(.asa), "#1f77b4")],
-                target: queue.targets.asa, labels: active.map { labels[$0] })
-            body += chart(
-                title: "Abandoned per interval (%)",
-                series: [("abandoned", series(.abandonment, scale: 100), "#d62728")],
-                target: queue.targets.abandonment.map { $0 * 100 }, labels: active.map { labels[$0] })
-            // Average calls waiting: the waiting time of the interval's callers over the interval's length.
-            let waiting = active.map { i -> Estimate in
-                Estimate(
-                    summary.results.map {
-                        let t = $0.queueIntervals[q * model.intervalCount + i]
-                        return (t.waitAnswered + t.waitAbandoned) / model.intervalLength
-                    })
-            }
-            body += chart(
-                title: "Calls waiting (average, by arrival interval)", series: [("waiting", waiting, "#9467bd")],
-                target: nil, labels: active.map { labels[$0] })
-            body += distribution(queue: q)
+            body += "<h3>\(escape(queue.name))</h3>\n<div class=row>\n"
+            body += queueCharts(
+                summary.intervalMetrics(queue: q), targets: queue.targets, ticks: ticks, unit: "interval")
             body += "</div>\n"
         }
-        body +=
-            "<h2>Agents scheduled and agents needed</h2>\n<div class=row>\n" + staffingChart(active, labels)
-            + "</div>\n"
-        if !model.entries.isEmpty { body += flowTable() }
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(scenario.name))</title>
-            <style>
-            body { font-family: system-ui, sans-serif; margin: 24px; color: #222; }
-            pre { font-size: 11px; background: #f6f6f6; padding: 8px; overflow-x: auto; }
-            .row { display: flex; flex-wrap: wrap; gap: 16px; }
-            figure { margin: 0; } figcaption { font-size: 13px; font-weight: 600; margin-bottom: 4px; }
-            table { border-collapse: collapse; font-size: 12px; } td, th { padding: 2px 8px; text-align: right; }
-            td:first-child, th:first-child { text-align: left; }
-            .bar { background: #1f77b4; height: 10px; display: inline-block; }
-            </style></head><body>
-            \(body)</body></html>
-
-            """
+        let scheduled = (0..<n).map { i in exact(Double(model.groups.reduce(0) { $0 + $1.rota.headcount[i] })) }
+        let needed = (0..<n).map { exact(Double(agentsNeeded(interval: $0))) }
+        body += "<h2>Agents scheduled and needed</h2>\n<div class=row>\n"
+        body += SVGChart(
+            title: "Agents on the rota and the fewest meeting each queue's targets (Erlang A per queue, added up)",
+            yLabel: "agents", xTicks: ticks,
+            series: [
+                .init(name: "scheduled", colour: "#1f77b4", values: scheduled, steps: true),
+                .init(name: "needed", colour: "#d62728", values: needed, steps: true),
+            ]
+        ).render()
+        return body + "</div>\n"
     }
 
-    /// Intervals where anything happens (calls or agents), so a closed night does not fill the charts.
-    func activeIntervals() -> [Int] {
-        let busy = (0..<model.intervalCount).filter { i in
-            model.queues.contains { $0.volumes[i] > 0 } || model.entries.contains { $0.volumes[i] > 0 }
-                || model.groups.contains { $0.rota.headcount[i] > 0 }
+    /// A long period: daily figures, a monthly table against targets, and typical days by weekday and by month.
+    func dailyView() -> String {
+        let days = scenario.spans(.day)
+        let ranges = days.map(\.intervals)
+        let ticks = monthTicks(days)
+        var body = "<h2>Day by day</h2>\n"
+        let weeks = scenario.spans(.week)
+        // Each week drawn at its middle day.
+        let weekPositions = weeks.map { w in
+            Double(w.intervals.lowerBound + w.intervals.upperBound) / 2 / perDayCount - 0.5
         }
-        return busy.isEmpty ? Array(0..<model.intervalCount) : busy
+        body += "<p>Thin pale lines are days (a gap: nothing answered or offered that day); bold lines are weeks, with "
+        body += "their 95% bands.</p>\n"
+        for (q, queue) in summary.queues.enumerated() {
+            body += "<h3>\(escape(queue.name))</h3>\n<div class=row>\n"
+            let rows = summary.spanMetrics(queue: q, spans: ranges)
+            let weekly = (summary.spanMetrics(queue: q, spans: weeks.map(\.intervals)), weekPositions)
+            body += queueCharts(rows, targets: queue.targets, ticks: ticks, unit: "day", weekly: weekly)
+            body += "</div>\n"
+        }
+        let needed = (0..<model.intervalCount).map { Double(agentsNeeded(interval: $0)) }
+        let scheduled = (0..<model.intervalCount).map { i in
+            Double(model.groups.reduce(0) { $0 + $1.rota.headcount[i] })
+        }
+        let hours = model.intervalLength / 3600
+        func perDay(_ values: [Double]) -> [Estimate] {
+            ranges.map { r in exact(r.reduce(0) { $0 + values[$1] } * hours) }
+        }
+        body += "<h2>Agent-hours scheduled and needed per day</h2>\n<div class=row>\n"
+        body += SVGChart(
+            title:
+                "Agent-hours on the rota and the fewest meeting each queue's targets (Erlang A per queue and interval)",
+            yLabel: "agent-hours a day", xTicks: ticks,
+            series: [
+                .init(name: "scheduled", colour: "#1f77b4", values: perDay(scheduled)),
+                .init(name: "needed", colour: "#d62728", values: perDay(needed)),
+            ]
+        ).render()
+        body += "</div>\n" + monthlyTable() + profiles(needed: needed, scheduled: scheduled)
+        return body
     }
 
-    func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    var perDayCount: Double { 86400 / model.intervalLength }
 
-    /// A line chart with confidence bands and an optional target line.
-    func chart(title: String, series: [(String, [Estimate], String)], target: Double?, labels: [String]) -> String {
-        let width = 520.0
-        let height = 220.0
-        let left = 48.0
-        let bottom = 40.0
-        let top = 10.0
-        let n = max(series.first?.1.count ?? 0, 1)
-        let highest = series.flatMap { $0.1.map { $0.halfWidth.isFinite ? $0.upper : $0.mean } }.max() ?? 1
-        let yMax = max(highest, target ?? 0, 1e-9) * 1.1
-        func x(_ i: Int) -> Double { left + (width - left - 10) * (n == 1 ? 0.5 : Double(i) / Double(n - 1)) }
-        func y(_ v: Double) -> Double { top + (height - top - bottom) * (1 - min(max(v, 0), yMax) / yMax) }
-        var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
-        svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
-        svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
-        for k in 0...4 {
-            let v = yMax * Double(k) / 4
-            svg +=
-                "<text x=\"\(left - 4)\" y=\"\(y(v) + 4)\" font-size=\"10\" text-anchor=\"end\">\(String(format: v >= 10 ? "%.0f" : "%.1f", v))</text>"
-        }
-        let step = max(1, n / 8)
-        for i in stride(from: 0, to: n, by: step) where i < labels.count {
-            svg +=
-                "<text x=\"\(x(i))\" y=\"\(height - bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">\(escape(labels[i]))</text>"
-        }
-        for (_, values, colour) in series {
-            let finite = values.allSatisfy { $0.halfWidth.isFinite }
-            if finite && n > 1 {
-                let upper = values.enumerated().map { "\(x($0.offset)),\(y($0.element.upper))" }
-                let lower = values.enumerated().reversed().map { "\(x($0.offset)),\(y($0.element.lower))" }
-                svg +=
-                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.15\"/>"
+    /// Offered calls, ASA and abandonment per row (an interval or a day) of one queue; with `weekly`, ASA and
+    /// abandonment per week too, in bold over the days. ASA and abandonment leave a gap where nothing was offered.
+    func queueCharts(
+        _ rows: [[Estimate]], targets: Targets, ticks: [(Int, String)], unit: String,
+        weekly: (rows: [[Estimate]], positions: [Double])? = nil
+    ) -> String {
+        let offeredIndex = QueueMetric.allCases.firstIndex(of: .offered)!
+        func column(_ rows: [[Estimate]], _ metric: QueueMetric, scale: Double = 1) -> [Estimate] {
+            let k = QueueMetric.allCases.firstIndex(of: metric)!
+            return rows.map { row in
+                var e = row[k]
+                e.mean = metric != .offered && row[offeredIndex].mean == 0 ? .nan : e.mean * scale
+                e.halfWidth *= scale
+                return e
             }
-            let line = values.enumerated().map { "\(x($0.offset)),\(y($0.element.mean))" }.joined(separator: " ")
-            svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\"/>"
         }
-        if let target {
-            svg +=
-                "<line x1=\"\(left)\" y1=\"\(y(target))\" x2=\"\(width - 10)\" y2=\"\(y(target))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
-            svg +=
-                "<text x=\"\(width - 12)\" y=\"\(y(target) - 3)\" font-size=\"10\" text-anchor=\"end\" fill=\"#2ca02c\">target \(String(format: "%g", target))</text>"
+        func series(_ name: String, _ colour: String, _ metric: QueueMetric, scale: Double = 1) -> [SVGChart.Series] {
+            guard let weekly else {
+                return [.init(name: name, colour: colour, values: column(rows, metric, scale: scale))]
+            }
+            return [
+                .init(name: "\(name), day", colour: colour, values: column(rows, metric, scale: scale), faint: true),
+                .init(
+                    name: "\(name), week", colour: colour, values: column(weekly.rows, metric, scale: scale),
+                    positions: weekly.positions),
+            ]
         }
-        svg += "</svg>"
-        return "<figure><figcaption>\(escape(title))</figcaption>\(svg)</figure>\n"
+        let offered = SVGChart(
+            title: "Calls offered per \(unit)", yLabel: "calls", xTicks: ticks,
+            series: [.init(name: "offered", colour: "#555", values: column(rows, .offered), band: weekly == nil)])
+        let asa = SVGChart(
+            title: "ASA (average speed of answer)", yLabel: "ASA (s)", xTicks: ticks,
+            series: series("ASA", "#1f77b4", .asa), target: targets.asa)
+        var abandoned = SVGChart(
+            title: "Abandoned", yLabel: "abandoned (%)", xTicks: ticks,
+            series: series("abandoned", "#d62728", .abandonment, scale: 100),
+            target: targets.abandonment.map { $0 * 100 })
+        abandoned.ceiling = 100
+        return offered.render() + asa.render() + abandoned.render()
     }
+
+    /// Each queue per month: offered, ASA and abandonment, each against its target.
+    func monthlyTable() -> String {
+        let months = scenario.spans(.month)
+        var table = TextTable(header: ["Queue", "Month", "Offered", "ASA s", "ASA target", "Aband %", "Aband target"])
+        table.leftAligned = [0, 1]
+        for (q, queue) in summary.queues.enumerated() {
+            let rows = summary.spanMetrics(queue: q, spans: months.map(\.intervals))
+            for (month, row) in zip(months, rows) {
+                func figure(_ metric: QueueMetric) -> Estimate { row[QueueMetric.allCases.firstIndex(of: metric)!] }
+                func verdict(_ metric: QueueMetric, _ text: (Double) -> String) -> String {
+                    let t = queue.targets
+                    guard let value = t.value(of: metric), let v = t.verdict(metric, figure(metric)) else { return "" }
+                    return "\(text(value)) \(v.label)"
+                }
+                table.add([
+                    queue.name, month.label, report.count(figure(.offered)), report.seconds(figure(.asa)),
+                    verdict(.asa) { "≤\(report.trim($0))" }, report.percent(figure(.abandonment)),
+                    verdict(.abandonment) { "≤\(report.trim($0 * 100))%" },
+                ])
+            }
+        }
+        return "<h2>Month by month against targets</h2>\n" + table.html()
+    }
+
+    /// Typical days: per interval of the day, the mean over the period's days of one weekday (and of one month) of
+    /// calls offered to all queues, agents scheduled and agents needed.
+    func profiles(needed: [Double], scheduled: [Double]) -> String {
+        let perDay = Int((86400 / model.intervalLength).rounded())
+        let days = scenario.spans(.day)
+        let n = model.intervalCount
+        let offered = (0..<n).map { i in
+            summary.results.reduce(0.0) { sum, r in
+                sum + Double(model.queues.indices.reduce(0) { $0 + r.queueIntervals[$1 * n + i].offered })
+            } / Double(max(1, summary.replications))
+        }
+        let ticks = Self.ticks(count: perDay, every: max(1, perDay / 6)) { k in
+            let minutes = Int(Double(k) * model.intervalLength) / 60
+            return String(format: "%02d:%02d", minutes / 60, minutes % 60)
+        }
+        func chart(_ title: String, _ group: [Int]) -> String {
+            func mean(_ values: [Double], _ k: Int) -> Estimate {
+                let xs = group.map { days[$0].intervals.lowerBound + k }.filter { $0 < n }.map { values[$0] }
+                return exact(xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count))
+            }
+            var chart = SVGChart(
+                title: "\(title) (\(group.count) days)", yLabel: "calls, agents", xTicks: ticks,
+                series: [
+                    .init(name: "calls offered", colour: "#555", values: (0..<perDay).map { mean(offered, $0) }),
+                    .init(
+                        name: "scheduled", colour: "#1f77b4", values: (0..<perDay).map { mean(scheduled, $0) },
+                        steps: true),
+                    .init(
+                        name: "needed", colour: "#d62728", values: (0..<perDay).map { mean(needed, $0) }, steps: true),
+                ])
+            chart.width = 420
+            chart.height = 200
+            return chart.render()
+        }
+        var body = "<h2>A typical day by weekday</h2>\n<p>Per interval of the day, the mean over the period's days of "
+        body +=
+            "that weekday: calls offered to all queues, agents on the rota, and agents needed.</p>\n<div class=row>\n"
+        for w in 0..<7 {
+            body += chart(Weekday.label(w), days.indices.filter { (scenario.startWeekday + $0) % 7 == w })
+        }
+        body += "</div>\n<h2>A typical day by month</h2>\n<p>The same, over all the days of each month.</p>\n"
+        body += "<div class=row>\n"
+        for month in scenario.spans(.month) {
+            body += chart(month.label, days.indices.filter { month.intervals.contains(days[$0].intervals.lowerBound) })
+        }
+        return body + "</div>\n"
+    }
+
+    /// A tick on the first day of each month, `Nov` (with the year on the first and on January), or, without
+    /// dates, of each 4 weeks.
+    func monthTicks(_ days: [ReportSpan]) -> [(Int, String)] {
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return scenario.spans(.month).enumerated().compactMap { k, month in
+            guard let day = days.firstIndex(where: { $0.intervals.lowerBound == month.intervals.lowerBound }) else {
+                return nil
+            }
+            let parts = month.label.split(separator: "-")
+            guard parts.count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return (day, month.label) }
+            return (day, k == 0 || m == 1 ? "\(names[m - 1]) \(parts[0])" : names[m - 1])
+        }
+    }
+
+    /// Ticks every `every` points (or a multiple of it, so there are at most about 12), labelled by `label`.
+    static func ticks(count: Int, every: Int, label: (Int) -> String) -> [(Int, String)] {
+        let step = every * max(1, (count / every + 11) / 12)
+        return stride(from: 0, to: count, by: max(1, step)).map { ($0, label($0)) }
+    }
+
+    /// `Mon 2` for day `d` of the period (`Mon 2 Mar` on the first tick), or `Mon` without dates.
+    func dayTick(_ d: Int, first: Bool) -> String {
+        let weekday = Weekday.label(scenario.startWeekday + d)
+        let date = scenario.dateLabel(seconds: Double(d) * 86400).split(separator: "-")
+        guard date.count == 3, let m = Int(date[1]), let day = Int(date[2]) else { return weekday }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return first ? "\(weekday) \(day) \(months[m - 1])" : "\(weekday) \(day)"
+    }
+
+    func exact(_ v: Double) -> Estimate { Estimate(mean: v, halfWidth: 0, replications: 1) }
 
     /// The waiting-time distribution of answered calls: the share answered within t (a cumulative curve, t on a
     /// linear axis up to the 99th percentile), from each replication's percentiles averaged.
@@ -172,22 +323,8 @@ package struct HTMLReport {
         }
         svg += "</svg>"
         return
-            "<figure><figcaption>Answered within t seconds (answered calls, up to the 99th percentile)</figcaption>\(svg)</figure>\n"
-    }
-
-    /// Agents on the rota against the fewest that would meet each queue's targets in that interval on its own
-    /// (Erlang A, queue by queue, added up; pooling across skills may need fewer).
-    func staffingChart(_ active: [Int], _ labels: [String]) -> String {
-        let scheduled = active.map { i in
-            Estimate(mean: Double(model.groups.reduce(0) { $0 + $1.rota.headcount[i] }), halfWidth: 0, replications: 1)
-        }
-        let needed = active.map { i in
-            Estimate(mean: Double(agentsNeeded(interval: i)), halfWidth: 0, replications: 1)
-        }
-        return chart(
-            title: "Agents scheduled (blue) and needed by Erlang A per queue (red)",
-            series: [("scheduled", scheduled, "#1f77b4"), ("needed", needed, "#d62728")], target: nil,
-            labels: active.map { labels[$0] })
+            "<figure><figcaption>\(escape(summary.queues[q].name)): share answered within t seconds (answered calls, "
+            + "up to the 99th percentile)</figcaption>\(svg)</figure>\n"
     }
 
     /// The fewest agents that would meet each queue's targets in interval `i` on its own (Erlang A, queue by queue,

@@ -20,12 +20,12 @@ extension SimulationReport {
     package func table(detail: Set<ReportDetail> = []) -> String {
         var out = "\(scenario.name): \(summary.replications) replication(s), seed \(seed), "
         out += "± is the 95% confidence interval\n\n"
-        out += queueTable()
+        out += queueTable().render()
         let hasFlows = !summary.model.entries.isEmpty
-        if hasFlows || scenario.published != nil { out += "\n" + centreTable() }
-        if hasFlows { out += "\n" + entryTable() }
+        if hasFlows || scenario.published != nil { out += "\n" + centreTable().render() }
+        if hasFlows { out += "\n" + entryTable().render() }
         if detail.contains(.queues) { out += "\n" + queueDetailTable() + publishedTable() }
-        if detail.contains(.groups) && !summary.groups.isEmpty { out += "\n" + groupTable() }
+        if detail.contains(.groups) && !summary.groups.isEmpty { out += "\n" + groupTable().render() }
         if detail.contains(.flows) && hasFlows { out += "\n" + entryDetailTable() + "\n" + nodeTable() }
         if detail.contains(.intents) && hasFlows { out += "\n" + intentTable() }
         out += footnotes(detail: detail)
@@ -34,7 +34,7 @@ extension SimulationReport {
 
     /// Queue, offered, then ASA, abandonment, service level and deflection each beside its target and verdict;
     /// target columns only where some queue has that target.
-    func queueTable() -> String {
+    func queueTable() -> TextTable {
         let queues = summary.queues + [summary.total]
         let targets = summary.queues.map(\.targets)
         let thresholds = Set(targets.map(\.serviceLevelThreshold))
@@ -73,11 +73,11 @@ extension SimulationReport {
         target(.deflection, "Deflection target") { "≥\(trim($0 * 100))%" }
         var table = TextTable(header: ["Queue"] + columns.map(\.header))
         for queue in queues { table.add([queue.name] + columns.map { $0.cell(queue) }) }
-        return table.render()
+        return table
     }
 
     /// The centre's totals (every call counted once) beside the published ones.
-    func centreTable() -> String {
+    func centreTable() -> TextTable {
         let rows = CalibrationReport.centreRows(summary: summary, published: scenario.published)
         let label = scenario.published.map { "Published \($0.label)" } ?? "Published"
         let published = rows.contains { $0.published != nil }
@@ -96,11 +96,11 @@ extension SimulationReport {
                     CalibrationReport.formatHalfWidth(row.simulated.halfWidth, row.unit),
                 ] + sides)
         }
-        return table.render()
+        return table
     }
 
     /// One line per entry: callers and how their time in the IVR ended.
-    func entryTable() -> String {
+    func entryTable() -> TextTable {
         var table = TextTable(header: [
             "Entry", "Callers", "Self-served %", "Deflected %", "Queued %", "Closed %", "Hung up %", "Mean IVR s",
         ])
@@ -110,7 +110,7 @@ extension SimulationReport {
                 percent(e.share(.queued)), percent(e.share(.closed)), percent(e.share(.hungUp)), seconds(e.meanTime),
             ])
         }
-        return table.render()
+        return table
     }
 
     /// Every queue's counts and waits, and what it got from the IVR (`--detail queues`).
@@ -151,7 +151,7 @@ extension SimulationReport {
         return "\nAgainst published figures (\(label)):\n" + side.render()
     }
 
-    func groupTable() -> String {
+    func groupTable() -> TextTable {
         var groups = TextTable(header: ["Agent group", "Agent-hours", "Answered", "Occupancy %", "Overtime h"])
         for group in summary.groups {
             groups.add([
@@ -159,7 +159,7 @@ extension SimulationReport {
                 percent(group.occupancy), oneDecimal(group.overtimeHours),
             ])
         }
-        return groups.render()
+        return groups
     }
 
     /// Each entry's outcomes in full (`--detail flows`).

@@ -23,6 +23,23 @@ package struct TextTable {
     }
 }
 
+extension TextTable {
+    /// The same table as HTML: numbers aligned right, the first column left, verdicts marked `met` or `missed`.
+    package func html(caption: String? = nil) -> String {
+        func cell(_ tag: String, _ c: Int, _ text: String) -> String {
+            var classes = leftAligned.contains(c) ? [] : ["num"]
+            if text.hasSuffix(" met") || text.hasSuffix(" met?") { classes.append("met") }
+            if text.hasSuffix(" missed") || text.hasSuffix(" missed?") { classes.append("missed") }
+            let attribute = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
+            return "<\(tag)\(attribute)>\(escapeHTML(text))</\(tag)>"
+        }
+        var out = "<table>" + (caption.map { "<caption>\(escapeHTML($0))</caption>" } ?? "")
+        out += "<thead><tr>" + header.enumerated().map { cell("th", $0, $1) }.joined() + "</tr></thead><tbody>\n"
+        for row in rows { out += "<tr>" + row.enumerated().map { cell("td", $0, $1) }.joined() + "</tr>\n" }
+        return out + "</tbody></table>\n"
+    }
+}
+
 extension String {
     func trimmingTrailingSpaces() -> String {
         var s = self

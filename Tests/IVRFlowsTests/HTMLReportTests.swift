@@ -39,3 +39,44 @@ struct HTMLReportTests {
         for i in 0..<16 { #expect(report.agentsNeeded(interval: i) == 0) }  // Monday before 08:00
     }
 }
+
+/// A period longer than two weeks is drawn day by day, with weeks, a monthly table and typical days.
+@Suite("HTML report over a long period")
+struct HTMLLongPeriodTests {
+    @Test(
+        "60 days from 2020-01-27: daily charts with month ticks, a table per month, a typical day per weekday and month"
+    )
+    func daily() throws {
+        let text = """
+            name: two months
+            interval: 1h
+            period: { start: 2020-01-27, days: 60 }
+            queues:
+              - name: q
+                arrivals: { daily: { mon: 200, tue: 200, wed: 200, thu: 200, fri: 200 }, shape: [0,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0] }
+                handle_time: { exponential: 4m }
+                patience: { exponential: 5m }
+                targets: { asa: 60s, abandonment: 5% }
+            groups:
+              - { name: g, skills: [q], agents: { shifts: [{ days: mon-fri, from: "08:00", to: "18:00", agents: 7 }] } }
+            """
+        let scenario = try Scenario.parse(text)
+        let summary = ReplicationRunner(model: scenario.model, seed: 2, threads: 2).summarize(replications: 2)
+        let html = HTMLReport(report: SimulationReport(scenario: scenario, summary: summary, seed: 2)).render()
+        #expect(html.contains("2020-01-27 to 2020-03-26, 60 days"))
+        #expect(html.contains("<h2>Day by day</h2>") && !html.contains("Interval by interval"))
+        // Month ticks, the first with its year.
+        #expect(html.contains(">Jan 2020</text>") && html.contains(">Feb</text>") && html.contains(">Mar</text>"))
+        // The monthly table: January (5 days), February, March (26 days), each against both targets.
+        #expect(html.contains("<td>q</td><td>2020-01</td>") && html.contains("<td>2020-03</td>"))
+        #expect(html.components(separatedBy: "<td>q</td><td>20").count - 1 == 3)
+        // A typical day for each weekday and each month.
+        for weekday in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] {
+            #expect(html.contains("<figcaption>\(weekday) ("))
+        }
+        #expect(html.contains("<figcaption>2020-02 (29 days)</figcaption>"))
+        // Weekend days have nothing offered: ASA leaves a gap (two runs a week), not a zero.
+        #expect(html.contains("ASA, day") && html.contains("ASA, week"))
+        #expect(html.utf8.count < 400_000)
+    }
+}
