@@ -285,46 +285,32 @@ package struct HTMLReport {
 
     func exact(_ v: Double) -> Estimate { Estimate(mean: v, halfWidth: 0, replications: 1) }
 
-    /// The waiting-time distribution of answered calls: the share answered within t (a cumulative curve, t on a
-    /// linear axis up to the 99th percentile), from each replication's percentiles averaged.
+    /// The waiting-time distribution of answered calls: the share answered within t, for t up to the 99th
+    /// percentile, from each replication's percentiles averaged; the service-level target dashed.
     func distribution(queue q: Int) -> String {
-        let points = stride(from: 0.0, through: 99.0, by: 1.0).map { p -> (t: Double, p: Double) in
-            let t =
-                summary.results.map { $0.histograms[q].percentile(max(p, 0.01)) }.reduce(0, +)
-                / Double(summary.results.count)
-            return (t, p)
+        let percentiles = stride(from: 0.0, through: 99.0, by: 1.0).map { p in
+            summary.results.map { $0.histograms[q].percentile(max(p, 0.01)) }.reduce(0, +)
+                / Double(max(1, summary.results.count))
         }
-        let width = 520.0
-        let height = 220.0
-        let left = 48.0
-        let bottom = 40.0
-        let top = 10.0
-        let tMax = max(points.last?.t ?? 1, 1)
-        func x(_ t: Double) -> Double { left + (width - left - 10) * t / tMax }
-        func y(_ p: Double) -> Double { top + (height - top - bottom) * (1 - p / 100) }
-        var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
-        svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
-        svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
-        for k in 0...4 {
-            let p = 25.0 * Double(k)
-            svg += "<text x=\"\(left - 4)\" y=\"\(y(p) + 4)\" font-size=\"10\" text-anchor=\"end\">\(Int(p))%</text>"
-            let t = tMax * Double(k) / 4
-            svg +=
-                "<text x=\"\(x(t))\" y=\"\(height - bottom + 14)\" font-size=\"10\" text-anchor=\"middle\">\(String(format: "%.0f s", t))</text>"
+        let tMax = max(percentiles.last ?? 1, 1)
+        let steps = 100
+        let shares = (0...steps).map { k -> Estimate in
+            let t = tMax * Double(k) / Double(steps)
+            return exact(Double(percentiles.lastIndex { $0 <= t } ?? 0) + (k == steps ? 1 : 0))
         }
-        let line = points.map { "\(x($0.t)),\(y($0.p))" }.joined(separator: " ")
-        svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"1.5\"/>"
-        if let sl = model.queues[q].targets.serviceLevel, sl.threshold <= tMax {
-            svg +=
-                "<line x1=\"\(x(sl.threshold))\" y1=\"\(top)\" x2=\"\(x(sl.threshold))\" y2=\"\(y(0))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
-            svg +=
-                "<line x1=\"\(left)\" y1=\"\(y(sl.share * 100))\" x2=\"\(width - 10)\" y2=\"\(y(sl.share * 100))\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>"
+        let ticks = stride(from: 0, through: steps, by: 25).map {
+            ($0, String(format: "%.0f s", tMax * Double($0) / 100))
         }
-        svg += "</svg>"
-        return
-            "<figure><figcaption>\(escape(summary.queues[q].name)): share answered within t seconds (answered calls, "
-            + "up to the 99th percentile)</figcaption>\(svg)</figure>\n"
+        let sl = model.queues[q].targets.serviceLevel.map {
+            String(format: "; target %g%% within %g s", $0.share * 100, $0.threshold)
+        }
+        var chart = SVGChart(
+            title: "\(summary.queues[q].name): share answered within t (to the 99th percentile\(sl ?? ""))",
+            yLabel: "answered (%)", xTicks: ticks,
+            series: [.init(name: "answered within t", colour: "#ff7f0e", values: shares)],
+            target: model.queues[q].targets.serviceLevel.map { $0.share * 100 })
+        chart.ceiling = 100
+        return chart.render()
     }
 
     /// The fewest agents that would meet each queue's targets in interval `i` on its own (Erlang A, queue by queue,
@@ -354,16 +340,13 @@ package struct HTMLReport {
     }
 
     func flowTable() -> String {
-        var out =
-            "<h2>IVR and EVR flows</h2>\n<table><tr><th>Node</th><th>Visits</th><th>Hang-up %</th><th>Mean s</th><th></th></tr>\n"
-        let nodes = summary.nodes.filter { $0.visits.mean > 0 }
-        let most = nodes.map(\.visits.mean).max() ?? 1
-        for n in nodes {
-            out += "<tr><td>\(escape(n.flow)): \(escape(n.name))</td><td>\(String(format: "%.0f", n.visits.mean))</td>"
-            out +=
-                "<td>\(String(format: "%.1f", n.hangUpShare.mean * 100))</td><td>\(String(format: "%.1f", n.meanTime.mean))</td>"
-            out += "<td><span class=bar style=\"width:\(Int(200 * n.visits.mean / most))px\"></span></td></tr>\n"
+        var table = TextTable(header: ["Node", "Visits", "Hang-up %", "Mean s"])
+        for n in summary.nodes where n.visits.mean > 0 {
+            table.add([
+                "\(n.flow): \(n.name)", report.count(n.visits), report.percent(n.hangUpShare),
+                report.seconds(n.meanTime),
+            ])
         }
-        return out + "</table>\n"
+        return "<h2>IVR and EVR flows</h2>\n" + table.html()
     }
 }

@@ -61,8 +61,10 @@ package struct FlowChecker {
         let errors = problems.filter { $0.severity == .error }.count
         let warnings = problems.count - errors
         func n(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
-        return "\(n(flows, "flow")), \(n(nodes, "node")), \(n(tests, "test call")): "
-            + "\(errors == 0 ? "no errors" : n(errors, "error")), \(warnings == 0 ? "no warnings" : n(warnings, "warning"))"
+        let found = [
+            errors == 0 ? "no errors" : n(errors, "error"), warnings == 0 ? "no warnings" : n(warnings, "warning"),
+        ]
+        return "\(n(flows, "flow")), \(n(nodes, "node")), \(n(tests, "test call")): " + found.joined(separator: ", ")
     }
 
     mutating func error(_ e: InputError) { problems.append(FlowProblem(severity: .error, location: e)) }
