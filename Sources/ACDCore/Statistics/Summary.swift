@@ -19,7 +19,6 @@ package struct Summary: Sendable {
     package init(model: CentreModel, results: [ReplicationResult]) {
         self.model = model
         self.results = results
-        let definitions = model.definitions
         queues = model.queues.indices.map { q in
             QueueSummary(
                 name: model.queues[q].name, targets: model.queues[q].targets,
