@@ -193,7 +193,9 @@ package struct HTMLReport {
                 func figure(_ metric: QueueMetric) -> Estimate { row[QueueMetric.allCases.firstIndex(of: metric)!] }
                 func verdict(_ metric: QueueMetric, _ text: (Double) -> String) -> String {
                     let t = queue.targets
-                    guard let value = t.value(of: metric), let v = t.verdict(metric, figure(metric)) else { return "" }
+                    guard figure(.offered).mean > 0, let value = t.value(of: metric),
+                        let v = t.verdict(metric, figure(metric))
+                    else { return "" }
                     return "\(text(value)) \(v.label)"
                 }
                 table.add([
@@ -254,7 +256,7 @@ package struct HTMLReport {
         return body + "</div>\n"
     }
 
-    /// A tick on the first day of each month, `Nov` (with the year on the first and on January), or, without
+    /// A tick on the first day of each month, `Nov` (with the year under the first and under January), or, without
     /// dates, of each 4 weeks.
     func monthTicks(_ days: [ReportSpan]) -> [(Int, String)] {
         let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -264,7 +266,7 @@ package struct HTMLReport {
             }
             let parts = month.label.split(separator: "-")
             guard parts.count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return (day, month.label) }
-            return (day, k == 0 || m == 1 ? "\(names[m - 1]) \(parts[0])" : names[m - 1])
+            return (day, k == 0 || m == 1 ? "\(names[m - 1])\n\(parts[0])" : names[m - 1])
         }
     }
 

@@ -21,7 +21,7 @@ struct SVGChart {
     var title: String
     /// The y axis's quantity and unit: `ASA (s)`.
     var yLabel: String
-    /// Labels under chosen points: `(index, text)`.
+    /// Labels under chosen points: `(index, text)`; a line break puts a second line under the first.
     var xTicks: [(Int, String)]
     var series: [Series]
     var target: Double?
@@ -92,8 +92,11 @@ struct SVGChart {
         for (i, text) in xTicks {
             let tx = f(x(Double(i)))
             svg += "<line x1=\"\(tx)\" y1=\"\(base)\" x2=\"\(tx)\" y2=\"\(f(y(0, high) + 4))\" stroke=\"#888\"/>"
-            svg += "<text x=\"\(tx)\" y=\"\(f(height - bottom + 16))\" font-size=\"10\" text-anchor=\"middle\">"
-            svg += "\(escapeHTML(text))</text>"
+            // A second line (after a line break) sits under the first: `Jan` over `2020`.
+            for (k, line) in text.split(separator: "\n").enumerated() {
+                svg += "<text x=\"\(tx)\" y=\"\(f(height - bottom + 16 + 12 * Double(k)))\" font-size=\"10\" "
+                svg += "text-anchor=\"middle\">\(escapeHTML(String(line)))</text>"
+            }
         }
         return svg
     }
