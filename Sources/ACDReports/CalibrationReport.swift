@@ -241,20 +241,34 @@ package struct CalibrationReport: Sendable {
         return out
     }
 
-    package func json() -> String {
-        let rowsJSON: [[String: Any]] = rows.map { row in
-            var r: [String: Any] = [
-                "figure": row.figure.trimmingCharacters(in: .whitespaces), "unit": row.unit.rawValue,
-                "simulated": row.simulated.mean, "half_width": row.simulated.halfWidth, "definition": row.definition,
-            ]
-            if let p = row.published { r["published"] = p }
-            return r
+    /// The JSON `calibrate --format json` writes: the run, and each row with its figure, unit, published and simulated
+    /// values, half-width and definition.
+    package func json() throws -> String {
+        struct RowJSON: Encodable {
+            var figure: String
+            var unit: String
+            var published: Double?
+            var simulated: Double
+            var halfWidth: Double
+            var definition: String
         }
-        let object: [String: Any] = [
-            "scenario": scenario, "label": label ?? NSNull(), "replications": replications, "seed": seed,
-            "rows": rowsJSON,
-        ]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        struct Document: Encodable {
+            var scenario: String
+            var label: String?
+            var replications: Int
+            var seed: UInt64
+            var rows: [RowJSON]
+        }
+        let document = Document(
+            scenario: scenario, label: label, replications: replications, seed: seed,
+            rows: rows.map { row in
+                RowJSON(
+                    figure: row.figure.trimmingCharacters(in: .whitespaces), unit: row.unit.rawValue,
+                    published: row.published, simulated: row.simulated.mean, halfWidth: row.simulated.halfWidth,
+                    definition: row.definition)
+            })
+        let encoder = SimulationResults.encoder
+        encoder.outputFormatting.insert(.prettyPrinted)
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 }

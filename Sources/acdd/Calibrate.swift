@@ -68,7 +68,7 @@ struct Calibrate: ParsableCommand {
             print("\nDefinitions of each figure: --format markdown, or docs/metrics.md (\"Centre totals\").")
         case .markdown: print(report.markdown(), terminator: "")
         case .csv: print(report.csv(), terminator: "")
-        case .json: print(report.json(), terminator: "")
+        case .json: print(try report.json(), terminator: "")
         }
     }
 }
