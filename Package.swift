@@ -64,10 +64,15 @@ var package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CLISupport",
+            dependencies: ["IVRFlows", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "acdd",
             dependencies: [
-                "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer",
+                "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +95,7 @@ var package = Package(
         .executableTarget(
             name: "callgen",
             dependencies: [
-                "ACDCore", "IVRFlows", "LoadGen", "ACDReports", "ACDServer",
+                "ACDCore", "IVRFlows", "LoadGen", "ACDReports", "ACDServer", "CLISupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -68,10 +68,9 @@ package final class ExternalCallers: Sendable {
         program = FlowProgram(model: model)
         self.seed = seed
         var steps: [String: Int] = [:]
-        for flow in model.flows {
-            for step in flow.steps {
-                let name = "\(flow.name)/\(step.name)"
-                if let index = program.step(named: name) { steps[name] = index }
+        for (f, flow) in model.flows.enumerated() {
+            for (s, step) in flow.steps.enumerated() {
+                steps["\(flow.name)/\(step.name)"] = program.step(flow: f, local: s)
             }
         }
         self.steps = steps

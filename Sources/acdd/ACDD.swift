@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 
 @main
@@ -25,20 +26,5 @@ enum FTEDefaults {
 }
 
 extension ACDD {
-    /// As ArgumentParser's own, except that a bad option or value exits with status 2 (bad input, as documented)
-    /// rather than 64.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            exit(withError: ExitCode(2))
-        }
-    }
+    static func main() async { await mainWithInputErrorsAsTwo() }
 }

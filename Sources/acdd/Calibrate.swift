@@ -34,7 +34,9 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Paid hours per FTE per week.")
     var weeklyHours = FTEDefaults.weeklyHours
 
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
+    @Option(
+        name: .customLong("set"), parsing: .singleValue,
+        help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
     var overrides: [String] = []
 
     @Option(name: .shortAndLong, help: "Output: table, markdown, csv or json.")
@@ -43,7 +45,9 @@ struct Calibrate: ParsableCommand {
     enum CalibrationFormat: String, ExpressibleByArgument, CaseIterable { case table, markdown, csv, json }
 
     func validate() throws {
-        if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 for intervals") }
+        if let replications, replications < 2 {
+            throw ValidationError("--replications must be at least 2 for intervals")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 

@@ -2,6 +2,7 @@ import ACDCore
 import ACDReports
 import ACDStore
 import ArgumentParser
+import CLISupport
 import Foundation
 import IVRFlows
 
@@ -141,12 +142,7 @@ struct Simulate: ParsableCommand {
     func run() throws {
         var scenario = try loadScenario(self.scenario, overrides: overrides)
         if let day {
-            guard let days = scenario.periodDays(day) else {
-                throw ValidationError(
-                    "--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0), or a range "
-                        + "FIRST..LAST of them")
-            }
-            scenario = scenario.window(days: days)
+            scenario = scenario.window(days: try scenario.days(option: day))
         }
         scenario.warnings.forEach(warn)
         let seed = self.seed ?? scenario.seed

@@ -2,6 +2,7 @@ import ACDCore
 import ACDReports
 import ACDServer
 import ArgumentParser
+import CLISupport
 import Foundation
 import IVRFlows
 import LoadGen
@@ -159,9 +160,10 @@ struct CallGen: AsyncParsableCommand {
         guard [callsFile, db, volumes].compactMap({ $0 }).count <= 1 else {
             throw ValidationError("give at most one of --calls, --db and --volumes")
         }
+        let source = try callSource(loaded)
         if arrivalsOnly {
             let window = try dayWindow(loaded) ?? 0..<(hours ?? 24) * 3600
-            let out = RecordedCalls.csv(try plannedCalls(loaded, in: window), scenario: loaded)
+            let out = RecordedCalls.csv(plannedCalls(source, in: window), scenario: loaded)
             FileHandle.standardOutput.write(Data(out.utf8))
             return
         }
@@ -172,25 +174,26 @@ struct CallGen: AsyncParsableCommand {
             let start = try dayWindow(loaded)?.lowerBound
             let local = try await InProcess.start(scenario: scenario, speed: speed, start: start)
             defer { local.stop() }
-            try await replay(loaded, against: HTTPTarget(base: local.base, token: nil, connections: connections))
+            try await replay(
+                loaded, source: source, against: HTTPTarget(base: local.base, token: nil, connections: connections))
             await local.finish()
             return
         }
         let token = try tokenFile.map(readToken)
         let client: any CallTarget =
             null ? NullTarget() : HTTPTarget(base: target!, token: token, connections: connections)
-        try await replay(loaded, against: client)
+        try await replay(loaded, source: source, against: client)
     }
 
     /// Plans the calls from the target's clock, sends them, and prints the summary.
-    private func replay(_ loaded: Scenario, against client: any CallTarget) async throws {
+    private func replay(_ loaded: Scenario, source: CallSource, against client: any CallTarget) async throws {
         let sends: [Send]
         let replayDay: Int?
         let now: Double
         do {
             let daemon = null ? nil : try await DaemonClock.read(client)
             now = daemon?.time ?? 0
-            sends = try plan(loaded, from: now)
+            sends = try plan(loaded, source: source, from: now)
             replayDay = try daemon.map { now in
                 try dayWindow(loaded).map { max(Int($0.lowerBound / 86400), now.day) } ?? now.day
             }
@@ -220,7 +223,7 @@ struct CallGen: AsyncParsableCommand {
         // The figures of the day the replay began in (the daemon may have moved on to the next).
         let after = null ? nil : try? await DaemonClock.queues(client, day: replayDay)
         await client.shutdown()
-        let predicted = try prediction(loaded, from: now, day: replayDay)
+        let predicted = try prediction(loaded, source: source, from: now, day: replayDay)
         Report(
             model: loaded.model, figures: summary, queues: after, callers: driven?.callers.tally, predicted: predicted
         ).print(format: format)
@@ -244,12 +247,11 @@ struct CallGen: AsyncParsableCommand {
     }
 
     /// What to send: the calls from engine time `start` (the daemon's now), or a steady rate.
-    private func plan(_ loaded: Scenario, from start: Double) throws -> [Send] {
+    private func plan(_ loaded: Scenario, source: CallSource, from start: Double) throws -> [Send] {
         if let rate { return try steady(loaded, rate: rate) }
-        let recorded = callsFile != nil || db != nil
         let window = try replayWindow(loaded, from: start)
-        let calls = try plannedCalls(loaded, in: window)
-        if recorded, let skipped = try? plannedCalls(loaded, in: 0..<start).count, skipped > 0 {
+        let calls = plannedCalls(source, in: window)
+        if case .recorded(let all) = source, case let skipped = all.prefix { $0.time < start }.count, skipped > 0 {
             let clock = loaded.dateLabel(seconds: start)
             FileHandle.standardError.write(
                 Data(
@@ -277,13 +279,16 @@ struct CallGen: AsyncParsableCommand {
 
     /// What the simulator predicts per queue for the part of the replayed window in the reported day (scenario or
     /// --volumes calls only: recorded calls and steady rates have no simulated counterpart).
-    private func prediction(_ loaded: Scenario, from start: Double, day: Int?) throws -> [String: Prediction]? {
-        guard let day, rate == nil, callsFile == nil, db == nil else { return nil }
+    private func prediction(
+        _ loaded: Scenario, source: CallSource, from start: Double, day: Int?
+    ) throws
+        -> [String: Prediction]?
+    {
+        guard let day, rate == nil, case .generated(let scenario) = source else { return nil }
         let window = try replayWindow(loaded, from: start)
         let reported = max(window.lowerBound, Double(day) * 86400)..<min(window.upperBound, Double(day + 1) * 86400)
         guard !reported.isEmpty else { return nil }
-        let source = try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded
-        return Prediction.run(source, window: reported, seed: seed ?? loaded.seed, replications: predict)
+        return Prediction.run(scenario, window: reported, seed: seed ?? loaded.seed, replications: predict)
     }
 
     /// Steady mode: `rate` requests a second for `--duration`, calls drawn from the scenario in turn.
@@ -303,20 +308,27 @@ struct CallGen: AsyncParsableCommand {
         }
     }
 
-    /// The calls in `window` (engine seconds), in time order: recorded ones (--calls, --db), or the arrival
-    /// generator's from the scenario, or from the scenario with --volumes' calls; at most --max-calls.
-    private func plannedCalls(_ loaded: Scenario, in window: Range<Double>) throws -> [PlannedCall] {
+    /// Where the calls come from, read once: recorded ones (--calls, --db), in time order, or the scenario (with
+    /// --volumes' calls in place of its own) for the arrival generator.
+    enum CallSource {
+        case recorded([PlannedCall])
+        case generated(Scenario)
+    }
+
+    private func callSource(_ loaded: Scenario) throws -> CallSource {
+        if let callsFile { return .recorded(try RecordedCalls.read(csv: callsFile, model: loaded.model)) }
+        if let db { return .recorded(try RecordedCalls.read(database: db, run: run, model: loaded.model)) }
+        return .generated(try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded)
+    }
+
+    /// The calls in `window` (engine seconds), in time order, at most --max-calls.
+    private func plannedCalls(_ source: CallSource, in window: Range<Double>) -> [PlannedCall] {
         let calls: [PlannedCall]
-        if let callsFile {
-            calls = try RecordedCalls.read(csv: callsFile, model: loaded.model).filter { window.contains($0.time) }
-        } else if let db {
-            calls = try RecordedCalls.read(database: db, run: run, model: loaded.model).filter {
-                window.contains($0.time)
-            }
-        } else {
-            let source = try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded
+        switch source {
+        case .recorded(let all): calls = all.filter { window.contains($0.time) }
+        case .generated(let scenario):
             calls = ArrivalPlan.generate(
-                model: source.model, seed: seed ?? loaded.seed, from: window.lowerBound,
+                model: scenario.model, seed: seed ?? scenario.seed, from: window.lowerBound,
                 to: min(window.upperBound, window.lowerBound + 100 * 365 * 86400))
         }
         return Array(calls.prefix(maxCalls ?? .max))
@@ -325,11 +337,7 @@ struct CallGen: AsyncParsableCommand {
     /// The engine seconds `--day` covers (a day, or FIRST..LAST), if given.
     private func dayWindow(_ loaded: Scenario) throws -> Range<Double>? {
         guard let day else { return nil }
-        guard let days = loaded.periodDays(day) else {
-            throw ValidationError(
-                "--day \(day): not a day of the scenario's period (YYYY-MM-DD, or a number from 0), or a range "
-                    + "FIRST..LAST of them")
-        }
+        let days = try loaded.days(option: day)
         return Double(days.lowerBound) * 86400..<Double(days.upperBound + 1) * 86400
     }
 
@@ -392,20 +400,5 @@ struct DrivenCallers {
 }
 
 extension CallGen {
-    /// As ArgumentParser's own, except that a bad option or value exits with status 2 (bad input, as documented)
-    /// rather than 64.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            exit(withError: ExitCode(2))
-        }
-    }
+    static func main() async { await mainWithInputErrorsAsTwo() }
 }

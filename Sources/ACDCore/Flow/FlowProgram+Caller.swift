@@ -9,14 +9,6 @@ package struct CallerMove: Sendable, Equatable {
 }
 
 extension FlowProgram {
-    /// The global index of the step named `flow/step` (as `call.prompted` events name it), if there is one.
-    package func step(named name: String) -> Int? {
-        guard let slash = name.firstIndex(of: "/"), let f = model.flows.firstIndex(where: { $0.name == name[..<slash] })
-        else { return nil }
-        let local = name[name.index(after: slash)...]
-        return model.flows[f].steps.firstIndex { $0.name == local }.map { plan.flowBase[f] + $0 }
-    }
-
     /// The caller's move at `step` as type `intent` at `t`, drawn from `draws` as the simulator's walk
     /// (``drawnWalk(entry:intent:at:deadline:draws:)``) draws it: the step's duration, its hang-up chance, the end of
     /// their IVR patience (`deadline`), then the branch the caller model gives their type, and the input that takes

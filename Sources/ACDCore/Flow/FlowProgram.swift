@@ -15,6 +15,9 @@ package struct FlowProgram: Sendable {
     /// The global index of flow `f`'s first step.
     package func entryStep(flow f: Int) -> Int { plan.flowBase[f] + model.flows[f].entry }
 
+    /// The global index of step `s` of flow `f`.
+    package func step(flow f: Int, local s: Int) -> Int { plan.flowBase[f] + s }
+
     /// Walks a caller of type `type` through flow `f` at period interval `interval` (a scripted call takes no time),
     /// taking one of `inputs` at every step where the caller decides: a key for a menu (`""` for silence), an intent
     /// or phrase for speech (`""` for nothing recognised), a word for a choice (`done`, `satisfied`, ...). Where the

@@ -22,7 +22,7 @@ package struct LiveEvent: Sendable, Codable, Equatable {
     package var agent: String?
     package var state: AgentActivity?
     package var outcome: CallRecord.Outcome?
-    /// `call.prompted`: the flow step the caller is at (`flow/step`, as ``FlowProgram/step(named:)`` finds it), what
+    /// `call.prompted`: the flow step the caller is at (`flow/step`), what
     /// it takes (`keys`, `speech` or `choice`), and the caller's type there.
     package var step: String?
     package var expects: StepInput.Kind?
