@@ -265,7 +265,10 @@ package struct HTMLReport {
                 return nil
             }
             let parts = month.label.split(separator: "-")
-            guard parts.count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return (day, month.label) }
+            // A calendar month is `YYYY-MM`; without dates a block is `weeks 1-4`, shown as it is.
+            guard parts.count == 2, parts[0].count == 4, Int(parts[0]) != nil, let m = Int(parts[1]),
+                (1...12).contains(m)
+            else { return (day, month.label) }
             return (day, k == 0 || m == 1 ? "\(names[m - 1])\n\(parts[0])" : names[m - 1])
         }
     }

@@ -80,4 +80,22 @@ struct HTMLLongPeriodTests {
         #expect(html.contains("ASA, day") && html.contains("ASA, week"))
         #expect(html.utf8.count < 400_000)
     }
+
+    @Test("without dates, a long period is cut into days and 4-week blocks, labelled as such")
+    func undated() throws {
+        let text = """
+            interval: 1h
+            period: { days: 30 }
+            queues:
+              - { name: q, arrivals: 10/h, handle_time: { exponential: 4m }, targets: { asa: 60s } }
+            groups:
+              - { name: g, skills: [q], agents: 2 }
+            """
+        let scenario = try Scenario.parse(text)
+        let summary = ReplicationRunner(model: scenario.model, seed: 2, threads: 2).summarize(replications: 2)
+        let html = HTMLReport(report: SimulationReport(scenario: scenario, summary: summary, seed: 2)).render()
+        #expect(html.contains("day 1 to day 30, 30 days"))
+        #expect(html.contains(">weeks 1-4</text>") && html.contains(">weeks 5-8</text>"))
+        #expect(html.contains("<td>q</td><td>weeks 1-4</td>") && !html.contains(">Apr"))
+    }
 }

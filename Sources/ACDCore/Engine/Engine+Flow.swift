@@ -135,11 +135,22 @@ package struct FlowTallies: Sendable {
     package var deflectedCallingBack: [Int]
     /// Calls arriving at each queue from flows, by intent: `[queue][intent]`.
     package var queueArrivalsByIntent: [[Int]]
-    /// Per caller type (the intent a caller ends the flow with): how their time in the flow ended
-    /// (`[type][FlowOutcome.rawValue]`), and how many of the contained ones call again within the repeat window.
-    /// A queue's deflection is read from the types it serves.
-    package var typeOutcomes: [[Int]]
-    package var typeCallingBack: [Int]
+    /// Per caller type (the intent a caller ends the flow with), in one flat array of ``typeStride`` counters a
+    /// type: how their time in the flow ended (by `FlowOutcome.rawValue`), then how many of the contained ones call
+    /// again within the repeat window. A queue's deflection is read from the types it serves.
+    package var typeCounts: [Int]
+    package static let typeStride = FlowOutcome.allCases.count + 1
+
+    /// Type `k`'s flow endings, indexed by `FlowOutcome.rawValue`.
+    package func typeOutcomes(_ k: Int) -> ArraySlice<Int> {
+        typeCounts[(k * Self.typeStride)..<(k * Self.typeStride + FlowOutcome.allCases.count)]
+    }
+
+    /// Type `k`'s contained callers who call again within the repeat window.
+    package func typeCallingBack(_ k: Int) -> Int { typeCounts[k * Self.typeStride + FlowOutcome.allCases.count] }
+
+    /// Every type's flow endings, a row a type.
+    package var typeOutcomeRows: [[Int]] { (0..<typeCounts.count / Self.typeStride).map { Array(typeOutcomes($0)) } }
 
     init(model: CentreModel, plan: FlowPlan) {
         steps = Array(repeating: StepTally(), count: plan.steps.count)
@@ -158,9 +169,7 @@ package struct FlowTallies: Sendable {
         deflectedCallingBack = Array(repeating: 0, count: model.entries.count)
         queueArrivalsByIntent = Array(
             repeating: Array(repeating: 0, count: model.intents.count), count: model.queues.count)
-        typeOutcomes = Array(
-            repeating: Array(repeating: 0, count: FlowOutcome.allCases.count), count: model.intents.count)
-        typeCallingBack = Array(repeating: 0, count: model.intents.count)
+        typeCounts = Array(repeating: 0, count: model.intents.count * Self.typeStride)
     }
 }
 
@@ -343,7 +352,7 @@ extension Engine {
             outcome = FlowOutcome(rawValue: UInt8(plan.first))!
         }
         flowTallies.outcomes[e][Int(outcome.rawValue)] &+= 1
-        flowTallies.typeOutcomes[intent][Int(outcome.rawValue)] &+= 1
+        flowTallies.typeCounts[intent * FlowTallies.typeStride + Int(outcome.rawValue)] &+= 1
         flowTallies.timeInFlow[e] += seconds
         flowTallies.flowTimes[e].record(seconds: seconds)
     }
@@ -384,7 +393,7 @@ extension Engine {
             guard callerStreams[e].uniform() < callBack.share else { return }
             let delay = callBack.delay.sample(&callerStreams[e])
             if slot.counted && delay <= flowPlan.repeatWindow[Int(plan.flow)] {
-                flowTallies.typeCallingBack[Int(slot.intent)] &+= 1
+                flowTallies.typeCounts[Int(slot.intent) * FlowTallies.typeStride + FlowOutcome.allCases.count] &+= 1
                 if plan.first == Int32(FlowOutcome.selfServed.rawValue) {
                     flowTallies.selfServedCallingBack[e] &+= 1
                 } else {

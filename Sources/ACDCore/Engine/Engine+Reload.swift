@@ -91,8 +91,7 @@ extension Engine {
         tallies.selfServedCallingBack = flowTallies.selfServedCallingBack
         tallies.deflectedCallingBack = flowTallies.deflectedCallingBack
         tallies.queueArrivalsByIntent = flowTallies.queueArrivalsByIntent
-        tallies.typeOutcomes = flowTallies.typeOutcomes
-        tallies.typeCallingBack = flowTallies.typeCallingBack
+        tallies.typeCounts = flowTallies.typeCounts
         flowTallies = tallies
         model = merged
         reloads += 1

@@ -362,7 +362,7 @@ package actor LiveEngine: Service {
     }
 
     /// How IVR visits ended so far: a row per entry, then a row per caller type (`FlowOutcome.rawValue` columns).
-    private var outcomeCounts: [[Int]] { engine.flowTallies.outcomes + engine.flowTallies.typeOutcomes }
+    private var outcomeCounts: [[Int]] { engine.flowTallies.outcomes + engine.flowTallies.typeOutcomeRows }
 
     /// `end - start`, row by row.
     private func since(_ start: [[Int]], _ end: [[Int]]) -> [[Int]] {

@@ -80,11 +80,12 @@ package struct QueueMetrics: Sendable, Equatable {
         var callers = 0
         var contained = 0
         var callingBack = 0
-        for k in types ?? Array(flows.typeOutcomes.indices) {
-            let o = flows.typeOutcomes[k]
+        for k in types ?? Array(0..<flows.typeCounts.count / FlowTallies.typeStride) {
+            let o = flows.typeOutcomes(k)
             callers += o.reduce(0, +)
-            contained += o[Int(FlowOutcome.selfServed.rawValue)] + o[Int(FlowOutcome.deflected.rawValue)]
-            callingBack += flows.typeCallingBack[k]
+            contained += o[o.startIndex + Int(FlowOutcome.selfServed.rawValue)]
+            contained += o[o.startIndex + Int(FlowOutcome.deflected.rawValue)]
+            callingBack += flows.typeCallingBack(k)
         }
         ivrCallers = Double(callers)
         deflection = callers > 0 ? Double(contained) / Double(callers) : 0
