@@ -83,11 +83,8 @@ package struct CalibrationReport: Sendable {
                     "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
                     "abandoned / calls offered to this queue"))
         }
-        let agentHours = model.groups.reduce(0.0) { sum, group in
-            sum + Double(group.rota.headcount.reduce(0, +)) * model.intervalLength / 3600
-        }
         let rule = FullTimeEquivalent(weeklyHours: weeklyHours, shrinkage: shrinkage)
-        let fte = rule.of(agentHours: agentHours, periodSeconds: model.horizon)
+        let fte = rule.ofRota(model)
         rows.append(
             Row(
                 figure: "Staff FTE", published: published?.staffFTE,

@@ -1,3 +1,4 @@
+import ACDCore
 import Foundation
 
 /// Agent-hours turned into full-time equivalents, one rule for `staff`, `calibrate` and `compare`.
@@ -20,6 +21,13 @@ package struct FullTimeEquivalent: Sendable, Equatable {
         let days = Self.days(periodSeconds)
         let paidHours = days >= 7 ? days / 7 * weeklyHours : days * weeklyHours / 5
         return paidHours > 0 ? agentHours / paidHours / (1 - shrinkage) : 0
+    }
+
+    /// FTE of a model's own rota: every group's headcount over the period.
+    package func ofRota(_ model: CentreModel) -> Double {
+        let hours =
+            model.groups.reduce(0.0) { $0 + Double($1.rota.headcount.reduce(0, +)) } * model.intervalLength / 3600
+        return of(agentHours: hours, periodSeconds: model.horizon)
     }
 
     /// How `of` counts, for a period of `periodSeconds`, as a footnote says it.

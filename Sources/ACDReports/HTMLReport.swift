@@ -191,17 +191,12 @@ package struct HTMLReport {
             let rows = summary.spanMetrics(queue: q, spans: months.map(\.intervals))
             for (month, row) in zip(months, rows) {
                 func figure(_ metric: QueueMetric) -> Estimate { row[QueueMetric.allCases.firstIndex(of: metric)!] }
-                func verdict(_ metric: QueueMetric, _ text: (Double) -> String) -> String {
-                    let t = queue.targets
-                    guard figure(.offered).mean > 0, let value = t.value(of: metric),
-                        let v = t.verdict(metric, figure(metric))
-                    else { return "" }
-                    return "\(text(value)) \(v.label)"
+                func verdict(_ metric: QueueMetric) -> String {
+                    figure(.offered).mean > 0 ? queue.targets.verdictText(metric, figure(metric)) : ""
                 }
                 table.add([
                     queue.name, month.label, report.count(figure(.offered)), report.seconds(figure(.asa)),
-                    verdict(.asa) { "≤\(report.trim($0))" }, report.percent(figure(.abandonment)),
-                    verdict(.abandonment) { "≤\(report.trim($0 * 100))%" },
+                    verdict(.asa), report.percent(figure(.abandonment)), verdict(.abandonment),
                 ])
             }
         }

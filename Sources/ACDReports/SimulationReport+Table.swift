@@ -43,22 +43,13 @@ extension SimulationReport {
         var columns: [(header: String, cell: (QueueSummary) -> String)] = [
             ("Offered", { count($0.offered) }), ("ASA s", { seconds($0.asa) }),
         ]
-        func target(_ metric: QueueMetric, _ header: String, _ text: @escaping (Double) -> String) {
+        func target(_ metric: QueueMetric, _ header: String) {
             guard targets.contains(where: { $0.value(of: metric) != nil }) else { return }
-            columns.append(
-                (
-                    header,
-                    { queue in
-                        guard let value = queue.targets.value(of: metric),
-                            let verdict = queue.targets.verdict(metric, queue[metric])
-                        else { return "" }
-                        return "\(text(value)) \(verdict.label)"
-                    }
-                ))
+            columns.append((header, { $0.targets.verdictText(metric, $0[metric]) }))
         }
-        target(.asa, "ASA target") { "≤\(trim($0))" }
+        target(.asa, "ASA target")
         columns.append(("Aband %", { percent($0.abandonment) }))
-        target(.abandonment, "Aband target") { "≤\(trim($0 * 100))%" }
+        target(.abandonment, "Ab. target")
         columns.append(
             (
                 slHeader,
@@ -68,9 +59,9 @@ extension SimulationReport {
                     return cell + " (\(trim(queue.targets.serviceLevelThreshold))s)"
                 }
             ))
-        target(.serviceLevel, "SL target") { "≥\(trim($0 * 100))%" }
+        target(.serviceLevel, "SL target")
         if hasFlows { columns.append(("Deflection %", { percent($0[.deflection]) })) }
-        target(.deflection, "Deflection target") { "≥\(trim($0 * 100))%" }
+        target(.deflection, "Deflection target")
         var table = TextTable(header: ["Queue"] + columns.map(\.header))
         for queue in queues { table.add([queue.name] + columns.map { $0.cell(queue) }) }
         return table

@@ -150,13 +150,10 @@ package final class RunStore {
             }
         }
         let groupRow = try db.prepare("INSERT INTO group_results VALUES (?,?,?,?,?,?,?)")
+        let each = (0..<model.intervalCount).map { $0..<($0 + 1) }
         for (g, group) in summary.groups.enumerated() {
-            for (i, occupancy) in summary.intervalOccupancy(group: g).enumerated() {
-                let scheduled = model.staffedSeconds(group: g, interval: i) / 3600
-                let overtime =
-                    summary.results.reduce(0.0) { $0 + $1.groupIntervals[g * model.intervalCount + i].overtime }
-                    / Double(summary.replications) / 3600
-                try groupRow.run([id, group.name, i, scheduled, occupancy.mean, occupancy.halfWidth, overtime])
+            for (i, f) in summary.spanFigures(group: g, spans: each).enumerated() {
+                try groupRow.run([id, group.name, i, f.hours, f.occupancy.mean, f.occupancy.halfWidth, f.overtime])
             }
         }
     }

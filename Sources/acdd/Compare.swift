@@ -99,6 +99,8 @@ struct CompareResult: Encodable {
         var verdictA: String?
         var verdictB: String?
         var isShare: Bool
+        /// The target as reports write it (`≤180 s`).
+        var targetText: String?
 
         init(_ row: Comparison.Row) {
             queue = row.queue
@@ -110,17 +112,10 @@ struct CompareResult: Encodable {
             real = row.isReal
             unchanged = row.isUnchanged
             target = row.targetB ?? row.targetA
+            targetText = target.map { Targets.text(row.metric, $0) }
             verdictA = row.verdictA?.label
             verdictB = row.verdictB?.label
             isShare = row.metric.isShare
-        }
-
-        /// `≤180 s`, `≤8%`, `≥80%`.
-        func targetText(_ value: Double) -> String {
-            let atLeast = metric == QueueMetric.serviceLevel.rawValue || metric == QueueMetric.deflection.rawValue
-            let bound = atLeast ? "≥" : "≤"
-            return isShare
-                ? "\(bound)\(String(format: "%g", value * 100))%" : "\(bound)\(String(format: "%g", value)) s"
         }
 
         enum CodingKeys: String, CodingKey {
@@ -137,11 +132,7 @@ struct CompareResult: Encodable {
         var basis: String
 
         init(a: CentreModel, b: CentreModel, rule: FullTimeEquivalent, costPerFte: Double?) {
-            func fte(_ model: CentreModel) -> Double {
-                let hours = model.groups.reduce(0.0) { $0 + Double($1.rota.headcount.reduce(0, +)) }
-                return rule.of(agentHours: hours * model.intervalLength / 3600, periodSeconds: model.horizon)
-            }
-            let (fteA, fteB) = (fte(a), fte(b))
+            let (fteA, fteB) = (rule.ofRota(a), rule.ofRota(b))
             self.fteA = fteA
             self.fteB = fteB
             difference = fteB - fteA
@@ -169,7 +160,7 @@ struct CompareResult: Encodable {
                 ? "unchanged"
                 : "\(row.difference >= 0 ? "+" : "")\(f(row.difference)) ±\(f(row.halfWidth))\(row.isShare ? " pts" : "")"
             let verdict =
-                row.target.map { "\(row.targetText($0)): \(row.verdictA ?? "-") → \(row.verdictB ?? "-")" } ?? ""
+                row.targetText.map { "\($0): \(row.verdictA ?? "-") → \(row.verdictB ?? "-")" } ?? ""
             table.add([
                 row.queue, row.metric, f(row.a), f(row.b), difference,
                 row.unchanged ? "" : row.real ? "yes" : "no (noise)", verdict,
@@ -181,7 +172,7 @@ struct CompareResult: Encodable {
         }
         if !turned.isEmpty { out += "\nVerdicts that turn:\n" }
         for row in turned {
-            out += "  \(row.queue) \(row.metric) \(row.target.map(row.targetText) ?? ""): "
+            out += "  \(row.queue) \(row.metric) \(row.targetText ?? ""): "
             out += "\(row.verdictA ?? "-") → \(row.verdictB ?? "-")\n"
         }
         out += String(

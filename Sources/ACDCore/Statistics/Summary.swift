@@ -1,3 +1,5 @@
+import Foundation
+
 /// Results over all replications: per queue and per group, each metric with its 95% confidence interval, and the
 /// verdict against each target.
 package struct Summary: Sendable {
@@ -77,16 +79,7 @@ package struct Summary: Sendable {
 
     /// Occupancy of group `g` in each interval.
     package func intervalOccupancy(group g: Int) -> [Estimate] {
-        let n = model.intervalCount
-        return (0..<n).map { i in
-            Estimate(
-                results.map { result in
-                    GroupSummary.occupancy(
-                        busy: result.groupIntervals[g * n + i].busy,
-                        staffed: model.staffedSeconds(group: g, interval: i),
-                        overtime: result.groupIntervals[g * n + i].overtime)
-                })
-        }
+        spanFigures(group: g, spans: (0..<model.intervalCount).map { $0..<($0 + 1) }).map(\.occupancy)
     }
 
     /// Whether every targeted metric of every queue has a half-width within the goal.
@@ -165,8 +158,23 @@ extension Targets {
     /// An estimate of a metric against its target; `nil` when the metric has no target.
     package func verdict(_ metric: QueueMetric, _ estimate: Estimate) -> Verdict? {
         guard let target = value(of: metric) else { return nil }
-        let atLeast = metric == .serviceLevel || metric == .deflection
-        return atLeast ? Verdict(estimate, atLeast: target) : Verdict(estimate, atMost: target)
+        return Self.isFloor(metric) ? Verdict(estimate, atLeast: target) : Verdict(estimate, atMost: target)
+    }
+
+    /// Whether the target of `metric` is a floor (service level, deflection) rather than a ceiling.
+    static func isFloor(_ metric: QueueMetric) -> Bool { metric == .serviceLevel || metric == .deflection }
+
+    /// The target of `metric` as reports write it: `≤180s`, `≤8%`, `≥80%`.
+    package static func text(_ metric: QueueMetric, _ value: Double) -> String {
+        let bound = isFloor(metric) ? "≥" : "≤"
+        return metric.isShare
+            ? "\(bound)\(String(format: "%g", value * 100))%" : "\(bound)\(String(format: "%g", value))s"
+    }
+
+    /// The target of `metric` and the verdict on `estimate`: `≤180s missed?`; empty without a target.
+    package func verdictText(_ metric: QueueMetric, _ estimate: Estimate) -> String {
+        guard let value = value(of: metric), let verdict = verdict(metric, estimate) else { return "" }
+        return "\(Self.text(metric, value)) \(verdict.label)"
     }
 }
 
