@@ -40,6 +40,8 @@ var package = Package(
         ),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .target(name: "ShiftPlanning", dependencies: ["ACDCore", "IVRFlows", "CGLPK"], swiftSettings: swiftSettings),
         .target(
             name: "ACDStore", dependencies: ["ACDCore", "IVRFlows", "ACDReports", "CSQLite"],
             swiftSettings: swiftSettings),
@@ -72,7 +74,7 @@ var package = Package(
         .executableTarget(
             name: "acdd",
             dependencies: [
-                "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport",
+                "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport", "ShiftPlanning",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,7 +119,7 @@ var package = Package(
         .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IVRFlowsTests",
-            dependencies: ["IVRFlows", "ACDCore", "ACDReports", "ACDStore", "CSndFile", "CSQLite"],
+            dependencies: ["IVRFlows", "ACDCore", "ACDReports", "ACDStore", "CSndFile", "CSQLite", "ShiftPlanning"],
             exclude: ["Scenarios", "Flows"],
             swiftSettings: swiftSettings
         ),
