@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validates every scenario file in the repository against docs/scenario.schema.json.
+"""Validates every scenario, flow and shift file in the repository against docs/*.schema.json.
 
 YAML is read with the YAML 1.2 core types (no timestamps), as editors' YAML language servers read it, so a date such as
 2020-01-06 stays a string. Exits 1 on the first invalid file, 0 when all are valid.
@@ -43,4 +43,6 @@ scenarios = validate("docs/scenario.schema.json", sorted(
     glob.glob("examples/*.yaml") + glob.glob("examples/*/scenario.yaml") + glob.glob("Benchmarks/scenarios/*.yaml")
     + glob.glob("flows/*/scenario.yaml") + glob.glob("Tests/Overload/*.yaml")))
 flows = validate("docs/flow.schema.json", sorted(glob.glob("examples/*/flows/*.yaml") + glob.glob("flows/*/flows/*.yaml")))
-print(f"check-schema: {scenarios} scenario files and {flows} flow files valid against docs/*.schema.json")
+shifts = validate("docs/shifts.schema.json", sorted(glob.glob("flows/*/shifts.yaml") + glob.glob("examples/*shifts*.yaml")))
+print(f"check-schema: {scenarios} scenario files, {flows} flow files and {shifts} shift files valid against "
+      "docs/*.schema.json")

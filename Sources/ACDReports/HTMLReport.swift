@@ -45,10 +45,13 @@ package struct HTMLReport {
         return first == last ? "\(first), \(span)" : "\(first) to \(last), \(span)"
     }
 
-    func page(_ body: String) -> String {
+    func page(_ body: String) -> String { Self.page(title: scenario.name, body: body) }
+
+    /// A whole page with the report's styles.
+    package static func page(title: String, body: String) -> String {
         """
         <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(scenario.name))</title>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escapeHTML(title))</title>
         <style>
         body { font-family: system-ui, sans-serif; margin: 24px; color: #222; max-width: 1800px; }
         .lead { color: #555; }

@@ -177,7 +177,7 @@ struct SVGChart {
     }
 }
 
-func escapeHTML(_ s: String) -> String {
+package func escapeHTML(_ s: String) -> String {
     s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }

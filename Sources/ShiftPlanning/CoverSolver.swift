@@ -6,8 +6,9 @@ package struct CoverSolution: Sendable {
     /// People on each variant of the problem.
     package var counts: [Int]
     package var cost: Double
-    /// `optimal`, `within gap`, `time limit` (the MIP's best answer when time ran out) or `greedy` (the MIP found
-    /// nothing better than the greedy cover it was given).
+    /// `optimal`, `within gap`, `node limit` or `time limit` (the MIP's best answer when the search stopped),
+    /// `greedy` (the MIP found nothing better than the greedy cover), or `infeasible` (neither found a plan that
+    /// meets the need within the shares).
     package var status: String
     /// The MIP's lower bound on the cost, and the relative gap of `cost` above it.
     package var bound: Double
@@ -23,14 +24,22 @@ package struct CoverSolution: Sendable {
 
 extension CoverProblem {
     /// A greedy cover: repeatedly add the person whose shift covers the most unmet need per unit cost, then drop
-    /// anyone no longer needed. Share bounds are not considered.
+    /// anyone no longer needed, dearest first. A pattern with a share at most `s` takes a person only while it stays
+    /// within `s` of everyone chosen so far; minimum shares are not considered (``solve()`` checks them).
     package func greedy() -> [Int] {
         var counts = Array(repeating: 0, count: variants.count)
+        var perPattern = Array(repeating: 0, count: rules.patterns.count)
+        var total = 0
         var residual = need.map(Double.init)
+        func allowed(_ p: Int, total: Int, count: Int) -> Bool {
+            guard let s = rules.patterns[p].atMostShare else { return true }
+            return Double(count) <= s * Double(total) + 1e-9
+        }
         while residual.contains(where: { $0 > 1e-9 }) {
             var best = -1
             var bestScore = 0.0
-            for (v, variant) in variants.enumerated() {
+            for (v, variant) in variants.enumerated()
+            where allowed(variant.pattern, total: total + 1, count: perPattern[variant.pattern] + 1) {
                 var gain = 0.0
                 for (c, s) in zip(variant.cells, variant.coverage) where residual[c] > 1e-9 {
                     gain += min(s, residual[c])
@@ -43,16 +52,23 @@ extension CoverProblem {
             }
             guard best >= 0 else { break }
             counts[best] += 1
+            perPattern[variants[best].pattern] += 1
+            total += 1
             for (c, s) in zip(variants[best].cells, variants[best].coverage) { residual[c] -= s }
         }
-        // Drop people the others already cover for, dearest first.
+        // Drop people the others already cover for, dearest first, keeping every share within its bound.
         let covered = coverage(counts)
         var spare = covered.indices.map { covered[$0] - Double(need[$0]) }
         for v in variants.indices.sorted(by: { variants[$0].weeklyCost > variants[$1].weeklyCost }) {
             while counts[v] > 0,
-                zip(variants[v].cells, variants[v].coverage).allSatisfy({ spare[$0.0] + 1e-9 >= $0.1 })
+                zip(variants[v].cells, variants[v].coverage).allSatisfy({ spare[$0.0] + 1e-9 >= $0.1 }),
+                rules.patterns.indices.allSatisfy({ p in
+                    allowed(p, total: total - 1, count: perPattern[p] - (variants[v].pattern == p ? 1 : 0))
+                })
             {
                 counts[v] -= 1
+                perPattern[variants[v].pattern] -= 1
+                total -= 1
                 for (c, s) in zip(variants[v].cells, variants[v].coverage) { spare[c] -= s }
             }
         }
@@ -64,7 +80,7 @@ extension CoverProblem {
     package func solve() -> CoverSolution {
         let clock = ContinuousClock.now
         let greedyCounts = greedy()
-        let greedyOK = shareViolations(greedyCounts) == 0
+        let greedyOK = isFeasible(greedyCounts)
         let needed = need.indices.filter { need[$0] > 0 }
         var solution = CoverSolution(
             counts: greedyCounts, cost: cost(greedyCounts), status: "greedy", bound: 0, gap: 0, seconds: 0,
@@ -77,11 +93,14 @@ extension CoverProblem {
         solution.rows = mip.rows
         solution.nonzeros = mip.nonzeros
         let outcome = mip.run(
-            start: greedyOK ? greedyCounts : nil, timeLimit: rules.timeLimit, gap: rules.gap)
+            start: greedyOK ? greedyCounts : nil, timeLimit: rules.timeLimit, nodeLimit: rules.nodeLimit, gap: rules.gap
+        )
         if let counts = outcome.counts, !greedyOK || cost(counts) <= solution.cost + 1e-9 {
             solution.counts = counts
             solution.cost = cost(counts)
             solution.status = outcome.status
+        } else if !greedyOK {
+            solution.status = "infeasible"
         }
         solution.bound = outcome.bound
         solution.gap = solution.cost > 0 ? max(0, (solution.cost - outcome.bound) / solution.cost) : 0
@@ -104,6 +123,8 @@ final class MIP {
     /// Set by the callback: a start to offer, and the best bound seen.
     var start: [Double]?
     var bound = 0.0
+    var nodeLimit = Int.max
+    var stoppedAtNodes = false
 
     init(problem: CoverProblem, needed: [Int]) {
         self.problem = problem
@@ -150,7 +171,10 @@ final class MIP {
     deinit { glp_delete_prob(lp) }
 
     /// Solves; `counts` is nil when no integer answer was found.
-    func run(start: [Int]?, timeLimit: Double, gap: Double) -> (counts: [Int]?, status: String, bound: Double) {
+    func run(
+        start: [Int]?, timeLimit: Double, nodeLimit: Int, gap: Double
+    ) -> (counts: [Int]?, status: String, bound: Double) {
+        self.nodeLimit = nodeLimit
         var smcp = glp_smcp()
         glp_init_smcp(&smcp)
         smcp.msg_lev = GLP_MSG_OFF
@@ -177,6 +201,7 @@ final class MIP {
         let counts = (0..<problem.variants.count).map { Int(glp_mip_col_val(lp, Int32($0 + 1)).rounded()) }
         let text =
             switch code {
+            case GLP_ESTOP where stoppedAtNodes: "node limit"
             case 0 where status == GLP_OPT: "optimal"
             case GLP_EMIPGAP: "within gap"
             case GLP_ETMLIM: "time limit"
@@ -196,6 +221,13 @@ final class MIP {
         case GLP_ISELECT, GLP_IBINGO:
             let node = glp_ios_best_node(tree)
             if node != 0 { bound = max(bound, glp_ios_node_bound(tree, node)) }
+            var active: Int32 = 0
+            var total: Int32 = 0
+            glp_ios_tree_size(tree, &active, nil, &total)
+            if Int(total) > nodeLimit {
+                stoppedAtNodes = true
+                glp_ios_terminate(tree)
+            }
         default: break
         }
     }

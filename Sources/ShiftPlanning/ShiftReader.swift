@@ -25,7 +25,11 @@ package enum ShiftReader {
             guard rules.absence < 1 else { throw v.error("absence must be below 100%") }
         }
         if let solver = root["solver"] {
-            try solver.expectKeys(["time_limit", "gap"])
+            try solver.expectKeys(["time_limit", "nodes", "gap"])
+            if let v = solver["nodes"] {
+                rules.nodeLimit = try v.int()
+                guard rules.nodeLimit > 0 else { throw v.error("the node limit must be above zero") }
+            }
             if let v = solver["time_limit"] {
                 rules.timeLimit = try v.duration()
                 guard rules.timeLimit > 0 else { throw v.error("the time limit must be above zero") }
@@ -146,7 +150,8 @@ package enum ShiftReader {
 }
 
 extension Double {
-    func formatted(digits: Int) -> String {
+    /// The number with at most `digits` decimals, trailing zeros dropped: `7.5`, `37`.
+    package func formatted(digits: Int) -> String {
         var text = String(format: "%.\(digits)f", self)
         while text.contains("."), text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }

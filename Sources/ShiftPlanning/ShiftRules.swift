@@ -10,6 +10,9 @@ package struct ShiftRules: Sendable, Equatable {
     package var absence: Double
     /// The MIP solver's limits per covering problem.
     package var timeLimit: Double
+    /// Branch-and-bound nodes per problem: the limit that keeps answers the same on every machine (a time limit
+    /// depends on the machine's speed, so it is only a safety net).
+    package var nodeLimit: Int
     package var gap: Double
     package var patterns: [ShiftPattern]
     /// The file the rules came from, for messages.
@@ -17,13 +20,15 @@ package struct ShiftRules: Sendable, Equatable {
 
     package init(
         fullTimeHours: Double = 37, costPerFTE: Double? = nil, costPerHour: Double? = nil, absence: Double = 0,
-        timeLimit: Double = 10, gap: Double = 0.01, patterns: [ShiftPattern], file: String = "shifts"
+        timeLimit: Double = 60, nodeLimit: Int = 2000, gap: Double = 0.01, patterns: [ShiftPattern],
+        file: String = "shifts"
     ) {
         self.fullTimeHours = fullTimeHours
         self.costPerFTE = costPerFTE
         self.costPerHour = costPerHour
         self.absence = absence
         self.timeLimit = timeLimit
+        self.nodeLimit = nodeLimit
         self.gap = gap
         self.patterns = patterns
         self.file = file

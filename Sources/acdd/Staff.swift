@@ -3,6 +3,7 @@ import ACDReports
 import ArgumentParser
 import Foundation
 import IVRFlows
+import ShiftPlanning
 
 struct Staff: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,34 +52,99 @@ struct Staff: ParsableCommand {
         help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
     var overrides: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output: table, csv (the rota) or json (the totals and the rota).")
+    @Option(
+        help: ArgumentHelp(
+            "Give each week, month or season its own weekly rota, judged on its own calls (implies a weekly rota).",
+            valueName: "block"))
+    var by: BlockKind?
+
+    @Option(
+        help: ArgumentHelp(
+            "What must hold besides each rota cell on its own calls: every interval, day or month.",
+            valueName: "grain"))
+    var meet: MeetGrain?
+
+    @Option(help: ArgumentHelp("Turn the rota into shifts from this shift file (docs/shifts.md).", valueName: "file"))
+    var shifts: String?
+
+    @Option(help: ArgumentHelp("With --shifts: write an HTML page of coverage per interval.", valueName: "file"))
+    var html: String?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "With --shifts: plan against the requirement levelled over neighbouring intervals (docs/shifts.md)."
+    )
+    var level = true
+
+    @Option(help: "With --shifts: replications of the fresh simulation that checks the plan (its own seed).")
+    var checkReplications = 10
+
+    @Option(
+        name: .shortAndLong,
+        help:
+            "Output: table, csv (the rota, or with --shifts the shift plan) or json (the totals and the rota or plan).")
     var format: OutputFormat = .table
+
+    enum BlockKind: String, ExpressibleByArgument, CaseIterable {
+        case week, month, season
+        var span: ReportSpan.Kind { ReportSpan.Kind(rawValue: rawValue)! }
+    }
+
+    enum MeetGrain: String, ExpressibleByArgument, CaseIterable { case interval, day, month }
 
     func run() throws {
         let scenario = try loadScenario(self.scenario, overrides: overrides)
         let shrink = try parseShare(shrinkage, option: "--shrinkage")
         guard shrink < 1 else { throw ValidationError("--shrinkage must be below 100%") }
         let model = scenario.model
-        let weekly = (pattern ?? (model.horizon > 14 * 86400 ? .weekly : .interval)) == .weekly
+        let blocks = by.map { scenario.spans($0.span) }
+        if let blocks, blocks.isEmpty { throw ValidationError("--by needs an interval that divides a day") }
+        if by != nil, pattern == .interval { throw ValidationError("--by gives weekly rotas: leave out --pattern") }
+        let weekly = by != nil || (pattern ?? (model.horizon > 14 * 86400 ? .weekly : .interval)) == .weekly
+        if shifts != nil, !weekly { throw ValidationError("--shifts plans weekly rotas: use --by or --pattern weekly") }
+        if html != nil, shifts == nil { throw ValidationError("--html draws a shift plan's coverage: add --shifts") }
+        var rules: ShiftRules?
+        if let shifts {
+            do { rules = try ShiftReader.load(path: shifts) } catch { throw failInput(error) }
+        }
         let replications = self.replications ?? (weekly && model.horizon >= 56 * 86400 ? 2 : 10)
         let solver = StaffingSolver(
             model: model, seed: seed ?? scenario.seed, replications: replications,
-            pattern: weekly ? .weekly(startWeekday: scenario.startWeekday) : .interval)
+            pattern: weekly ? .weekly(startWeekday: scenario.startWeekday) : .interval,
+            blocks: blocks?.map(\.intervals), meet: meetGrain(scenario))
         let answer = solver.solve()
+        if let rules {
+            let labels = blocks?.map(\.label) ?? ["all weeks"]
+            try planShifts(
+                scenario, solver: solver, answer: answer, rules: rules, blockLabels: labels, shrinkage: shrink)
+            return
+        }
         let result = StaffResult(
             scenario: scenario, solver: solver, answer: answer, weekly: weekly,
             fte: FullTimeEquivalent(weeklyHours: weeklyHours, shrinkage: shrink), costPerFte: costPerFte)
         switch format {
-        case .csv where weekly: printWeeklyCSV(model, solver: solver, answer: answer)
+        case .csv where weekly: printWeeklyCSV(scenario, solver: solver, answer: answer)
         case .csv: printIntervalCSV(scenario, solver: solver, answer: answer)
         case .json: print(try jsonText(result))
         case .table: printTable(result, scenario: scenario, answer: answer)
         }
     }
 
-    private func printWeeklyCSV(_ model: CentreModel, solver: StaffingSolver, answer: StaffingSolver.Answer) {
-        print("group,weekday,time,agents,current_mean,erlang_a")
-        let perDay = solver.cellCount / 7
+    private func meetGrain(_ scenario: Scenario) -> StaffingSolver.Meet {
+        switch meet {
+        case nil: .cells
+        case .interval: .intervals
+        case .day: .spans(scenario.spans(.day).map(\.intervals))
+        case .month: .spans(scenario.spans(.month).map(\.intervals))
+        }
+    }
+
+    private func printWeeklyCSV(_ scenario: Scenario, solver: StaffingSolver, answer: StaffingSolver.Answer) {
+        let model = scenario.model
+        let blocks = by.map { scenario.spans($0.span).map(\.label) }
+        print((blocks == nil ? "" : "block,") + "group,weekday,time,agents,current_mean,erlang_a")
+        let perDay = solver.weekCells / 7
         for (g, group) in model.groups.enumerated() {
             var sum = Array(repeating: 0, count: solver.cellCount)
             var weeks = Array(repeating: 0, count: solver.cellCount)
@@ -89,8 +155,9 @@ struct Staff: ParsableCommand {
             for c in 0..<solver.cellCount {
                 let minutes = Int(Double(c % perDay) * model.intervalLength / 60)
                 let current = weeks[c] > 0 ? Double(sum[c]) / Double(weeks[c]) : 0
+                let block = blocks.map { csvField($0[c / solver.weekCells]) + "," } ?? ""
                 print(
-                    "\(csvField(group.name)),\(Weekday.label(c / perDay)),"
+                    "\(block)\(csvField(group.name)),\(Weekday.label(c % solver.weekCells / perDay)),"
                         + String(format: "%02d:%02d", minutes / 60, minutes % 60)
                         + ",\(answer.cells[g][c]),\(String(format: "%.1f", current)),\(answer.erlang[g][c])")
             }

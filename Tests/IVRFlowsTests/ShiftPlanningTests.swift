@@ -80,7 +80,7 @@ import Testing
         let rules = try ShiftReader.parse(
             """
             cost_per_fte: 30000
-            solver: { time_limit: 2s, gap: 0.5% }
+            solver: { nodes: 300, gap: 0.5% }
             patterns:
               - name: full
                 length: 8h

@@ -3,10 +3,12 @@ import Foundation
 /// The text forms of quantities shared by scenario files, flow files and command-line options. Each returns `nil` for
 /// text it cannot read; callers add their own range checks and messages.
 package enum Quantity {
-    /// Seconds from `180`, `180s`, `3m`, `3min`, `1.5h`, `2d` or `250ms` (finite; the sign is the caller's to check).
+    /// Seconds from `180`, `180s`, `3m`, `3min`, `1.5h`, `2d` or `250ms`, or a sum of such parts without signs,
+    /// `1h30m` (finite; the sign is the caller's to check).
     package static func seconds(_ text: String) -> Double? {
         let text = text.trimmingCharacters(in: .whitespaces)
         if let plain = Double(text) { return plain.isFinite ? plain : nil }
+        if let sum = compoundSeconds(text) { return sum }
         // Longest unit first, so "min" is not read as "m".
         for (unit, factor) in [("min", 60.0), ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         where text.hasSuffix(unit) {
@@ -15,6 +17,28 @@ package enum Quantity {
             }
         }
         return nil
+    }
+
+    /// `1h30m`, `2h 15m 10s`: two or more unsigned parts, each with its unit, largest first.
+    private static func compoundSeconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("d", 86400), ("h", 3600), ("min", 60), ("m", 60), ("s", 1)]
+        var rest = Substring(text.replacingOccurrences(of: " ", with: ""))
+        var total = 0.0
+        var parts = 0
+        var lastFactor = Double.infinity
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, factor) = units.first(where: { rest.hasPrefix($0.0) }), factor < lastFactor else {
+                return nil
+            }
+            rest = rest.dropFirst(unit.count)
+            total += value * factor
+            lastFactor = factor
+            parts += 1
+        }
+        return parts >= 2 && total.isFinite ? total : nil
     }
 
     /// Calls per second from `120/h`, `2/m`, `0.5/s` or `2880/d` (finite; the sign is the caller's to check).
