@@ -77,12 +77,7 @@ package struct CoverProblem: Sendable {
     /// Every start, day set and break placement of pattern `p`.
     static func variants(of p: Int, rules: ShiftRules, intervalLength: Double) -> [ShiftVariant] {
         let pattern = rules.patterns[p]
-        let daySets: [[Int]]
-        switch pattern.days {
-        case .fixed(let days): daySets = [days]
-        case .consecutive(let n) where n == 7: daySets = [Array(0..<7)]
-        case .consecutive(let n): daySets = (0..<7).map { first in (0..<n).map { (first + $0) % 7 } }
-        }
+        let daySets = pattern.days.sets
         let placements = breakPlacements(pattern.breaks)
         let cost = rules.hourlyCost(pattern) * pattern.weeklyHours
         var out: [ShiftVariant] = []

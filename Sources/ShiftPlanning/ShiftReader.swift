@@ -115,6 +115,23 @@ package enum ShiftReader {
             guard (1...7).contains(n) else { throw v.error("days a week lie between 1 and 7, found \(n)") }
             return .consecutive(n)
         }
+        if v.isMapping {
+            try v.expectKeys(["count", "of"], required: ["count", "of"])
+            let countValue = try v.required("count")
+            let days = try weekdays(v.required("of"))
+            let n = try countValue.int()
+            guard (1...days.count).contains(n) else {
+                throw countValue.error("a count of days between 1 and the \(days.count) listed, found \(n)")
+            }
+            guard !ShiftPattern.Days.within(count: n, days: days).sets.isEmpty else {
+                throw countValue.error("no \(n) days in a row among those listed")
+            }
+            return .within(count: n, days: days)
+        }
+        return .fixed(try weekdays(v))
+    }
+
+    static func weekdays(_ v: YAMLValue) throws(InputError) -> [Int] {
         let names = try v.items().map { d throws(InputError) -> Int in
             let text = try d.string().lowercased()
             guard let index = Weekday.names.firstIndex(of: String(text.prefix(3))), text.count >= 3 else {
@@ -125,7 +142,7 @@ package enum ShiftReader {
         guard !names.isEmpty, Set(names).count == names.count else {
             throw v.error("list each working day once, or give a count of consecutive days (5)")
         }
-        return .fixed(names.sorted())
+        return names.sorted()
     }
 
     static func readBreak(_ v: YAMLValue, shift: Double) throws(InputError) -> ShiftBreak {

@@ -79,11 +79,30 @@ package struct ShiftPattern: Sendable, Equatable {
         case consecutive(Int)
         /// These weekdays (0 = Monday).
         case fixed([Int])
+        /// `count` days in a row among these weekdays (Monday-Friday: Monday-Wednesday, Tuesday-Thursday,
+        /// Wednesday-Friday); the run wraps round the week only when all seven are listed.
+        case within(count: Int, days: [Int])
 
         package var count: Int {
             switch self {
             case .consecutive(let n): n
             case .fixed(let days): days.count
+            case .within(let n, _): n
+            }
+        }
+
+        /// Every set of weekdays a person on the pattern may work.
+        package var sets: [[Int]] {
+            switch self {
+            case .fixed(let days): return [days]
+            case .consecutive(let n) where n == 7: return [Array(0..<7)]
+            case .consecutive(let n): return (0..<7).map { first in (0..<n).map { (first + $0) % 7 } }
+            case .within(let n, let days) where days.count == 7:
+                return Days.consecutive(n).sets
+            case .within(let n, let days):
+                return days.filter { d in (0..<n).allSatisfy { days.contains(d + $0) } }.map { d in
+                    Array(d..<(d + n))
+                }
             }
         }
     }

@@ -120,9 +120,12 @@ struct Staff: ParsableCommand {
                 scenario, solver: solver, answer: answer, rules: rules, blockLabels: labels, shrinkage: shrink)
             return
         }
-        let result = StaffResult(
+        var result = StaffResult(
             scenario: scenario, solver: solver, answer: answer, weekly: weekly,
             fte: FullTimeEquivalent(weeklyHours: weeklyHours, shrinkage: shrink), costPerFte: costPerFte)
+        if by != nil || meet != nil {
+            result.verdicts = ShiftPlanReport.verdicts(answer.summary, blocks: self.blocks(scenario))
+        }
         switch format {
         case .csv where weekly: printWeeklyCSV(scenario, solver: solver, answer: answer)
         case .csv: printIntervalCSV(scenario, solver: solver, answer: answer)
@@ -205,6 +208,15 @@ struct Staff: ParsableCommand {
                     + "\(scenario.model.groups[first.group].name) at \(scenario.intervalLabel(first.interval)).")
         }
         print(
+            "Intervals meeting every target (mean of the replications): "
+                + result.intervalsMeeting.map { "\($0.queue) \(String(format: "%.0f%%", $0.share * 100))" }
+                .joined(separator: ", ") + ".")
+        if let verdicts = result.verdicts {
+            var report = ShiftPlanReport.empty
+            report.verdicts = verdicts
+            print("\nPer block and queue (the search's last simulation):\n" + report.verdictTable().render())
+        }
+        print(
             result.weekly
                 ? "Weekly rota per group, weekday and time: --format csv." : "Per-interval rota: --format csv.")
     }
@@ -235,6 +247,17 @@ struct StaffResult: Encodable {
     var unmetIntervals: Int
     /// Per group, agents per interval of the period (or per weekly cell, Monday 00:00 first, for a weekly rota).
     var rota: [String: [Int]]
+    /// Per queue, the share of intervals with calls that meet every target (mean of the replications).
+    var intervalsMeeting: [QueueShare]
+    /// With --by or --meet: per block and queue, the figures and verdicts.
+    var verdicts: [ShiftPlanReport.Verdict]?
+
+    struct QueueShare: Encodable {
+        var queue: String
+        var met: Int
+        var intervals: Int
+        var share: Double
+    }
 
     init(
         scenario: Scenario, solver: StaffingSolver, answer: StaffingSolver.Answer, weekly: Bool,
@@ -268,5 +291,10 @@ struct StaffResult: Encodable {
         var rota: [String: [Int]] = [:]
         for (g, group) in model.groups.enumerated() { rota[group.name] = weekly ? answer.cells[g] : answer.rota[g] }
         self.rota = rota
+        intervalsMeeting = model.queues.indices.map { q in
+            let (met, of) = answer.summary.intervalsMeeting(queue: q)
+            return QueueShare(
+                queue: model.queues[q].name, met: met, intervals: of, share: of > 0 ? Double(met) / Double(of) : 1)
+        }
     }
 }

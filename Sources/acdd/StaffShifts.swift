@@ -138,6 +138,16 @@ struct ShiftPlanReport: Encodable {
     var shifts: [Shift]
     var verdicts: [Verdict]
     var solver: Solver
+    /// Per team and block, the agents needed (after repair) and scheduled on the phones in each interval of the
+    /// week, Monday 00:00 first.
+    var coverage: [Coverage]
+
+    struct Coverage: Encodable {
+        var block: String
+        var group: String
+        var needed: [Int]
+        var scheduled: [Int]
+    }
 
     init(
         scenario: Scenario, solver: StaffingSolver, rules: ShiftRules, result: ShiftPlanner.Result,
@@ -153,6 +163,15 @@ struct ShiftPlanReport: Encodable {
         unmetCells = result.unmet.count
         shifts = Self.shifts(scenario.model, rules: rules, result: result, blocks: blocks)
         verdicts = Self.verdicts(check, blocks: blocks)
+        coverage = blocks.indices.flatMap { b in
+            scenario.model.groups.indices.compactMap { g in
+                result.plans[g][b].map {
+                    Coverage(
+                        block: blocks[b].label, group: scenario.model.groups[g].name, needed: $0.need,
+                        scheduled: $0.onPhones)
+                }
+            }
+        }
         (grainMet, grainOf) = Self.grainCheck(check, spans: grain.spans)
         checkReplications = check.replications
         checkSeed = solver.seed &+ 1
@@ -190,7 +209,7 @@ struct ShiftPlanReport: Encodable {
     /// A report with nothing in it, for printing another command's shift rows with the same tables.
     static var empty: ShiftPlanReport { ShiftPlanReport() }
 
-    private init() {
+    init() {
         scenario = ""
         shiftFile = ""
         blocks = []
@@ -209,6 +228,7 @@ struct ShiftPlanReport: Encodable {
             costPerYear: nil, costNowPerYear: nil)
         shifts = []
         verdicts = []
+        coverage = []
         solver = Solver(
             problems: 0, largestRows: 0, largestColumns: 0, largestNonzeros: 0, seconds: 0, worstGap: 0,
             overallGap: 0, statuses: [:], weeklyCost: 0, greedyWeeklyCost: 0, firstWeeklyCost: 0)

@@ -1,3 +1,4 @@
+import ACDCore
 import IVRFlows
 import ShiftPlanning
 import Testing
@@ -172,5 +173,60 @@ import Testing
                 #expect("\(error)" == message)
             }
         }
+    }
+}
+
+/// The planner end to end on a small centre: two weekly blocks, a requirement found by simulation, covered with
+/// eight-hour weekday shifts, simulated and repaired.
+@Suite struct ShiftPlannerTests {
+    @Test func threeWeekdaysInARowAmongThoseListed() throws {
+        let rules = try ShiftReader.parse(
+            """
+            patterns:
+              - { name: p, length: 8h, starts: { from: "08:00" }, days: { count: 3, of: [mon, tue, wed, thu, fri] } }
+            """, file: "s.yaml")
+        #expect(rules.patterns[0].days.sets == [[0, 1, 2], [1, 2, 3], [2, 3, 4]])
+        #expect(ShiftPattern.Days.within(count: 2, days: Array(0..<7)).sets.count == 7)
+    }
+
+    @Test func aPlanCoversItsNeedStaysInTheTeamsHoursAndMeetsTheTargets() throws {
+        // Two weeks of hours; calls 08:00-16:00 on weekdays, twice as many in the second week.
+        let perDay = 24
+        let n = 14 * perDay
+        let open = (0..<n).map { i in (i / perDay) % 7 < 5 && (8..<16).contains(i % perDay) }
+        let volumes = (0..<n).map { i in open[i] ? (i < 7 * perDay ? 30.0 : 60.0) : 0 }
+        let queue = Queue(
+            name: "q", volumes: volumes, handleTime: .exponential(mean: 300), patience: .exponential(mean: 600),
+            targets: Targets(asa: 60, abandonment: 0.1))
+        let model = CentreModel(
+            queues: [queue],
+            groups: [
+                AgentGroup(name: "team", skills: [Skill(queue: 0)], rota: Rota(headcount: open.map { $0 ? 5 : 0 }))
+            ],
+            intervalLength: 3600, intervalCount: n)
+        let solver = StaffingSolver(
+            model: model, seed: 3, replications: 4, threads: 2, pattern: .weekly(startWeekday: 0),
+            blocks: [0..<(7 * perDay), (7 * perDay)..<n], meet: .cells)
+        let answer = solver.solve()
+        let rules = try ShiftReader.parse(
+            """
+            patterns:
+              - name: day
+                length: 8h
+                starts: { from: "07:00", to: "09:00", every: 1h }
+                days: [mon, tue, wed, thu, fri]
+            """, file: "s.yaml")
+        let result = try ShiftPlanner(solver: solver, rules: rules, blockLabels: ["week 1", "week 2"])
+            .plan(requirement: answer)
+        #expect(result.unmet.isEmpty)
+        #expect(solver.met(result.summary).allSatisfy { $0.allSatisfy { $0 } })
+        let plans = try (0..<2).map { try #require(result.plans[0][$0]) }
+        for plan in plans {
+            #expect(plan.need.indices.allSatisfy { plan.onPhones[$0] >= plan.need[$0] })
+            // Nobody on at weekends or at night, when the team's rota has nobody.
+            #expect(plan.onPhones.indices.allSatisfy { c in plan.onPhones[c] == 0 || (c / perDay < 5) })
+        }
+        // The busier week needs more people.
+        #expect(plans[1].solution.counts.reduce(0, +) > plans[0].solution.counts.reduce(0, +))
     }
 }
