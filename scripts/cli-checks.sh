@@ -115,6 +115,7 @@ err=$("$acdd" simulate flows/leeds --set 'entries[0].arrivals.daily.column=counc
 "$acdd" shifts Benchmarks/pyworkforce/need.csv Benchmarks/pyworkforce/shifts.yaml --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert abs(sum(p["paid_hours_per_week"] for p in d) - 3954) < 1e-6 and all(p["intervals_under"] == 0 and p["status"] == "optimal" for p in d), d' \
     && pass || fail "shifts: the one-day optimum"
 # A need no pattern covers names the team and the interval; a broken shift file names its line and field.
+tmp=$(mktemp -d)
 printf 'patterns:\n  - { name: day, length: 8h, starts: { from: "07:00", to: "12:00" }, days: 1 }\n' > "$tmp/day-only.yaml"
 err=$("$acdd" shifts Benchmarks/pyworkforce/need.csv "$tmp/day-only.yaml" 2>&1 >/dev/null)
 [ $? -eq 2 ] && grep -q "Out of hours team, 2020-04: .* needed at Mon 00:00, but no shift pattern works then" <<<"$err" \
@@ -131,6 +132,7 @@ err=$("$acdd" staff examples/two-skills.yaml --pattern weekly --shifts "$tmp/bad
     --format json > "$tmp/shifts.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["grain_met"] == d["grain_of"] >= 80 and d["unmet_cells"] == 0 and all(v["met"] for v in d["verdicts"]) and len(d["blocks"]) == 12 and d["shifts"], (d["grain_met"], d["grain_of"], d["unmet_cells"])' "$tmp/shifts.json" \
     && grep -q "Coverage per interval" "$tmp/shifts.html" && pass || fail "staff --by month --meet month --shifts flows/leeds"
+rm -rf "$tmp"
 
 # Overload, under a 1 GB memory limit: an unbounded queue fed 100 calls a second for ten years with nobody to answer
 # stops with an error naming the queue and the time (exit 2, no trap); a bounded one counts its callers as blocked.
