@@ -120,8 +120,9 @@ package struct ShiftPlanner: Sendable {
         var repairs = 0
         while repairs < maxRepairs {
             var touched: [Int: [Int: [Int]]] = [:]
+            let simulated = cells()
             for g in planned {
-                let current = cells()[g]
+                let current = simulated[g]
                 for c in 0..<solver.cellCount where !met[g][c] {
                     let b = c / week
                     var need = touched[g]?[b] ?? plans[g][b]?.need ?? Array(repeating: 0, count: week)

@@ -72,10 +72,7 @@ struct Shifts: ParsableCommand {
         }
         switch format {
         case .json: print(try jsonText(plans))
-        case .csv:
-            var report = ShiftPlanReport.empty
-            report.shifts = plans.flatMap(\.shifts)
-            print(report.csv(), terminator: "")
+        case .csv: print(ShiftPlanReport.csv(plans.flatMap(\.shifts)), terminator: "")
         case .table: printTable(plans)
         }
     }
@@ -107,8 +104,6 @@ struct Shifts: ParsableCommand {
             ])
         }
         print(table.render())
-        var shifts = ShiftPlanReport.empty
-        shifts.shifts = plans.flatMap(\.shifts)
-        print(shifts.shiftTable().render(), terminator: "")
+        print(ShiftPlanReport.shiftTable(plans.flatMap(\.shifts)).render(), terminator: "")
     }
 }

@@ -134,12 +134,12 @@ struct Staff: ParsableCommand {
         }
     }
 
+    /// What the search must meet besides each cell: the spans `--meet` names (``meetSpans(_:)``).
     private func meetGrain(_ scenario: Scenario) -> StaffingSolver.Meet {
         switch meet {
         case nil: .cells
         case .interval: .intervals
-        case .day: .spans(scenario.spans(.day).map(\.intervals))
-        case .month: .spans(scenario.spans(.month).map(\.intervals))
+        case .day, .month: .spans(meetSpans(scenario).spans)
         }
     }
 
@@ -212,9 +212,9 @@ struct Staff: ParsableCommand {
                 + result.intervalsMeeting.map { "\($0.queue) \(String(format: "%.0f%%", $0.share * 100))" }
                 .joined(separator: ", ") + ".")
         if let verdicts = result.verdicts {
-            var report = ShiftPlanReport.empty
-            report.verdicts = verdicts
-            print("\nPer block and queue (the search's last simulation):\n" + report.verdictTable().render())
+            print(
+                "\nPer block and queue (the search's last simulation):\n"
+                    + ShiftPlanReport.verdictTable(verdicts).render())
         }
         print(
             result.weekly
@@ -292,7 +292,7 @@ struct StaffResult: Encodable {
         for (g, group) in model.groups.enumerated() { rota[group.name] = weekly ? answer.cells[g] : answer.rota[g] }
         self.rota = rota
         intervalsMeeting = model.queues.indices.map { q in
-            let (met, of) = answer.summary.intervalsMeeting(queue: q)
+            let (met, of) = answer.summary.intervalsMeeting(queue: q)[0]
             return QueueShare(
                 queue: model.queues[q].name, met: met, intervals: of, share: of > 0 ? Double(met) / Double(of) : 1)
         }

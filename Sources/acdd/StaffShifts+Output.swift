@@ -16,10 +16,10 @@ extension ShiftPlanReport {
         out += unmetCells > 0 ? "; \(unmetCells) rota cell(s) still missed.\n\n" : ".\n\n"
         out += teamTable().render() + "FTE: \(fteBasis).\n\n"
         if blocks.count > 1 { out += "FTE per block:\n" + blockTable().render() + "\n" }
-        out += "Shift plan (--format csv for a spreadsheet):\n" + shiftTable().render() + "\n"
+        out += "Shift plan (--format csv for a spreadsheet):\n" + Self.shiftTable(shifts).render() + "\n"
         out += "Per block and queue, in the fresh simulation (figures over the block, mean of the replications; "
         out += "? where a target lies inside the 95% interval; intervals meeting every target):\n"
-        out += verdictTable().render() + "\n"
+        out += Self.verdictTable(verdicts).render() + "\n"
         out += String(
             format: "MIP (GLPK): %d covering problems, the largest %d rows × %d integer columns (%d non-zeros); "
                 + "%.1f s solving; gap %.2f%% overall, %.2f%% at worst; %@. Weekly cost %.0f (%.0f before repair; "
@@ -66,7 +66,7 @@ extension ShiftPlanReport {
         return table
     }
 
-    func shiftTable() -> TextTable {
+    static func shiftTable(_ shifts: [Shift]) -> TextTable {
         var table = TextTable(header: ["Block", "Team", "Pattern", "Start", "End", "Days", "Breaks", "People"])
         table.leftAligned = [0, 1, 2, 5, 6]
         for s in shifts {
@@ -75,7 +75,7 @@ extension ShiftPlanReport {
         return table
     }
 
-    func verdictTable() -> TextTable {
+    static func verdictTable(_ verdicts: [Verdict]) -> TextTable {
         var table = TextTable(header: [
             "Block", "Queue", "Calls", "ASA s", "Abandoned", "Targets", "Verdict", "Intervals met",
         ])
@@ -91,7 +91,7 @@ extension ShiftPlanReport {
     }
 
     /// The plan, one row per block, team, pattern, start, days and break times.
-    func csv() -> String {
+    static func csv(_ shifts: [Shift]) -> String {
         var out = "block,group,pattern,start,end,days,breaks,people,paid_hours_per_week\n"
         for s in shifts {
             out += [s.block, s.group, s.pattern, s.start, s.end, s.days, s.breaks].map(csvField).joined(separator: ",")
@@ -115,7 +115,7 @@ struct CoveragePage {
         body += "\(report.grainMet) of \(report.grainOf) met. FTE: \(escapeHTML(report.fteBasis)).</p>\n"
         body += report.teamTable().html(caption: "Teams: plan against the current rota")
         if report.blocks.count > 1 { body += report.blockTable().html(caption: "FTE per block") }
-        body += report.verdictTable().html(caption: "Per block and queue")
+        body += ShiftPlanReport.verdictTable(report.verdicts).html(caption: "Per block and queue")
         body += "<h2>Coverage per interval: agents needed and scheduled on the phones</h2>\n"
         let perDay = solver.weekCells / 7
         for (g, group) in scenario.model.groups.enumerated() {
@@ -129,7 +129,7 @@ struct CoveragePage {
             }
             body += "</div>\n"
         }
-        body += report.shiftTable().html(caption: "Shift plan")
+        body += ShiftPlanReport.shiftTable(report.shifts).html(caption: "Shift plan")
         return HTMLReport.page(title: "\(report.scenario): shift plan", body: body)
     }
 }

@@ -34,7 +34,7 @@ extension Staff {
                 .write(toFile: html, atomically: true, encoding: .utf8)
         }
         switch format {
-        case .csv: print(report.csv(), terminator: "")
+        case .csv: print(ShiftPlanReport.csv(report.shifts), terminator: "")
         case .json: print(try jsonText(report))
         case .table: print(report.table(), terminator: "")
         }
@@ -206,34 +206,6 @@ struct ShiftPlanReport: Encodable {
             greedyWeeklyCost: solutions.reduce(0) { $0 + $1.solution.greedyCost }, firstWeeklyCost: result.firstCost)
     }
 
-    /// A report with nothing in it, for printing another command's shift rows with the same tables.
-    static var empty: ShiftPlanReport { ShiftPlanReport() }
-
-    init() {
-        scenario = ""
-        shiftFile = ""
-        blocks = []
-        meet = ""
-        grainMet = 0
-        grainOf = 0
-        simulations = 0
-        checkReplications = 0
-        checkSeed = 0
-        repairs = 0
-        unmetCells = 0
-        fteBasis = ""
-        teams = []
-        total = Team(
-            name: "", people: 0, paidHoursPerWeek: 0, agentHours: 0, agentHoursNow: 0, fte: 0, fteNow: 0,
-            costPerYear: nil, costNowPerYear: nil)
-        shifts = []
-        verdicts = []
-        coverage = []
-        solver = Solver(
-            problems: 0, largestRows: 0, largestColumns: 0, largestNonzeros: 0, seconds: 0, worstGap: 0,
-            overallGap: 0, statuses: [:], weeklyCost: 0, greedyWeeklyCost: 0, firstWeeklyCost: 0)
-    }
-
     static func overallGap(_ solutions: [CoverSolution]) -> Double {
         let cost = solutions.reduce(0) { $0 + $1.cost }
         let bound = solutions.reduce(0) { $0 + min($1.bound, $1.cost) }
@@ -287,10 +259,11 @@ struct ShiftPlanReport: Encodable {
         var out: [Verdict] = []
         for (q, queue) in model.queues.enumerated() {
             let figures = summary.spanMetrics(queue: q, spans: blocks.map(\.intervals))
+            let meetings = summary.intervalsMeeting(queue: q, spans: blocks.map(\.intervals))
             for (b, block) in blocks.enumerated() where figures[b][index(.offered)].mean > 0 {
                 let f = figures[b]
                 let t = queue.targets
-                let meeting = summary.intervalsMeeting(queue: q, span: block.intervals)
+                let meeting = meetings[b]
                 let targets = [QueueMetric.asa, .abandonment, .serviceLevel].compactMap { m in
                     t.value(of: m).map { Targets.text(m, $0) }
                 }

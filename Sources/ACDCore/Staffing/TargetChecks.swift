@@ -45,17 +45,19 @@ extension Summary {
             && model.queues[q].targets.missed(by: QueueMetrics(tally: tally, definitions: model.definitions))
     }
 
-    /// Intervals with calls for queue `q` in `span`, and how many of them meet its targets on the mean over
-    /// replications.
-    package func intervalsMeeting(queue q: Int, span: Range<Int>? = nil) -> (met: Int, of: Int) {
+    /// Per span, the intervals with calls for queue `q`, and how many of them meet its targets on the mean over
+    /// replications (the whole period when `spans` is nil).
+    package func intervalsMeeting(queue q: Int, spans: [Range<Int>]? = nil) -> [(met: Int, of: Int)] {
         let n = model.intervalCount
         let missing = intervalsMissing(queue: q)
-        var met = 0
-        var of = 0
-        for i in span ?? 0..<n where results.contains(where: { $0.queueIntervals[q * n + i].offered > 0 }) {
-            of += 1
-            if !missing[i] { met += 1 }
+        return (spans ?? [0..<n]).map { span in
+            var met = 0
+            var of = 0
+            for i in span where results.contains(where: { $0.queueIntervals[q * n + i].offered > 0 }) {
+                of += 1
+                if !missing[i] { met += 1 }
+            }
+            return (met, of)
         }
-        return (met, of)
     }
 }
