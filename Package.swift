@@ -42,6 +42,11 @@ var package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "ShiftPlanning", dependencies: ["ACDCore", "IVRFlows", "CGLPK"], swiftSettings: swiftSettings),
+        .target(name: "Fitting", dependencies: ["ACDCore", "IVRFlows", "ACDReports"], swiftSettings: swiftSettings),
+        .target(
+            name: "Sweeps",
+            dependencies: ["ACDCore", "IVRFlows", "ACDReports", "ACDStore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
         .target(
             name: "ACDStore", dependencies: ["ACDCore", "IVRFlows", "ACDReports", "CSQLite"],
             swiftSettings: swiftSettings),
@@ -74,7 +79,7 @@ var package = Package(
         .executableTarget(
             name: "acdd",
             dependencies: [
-                "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport", "ShiftPlanning",
+                "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport", "ShiftPlanning", "Fitting", "Sweeps",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,7 +124,9 @@ var package = Package(
         .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IVRFlowsTests",
-            dependencies: ["IVRFlows", "ACDCore", "ACDReports", "ACDStore", "CSndFile", "CSQLite", "ShiftPlanning"],
+            dependencies: [
+                "IVRFlows", "ACDCore", "ACDReports", "ACDStore", "CSndFile", "CSQLite", "ShiftPlanning", "Fitting", "Sweeps",
+            ],
             exclude: ["Scenarios", "Flows"],
             swiftSettings: swiftSettings
         ),

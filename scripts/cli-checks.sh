@@ -105,6 +105,26 @@ rm -f "$db"
 # The Leeds year: calibrate prints every published figure with its simulated value; a wrong volume column is refused.
 "$acdd" calibrate flows/leeds -r 2 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); g=[r for r in d["rows"] if r["figure"]=="Gross calls received"][0]; assert g["published"]==1374774 and abs(g["simulated"]-g["published"])<0.05*g["published"]' \
     && pass || fail "calibrate flows/leeds"
+# Fitting (docs/fitting.md): examples/fit.yaml's published month was made with a patience of 600 s and a handle
+# time of 300 s; the fit finds both inside its 95% intervals, every figure within its tolerance, gross calls
+# reported as moved by no parameter. A broken fit block is a located error; a flow the scenario lacks is refused.
+"$acdd" calibrate examples/fit.yaml --fit --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = {x["name"]: x for x in d["parameters"]}
+for name, truth in (("patience", 600), ("handle time", 300)):
+    x = p[name]
+    assert abs(x["fitted"] - truth) <= 1.96 * x["standardError"], (name, x)
+assert all(f["withinAfter"] for f in d["figures"]), d["figures"]
+assert [f["figure"] for f in d["figures"] if f["reach"] < 0.1] == ["Gross calls received"], d["figures"]
+assert d["sets"][0].startswith("queues[Billing].patience.exponential=")' \
+    && pass || fail "calibrate --fit examples/fit.yaml"
+err=$("$acdd" calibrate examples/fit.yaml --fit --set 'fit.parameters[0].from=2h' 2>&1 >/dev/null)
+[ $? -eq 2 ] && grep -q "^error: examples/fit.yaml:29:84: fit.parameters\[0\].to: 'to' must be above 'from'" <<<"$err" \
+    && pass || fail "calibrate --fit with a broken fit block: $err"
+err=$("$acdd" simulate flows/leeds --set 'flow[council-tx].patience.exponential=1h' 2>&1 >/dev/null)
+[ $? -eq 2 ] && grep -q "reads no flow named 'council-tx'. Did you mean 'council-tax'?" <<<"$err" \
+    && pass || fail "--set flow[...] with an unknown flow: $err"
 err=$("$acdd" simulate flows/leeds --set 'entries[0].arrivals.daily.column=council-tx' 2>&1 >/dev/null)
 [ $? -eq 2 ] && grep -q "has no column 'council-tx'. Did you mean 'council-tax'?" <<<"$err" && pass || fail "volume column error: $err"
 "$acdd" staff flows/leeds --format csv | python3 -c 'import csv,sys; rows=list(csv.DictReader(sys.stdin)); assert len(rows) == 6 * 7 * 48 and rows[0]["weekday"] == "Mon"' \

@@ -16,6 +16,8 @@ package struct CalibrationReport: Sendable {
         /// How far the published figure may be from the true value by its rounding: half a unit of its last digit
         /// for a figure the report printed (7% is 6.5% to 7.5%), 0 for one computed here from published counts.
         package var rounding = 0.0
+        /// The figure in each replication, where it comes from replications (for a fit's uncertainty).
+        package var perReplication: [Double] = []
 
         /// Simulated minus published, as a fraction of published (counts, FTE) or in the figure's own unit
         /// (seconds; percentage points for shares).
@@ -74,14 +76,15 @@ package struct CalibrationReport: Sendable {
         var rows = Self.centreRows(summary: summary, published: published)
         for (q, queue) in summary.queues.enumerated() {
             let figures = model.queues[q].published
-            rows.append(
-                Self.printed(
-                    "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue"
-                ))
-            rows.append(
-                Self.printed(
-                    "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
-                    "abandoned / calls offered to this queue"))
+            let metrics = summary.results.map { $0.queueMetrics(q, model: model) }
+            var asa = Self.printed(
+                "\(queue.name): ASA", figures?.asa, queue.asa, .seconds, "mean wait of calls answered at this queue")
+            asa.perReplication = metrics.map { $0[.asa] }
+            var abandoned = Self.printed(
+                "\(queue.name): abandoned", figures?.abandonment, queue.abandonment, .share,
+                "abandoned / calls offered to this queue")
+            abandoned.perReplication = metrics.map { $0[.abandonment] }
+            rows += [asa, abandoned]
         }
         let rule = FullTimeEquivalent(weeklyHours: weeklyHours, shrinkage: shrinkage)
         let fte = rule.ofRota(model)
@@ -99,69 +102,55 @@ package struct CalibrationReport: Sendable {
     package static func centreRows(summary: Summary, published: PublishedTotals?) -> [Row] {
         let model = summary.model
         let totals = summary.results.map { CentreTotals(result: $0, model: model) }
-        func estimate(_ f: (CentreTotals) -> Double) -> Estimate { Estimate(totals.map(f)) }
-        var rows: [Row] = []
-        rows.append(
-            Row(
-                figure: "Gross calls received", published: published?.grossCalls, simulated: estimate(\.grossCalls),
-                unit: .calls,
-                definition: "every call dialled into a line (each repeat call counts); transfers are not new calls"))
-        rows.append(
-            Row(
-                figure: "Answered by IVR/EVR", published: published?.answeredByIVR,
-                simulated: estimate(\.answeredByIVR),
-                unit: .calls,
-                definition:
-                    "self-served, satisfied by a signpost, or told the line is closed "
-                    + "(out of hours, bank holidays, closed lines)"
-            ))
-        rows.append(
-            Row(
-                figure: "Answered by staff", published: published?.answeredByStaff,
-                simulated: estimate(\.answeredByStaff),
-                unit: .calls,
-                definition: "answered by an agent; a misrouted call counts once, where it is finally answered"))
-        rows.append(
-            Row(
-                figure: "Abandoned", published: published?.abandoned, simulated: estimate(\.abandoned), unit: .calls,
-                definition: "hung up in the IVR/EVR or while queuing (short abandons included)"))
-        rows.append(
-            Row(
-                figure: "  of which in the IVR/EVR", published: nil, simulated: estimate(\.abandonedInIVR),
-                unit: .calls,
-                definition: "hung up before reaching a queue"))
-        rows.append(
-            Row(
-                figure: "  of which in a queue", published: nil, simulated: estimate(\.abandonedInQueue), unit: .calls,
-                definition: "hung up while waiting for an agent"))
+        func row(
+            _ figure: String, _ published: Double?, _ unit: Unit, _ definition: String,
+            printed: Bool = false, _ f: (CentreTotals) -> Double
+        ) -> Row {
+            var row = Row(
+                figure: figure, published: published, simulated: Estimate(totals.map(f)), unit: unit,
+                definition: definition, rounding: printed ? published.map { Row.printedRounding($0, unit) } ?? 0 : 0)
+            row.perReplication = totals.map(f)
+            return row
+        }
         func ratio(_ a: Double?, _ b: Double?) -> Double? {
             guard let a, let b, b > 0 else { return nil }
             return a / b
         }
-        rows.append(
-            Row(
-                figure: "Abandoned / gross calls", published: ratio(published?.abandoned, published?.grossCalls),
-                simulated: estimate { $0.abandoned / max(1, $0.grossCalls) }, unit: .share,
-                definition: "from the published counts; not the report's 7%"))
-        rows.append(
-            Row(
-                figure: "Abandoned / calls reaching staff",
-                published: ratio(
-                    published?.abandoned,
-                    (published?.answeredByStaff).flatMap { s in published?.abandoned.map { s + $0 } }),
-                simulated: estimate { $0.abandoned / max(1, $0.answeredByStaff + $0.abandoned) }, unit: .share,
-                definition: "from the published counts; not the report's 7% either"))
-        rows.append(
-            Self.printed(
-                "All queues: abandoned", published?.abandonment,
-                estimate { $0.abandonedInQueue / max(1, $0.offeredToQueues) }, .share,
+        let reachingStaff = (published?.answeredByStaff).flatMap { s in published?.abandoned.map { s + $0 } }
+        var rows = [
+            row(
+                "Gross calls received", published?.grossCalls, .calls,
+                "every call dialled into a line (each repeat call counts); transfers are not new calls", \.grossCalls),
+            row(
+                "Answered by IVR/EVR", published?.answeredByIVR, .calls,
+                "self-served, satisfied by a signpost, or told the line is closed "
+                    + "(out of hours, bank holidays, closed lines)", \.answeredByIVR),
+            row(
+                "Answered by staff", published?.answeredByStaff, .calls,
+                "answered by an agent; a misrouted call counts once, where it is finally answered", \.answeredByStaff),
+            row(
+                "Abandoned", published?.abandoned, .calls,
+                "hung up in the IVR/EVR or while queuing (short abandons included)", \.abandoned),
+            row("  of which in the IVR/EVR", nil, .calls, "hung up before reaching a queue", \.abandonedInIVR),
+            row("  of which in a queue", nil, .calls, "hung up while waiting for an agent", \.abandonedInQueue),
+            row(
+                "Abandoned / gross calls", ratio(published?.abandoned, published?.grossCalls), .share,
+                "from the published counts; not the report's 7%"
+            ) { $0.abandoned / max(1, $0.grossCalls) },
+            row(
+                "Abandoned / calls reaching staff", ratio(published?.abandoned, reachingStaff), .share,
+                "from the published counts; not the report's 7% either"
+            ) { $0.abandoned / max(1, $0.answeredByStaff + $0.abandoned) },
+            row(
+                "All queues: abandoned", published?.abandonment, .share,
                 "abandoned in a queue / calls offered to the queues "
-                    + "(the reading that makes the report's 7% agree with its counts)"
-            ))
-        rows.append(
-            Self.printed(
-                "All queues: ASA", published?.asa, summary.total.asa, .seconds,
-                "mean wait of answered calls, all queues"))
+                    + "(the reading that makes the report's 7% agree with its counts)", printed: true
+            ) { $0.abandonedInQueue / max(1, $0.offeredToQueues) },
+        ]
+        var asa = Self.printed(
+            "All queues: ASA", published?.asa, summary.total.asa, .seconds, "mean wait of answered calls, all queues")
+        asa.perReplication = summary.results.map { $0.totalMetrics(model: model)[.asa] }
+        rows.append(asa)
         return rows
     }
 

@@ -13,7 +13,7 @@ struct ACDD: AsyncParsableCommand {
             column and field), 1 on any other failure.
             """,
         subcommands: [
-            Serve.self, Simulate.self, Compare.self, Calibrate.self, Staff.self, Shifts.self, Erlang.self, Flows.self,
+            Serve.self, Simulate.self, Compare.self, Sweep.self, Calibrate.self, Staff.self, Shifts.self, Erlang.self, Flows.self,
             Live.self,
         ]
     )

@@ -1,6 +1,7 @@
 import ACDCore
 import ACDReports
 import ArgumentParser
+import Fitting
 import Foundation
 import IVRFlows
 
@@ -14,6 +15,14 @@ struct Calibrate: ParsableCommand {
             "Centre totals"). --format markdown gives the table flows/leeds/README.md shows.
 
             Example: acdd calibrate flows/leeds --format markdown
+
+            --fit searches the free parameters of the scenario's `fit:` block (docs/fitting.md) so the simulated \
+            figures match the published ones: bounded Levenberg-Marquardt on common random numbers. It reports each \
+            fitted value with its 95% interval, every figure before and after, and the --set list that makes the \
+            fitted scenario. -r sets the replications of each evaluation (default: the fit block's, else the \
+            scenario's).
+
+            Example: acdd calibrate flows/leeds --fit
             """)
 
     @Argument(help: "The scenario file, or a folder with scenario.yaml.")
@@ -39,6 +48,12 @@ struct Calibrate: ParsableCommand {
         help: ArgumentHelp("A change, as for simulate.", valueName: "path=value"))
     var overrides: [String] = []
 
+    @Flag(help: "Fit the parameters of the scenario's fit: block to its published figures.")
+    var fit = false
+
+    @Option(help: "With --fit: the most evaluations (default: the fit block's max_evaluations, else 60).")
+    var maxEvaluations: Int?
+
     @Option(name: .shortAndLong, help: "Output: table, markdown, csv or json.")
     var format: CalibrationFormat = .table
 
@@ -54,6 +69,7 @@ struct Calibrate: ParsableCommand {
     func run() throws {
         let scenario = try loadScenario(self.scenario, overrides: overrides)
         scenario.warnings.forEach(warn)
+        if fit { return try runFit(scenario) }
         let shrink = try parseShare(shrinkage, option: "--shrinkage")
         guard shrink < 1 else { throw ValidationError("--shrinkage must be below 100%") }
         let seed = self.seed ?? scenario.seed
@@ -73,6 +89,37 @@ struct Calibrate: ParsableCommand {
         case .markdown: print(report.markdown(), terminator: "")
         case .csv: print(report.csv(), terminator: "")
         case .json: print(try report.json(), terminator: "")
+        }
+    }
+}
+
+extension Calibrate {
+    func runFit(_ scenario: Scenario) throws {
+        guard var spec = scenario.fit else {
+            throw ValidationError("\(scenario.file) has no fit: block (docs/fitting.md)")
+        }
+        if let maxEvaluations { spec.maxEvaluations = max(maxEvaluations, 2 * spec.parameters.count + 2) }
+        guard format != .csv else { throw ValidationError("--fit writes table, markdown or json") }
+        // Each was read by loadScenario already.
+        let changes = overrides.compactMap { try? ScenarioOverride($0) }
+        let problem = FitProblem(
+            path: self.scenario, overrides: changes, spec: spec, seed: seed ?? scenario.seed,
+            replications: replications ?? spec.replications ?? max(2, scenario.replications), threads: threads)
+        let progress = Progress(total: spec.maxEvaluations, label: "evaluations")
+        let result: FitResult
+        do throws(InputError) {
+            result = try Fitter(problem: problem).run { done, _, _ in progress.update(done) }
+        } catch {
+            progress.finish()
+            throw failInput(error)
+        }
+        progress.finish()
+        let argument = ([self.scenario] + overrides.map { "--set '\($0)'" }).joined(separator: " ")
+        switch format {
+        case .table: print(result.table(scenarioArgument: argument), terminator: "")
+        case .markdown: print(result.markdown(), terminator: "")
+        case .json: print(try jsonText(result))
+        case .csv: break
         }
     }
 }

@@ -24,6 +24,8 @@ package struct Scenario: Sendable {
     package var typeIntent: [Int] = []
     /// Centre-wide published figures (top-level `published:`), for `acdd calibrate`.
     package var published: PublishedTotals?
+    /// The `fit:` block, for `acdd calibrate --fit`.
+    package var fit: FitSpec?
 
     /// The scenario file a path names: the path itself, or `scenario.yaml` inside it when it is a folder (a flow set).
     package static func file(at path: String) -> String {
@@ -49,17 +51,18 @@ package struct Scenario: Sendable {
         let original = try YAMLValue.load(path: path)
         var node = original.node
         var changed: [(field: String, override: ScenarioOverride)] = []
-        for override in overrides {
+        for override in overrides where override.flow == nil {
             let (next, field) = try override.apply(to: node)
             node = next
             changed.append((field, override))
         }
         var reader = ScenarioReader(root: YAMLValue(node: node, path: "", file: path))
+        reader.flowOverrides = overrides.filter { $0.flow != nil }
         do {
             return try reader.read()
         } catch {
             // Blame the change when the problem lies in what it set.
-            if let (_, override) = changed.last(where: {
+            if let (_, override) = (changed + reader.flowChanges).last(where: {
                 error.field == $0.field || error.field.hasPrefix($0.field + ".")
                     || error.field.hasPrefix($0.field + "[")
             }) {

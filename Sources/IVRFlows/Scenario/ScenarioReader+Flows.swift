@@ -5,7 +5,7 @@ extension ScenarioReader {
     static let flowKeys = ["calendars", "callers", "attributes", "flows", "entries"]
 
     /// Reads calendars, caller behaviour, flow files and entries, and compiles the flows the entries use.
-    func readFlows(
+    mutating func readFlows(
         into model: inout CentreModel, queueNames: [String: Int], context period: PeriodContext, startDate: String?
     ) throws(InputError) -> (nodes: [[String]], documents: [FlowDocument], intents: [String], typeIntent: [Int]) {
         guard let entriesValue = root["entries"] else {
@@ -48,7 +48,8 @@ extension ScenarioReader {
         var intents: [String] = []
         for value in try entriesValue.items() {
             try value.expectKeys(
-                ["name", "flow", "arrivals", "intents", "attributes"], required: ["name", "flow", "arrivals", "intents"])
+                ["name", "flow", "arrivals", "intents", "attributes"],
+                required: ["name", "flow", "arrivals", "intents"])
             var shares: [String: [String: Double]] = [:]
             for attribute in try value["attributes"]?.entries() ?? [] {
                 guard let values = attributeValues[attribute.key] else {
@@ -59,7 +60,8 @@ extension ScenarioReader {
                 for share in try attribute.value.entries() {
                     guard values.contains(share.key) else {
                         throw share.keyValue.error(
-                            "'\(share.key)' is not a value of '\(attribute.key)': one of \(values.joined(separator: ", "))")
+                            "'\(share.key)' is not a value of '\(attribute.key)': one of \(values.joined(separator: ", "))"
+                        )
                     }
                     row[share.key] = try share.value.share()
                 }
@@ -118,7 +120,8 @@ extension ScenarioReader {
                         earlier.callback != node.callback || earlier.announcement != node.announcement
                     {
                         throw node.location.error(
-                            "queue '\(model.queues[q].name)' already has other callback or announcement options, set at \(earlier.location.file):\(earlier.location.line)")
+                            "queue '\(model.queues[q].name)' already has other callback or announcement options, set at \(earlier.location.file):\(earlier.location.line)"
+                        )
                     }
                     optionsSetBy[q] = node
                     model.queues[q].callback = node.callback
@@ -146,7 +149,8 @@ extension ScenarioReader {
         model.intents = types.map { type in
             type.attributes.isEmpty
                 ? intents[type.intent]
-                : "\(intents[type.intent]) [" + attributeNames.map { "\($0)=\(type.attributes[$0]!)" }.joined(separator: ", ") + "]"
+                : "\(intents[type.intent]) ["
+                    + attributeNames.map { "\($0)=\(type.attributes[$0]!)" }.joined(separator: ", ") + "]"
         }
         // Which intents each queue serves (for misroutes): names resolved now that the intents are known.
         for (q, value) in try root.required("queues").items().enumerated() {
@@ -155,7 +159,8 @@ extension ScenarioReader {
                 let name = try item.string()
                 guard let k = intents.firstIndex(of: name) else {
                     let hint = closest(name, among: intents).map { " Did you mean '\($0)'?" } ?? ""
-                    throw item.error("unknown intent '\(name)'.\(hint) The entries' intents: \(intents.joined(separator: ", ")).")
+                    throw item.error(
+                        "unknown intent '\(name)'.\(hint) The entries' intents: \(intents.joined(separator: ", ")).")
                 }
                 model.queues[q].serves += types.indices.filter { types[$0].intent == k }
             }
@@ -164,7 +169,7 @@ extension ScenarioReader {
     }
 
     /// Flow files: the listed paths (relative to the scenario), or every `.yaml` in a `flows/` folder beside it.
-    func loadFlowDocuments(_ value: YAMLValue?) throws(InputError) -> [FlowDocument] {
+    mutating func loadFlowDocuments(_ value: YAMLValue?) throws(InputError) -> [FlowDocument] {
         let folder = URL(fileURLWithPath: root.file).deletingLastPathComponent()
         var paths: [(String, YAMLValue?)] = []
         if let value {
@@ -183,9 +188,33 @@ extension ScenarioReader {
         var documents: [FlowDocument] = []
         for (path, item) in paths {
             if let item, !FileManager.default.fileExists(atPath: path) { throw item.error("no flow file at \(path)") }
-            documents.append(try FlowDocument.load(path: path))
+            documents.append(try loadFlow(path: path))
+        }
+        for override in flowOverrides where override.flow != "*" {
+            guard documents.contains(where: { override.applies(toFlow: $0.name) }) else {
+                let hint = closest(override.flow ?? "", among: documents.map(\.name)).map { " Did you mean '\($0)'?" }
+                throw InputError(
+                    file: "--set \(override.text)", line: 0, column: 0, field: "flow",
+                    message: "the scenario reads no flow named '\(override.flow ?? "")'.\(hint ?? "")")
+            }
         }
         return documents
+    }
+
+    /// Reads a flow file with the `--set flow[NAME].…` changes to it made.
+    mutating func loadFlow(path: String) throws(InputError) -> FlowDocument {
+        let original = try YAMLValue.load(path: path)
+        let name = try? original["flow"]?.string()
+        if let name { flowRoots.append((name, original.node)) }
+        let changes = flowOverrides.filter { name != nil && $0.applies(toFlow: name!) && $0.reaches(original.node) }
+        guard !changes.isEmpty else { return try FlowReader.read(original) }
+        var node = original.node
+        for override in changes {
+            let (next, field) = try override.withinFlow.apply(to: node)
+            node = next
+            flowChanges.append((field, override))
+        }
+        return try FlowReader.read(YAMLValue(node: node, path: "", file: path))
     }
 
     func readCallers(_ value: YAMLValue?) throws(InputError) -> CallerBehaviour {
@@ -211,7 +240,8 @@ extension ScenarioReader {
             try cal.expectKeys(["timezone", "open", "holidays", "from", "until"], required: ["timezone", "open"])
             let zoneValue = try cal.required("timezone")
             guard let zone = TimeZone(identifier: try zoneValue.string()) else {
-                throw zoneValue.error("unknown time zone '\(try zoneValue.string())' (use a name such as Europe/London)")
+                throw zoneValue.error(
+                    "unknown time zone '\(try zoneValue.string())' (use a name such as Europe/London)")
             }
             var windows = Array(repeating: [(from: Double, to: Double)](), count: 7)
             for day in try cal.required("open").entries() {
@@ -249,20 +279,24 @@ extension ScenarioReader {
 
     /// Calendars as open flags per interval. The period's timeline starts at midnight of its start date in each
     /// calendar's own time zone, so opening hours follow local clocks through daylight-saving changes.
-    func readCalendars(_ value: YAMLValue?, period: PeriodContext, startDate: String?) throws(InputError)
+    func readCalendars(
+        _ value: YAMLValue?, period: PeriodContext, startDate: String?
+    ) throws(InputError)
         -> [String: [Bool]]
     {
         var out: [String: [Bool]] = [:]
         for (name, rules) in try Self.calendarRules(value) {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = rules.timeZone
-            let start = startDate.flatMap { text -> Date? in
-                let p = text.split(separator: "-").compactMap { Int($0) }
-                return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
-            } ?? calendar.date(from: DateComponents(year: 2024, month: 1, day: 1))!
+            let start =
+                startDate.flatMap { text -> Date? in
+                    let p = text.split(separator: "-").compactMap { Int($0) }
+                    return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
+                } ?? calendar.date(from: DateComponents(year: 2024, month: 1, day: 1))!
             out[name] = (0..<period.count).map { n in
                 let instant = start.addingTimeInterval(Double(n) * period.interval)
-                let c = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: instant)
+                let c = calendar.dateComponents(
+                    [.year, .month, .day, .weekday, .hour, .minute, .second], from: instant)
                 let date = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
                 let weekday = (c.weekday! + 5) % 7  // Foundation: 1 = Sunday; ours: 0 = Monday
                 let seconds = Double(c.hour! * 3600 + c.minute! * 60 + c.second!)

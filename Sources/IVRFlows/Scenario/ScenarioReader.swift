@@ -1,17 +1,24 @@
 import ACDCore
 import Foundation
+import Yams
 
 /// Turns a parsed scenario file into a ``Scenario``, checking every field as it goes.
 struct ScenarioReader {
     let root: YAMLValue
     var warnings: [InputError] = []
+    /// `--set flow[NAME].…` changes, made to the flow files as they are read.
+    var flowOverrides: [ScenarioOverride] = []
+    /// The fields those changes set, for blaming an error on the change that caused it.
+    var flowChanges: [(field: String, override: ScenarioOverride)] = []
+    /// The flow files' YAML as written (before `--set` changes), in reading order, for a fit's start values.
+    var flowRoots: [(name: String, node: Node)] = []
 
     init(root: YAMLValue) { self.root = root }
 
     static let topKeys =
         [
             "name", "interval", "period", "warmup", "seed", "replications", "definitions", "queues", "groups",
-            "published",
+            "published", "fit",
         ] + flowKeys
 
     mutating func read() throws(InputError) -> Scenario {
@@ -108,6 +115,7 @@ struct ScenarioReader {
             startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
             flowDocuments: flows.documents, intents: flows.intents, typeIntent: flows.typeIntent)
         scenario.published = try root["published"].map { v throws(InputError) in try readPublished(v) }
+        scenario.fit = try root["fit"].map { v throws(InputError) in try readFit(v, flowNodes: flowRoots) }
         return scenario
     }
 
