@@ -19,6 +19,7 @@ test: deps
 	$(SWIFT) build -c release --product callgen
 	python3 scripts/check-schema.py
 	scripts/cli-checks.sh
+	scripts/sweep-checks.sh
 	PY=.venv/bin/python scripts/daemon-checks.sh
 	scripts/digital-twin.sh
 	$(SWIFT) test -c release

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validates every scenario, flow and shift file in the repository against docs/*.schema.json.
+"""Validates every scenario, flow, shift and sweep file in the repository against docs/*.schema.json.
 
 YAML is read with the YAML 1.2 core types (no timestamps), as editors' YAML language servers read it, so a date such as
 2020-01-06 stays a string. Exits 1 on the first invalid file, 0 when all are valid.
@@ -44,5 +44,6 @@ scenarios = validate("docs/scenario.schema.json", sorted(
     + glob.glob("flows/*/scenario.yaml") + glob.glob("Tests/Overload/*.yaml")))
 flows = validate("docs/flow.schema.json", sorted(glob.glob("examples/*/flows/*.yaml") + glob.glob("flows/*/flows/*.yaml")))
 shifts = validate("docs/shifts.schema.json", sorted(glob.glob("flows/*/shifts.yaml") + glob.glob("examples/*shifts*.yaml")))
-print(f"check-schema: {scenarios} scenario files, {flows} flow files and {shifts} shift files valid against "
-      "docs/*.schema.json")
+sweeps = validate("docs/sweep.schema.json", sorted(glob.glob("examples/sweeps/*.yaml") + glob.glob("flows/*/sweep*.yaml")))
+print(f"check-schema: {scenarios} scenario files, {flows} flow files, {shifts} shift files and {sweeps} sweep files "
+      "valid against docs/*.schema.json")

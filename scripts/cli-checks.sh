@@ -114,8 +114,8 @@ d = json.load(sys.stdin)
 p = {x["name"]: x for x in d["parameters"]}
 for name, truth in (("patience", 600), ("handle time", 300)):
     x = p[name]
-    assert abs(x["fitted"] - truth) <= 1.96 * x["standardError"], (name, x)
-assert all(f["withinAfter"] for f in d["figures"]), d["figures"]
+    assert abs(x["fitted"] - truth) <= 1.96 * x["standard_error"], (name, x)
+assert all(f["within_after"] for f in d["figures"]), d["figures"]
 assert [f["figure"] for f in d["figures"] if f["reach"] < 0.1] == ["Gross calls received"], d["figures"]
 assert d["sets"][0].startswith("queues[Billing].patience.exponential=")' \
     && pass || fail "calibrate --fit examples/fit.yaml"

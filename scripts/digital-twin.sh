@@ -2,7 +2,7 @@
 # The digital twin: acdd serves flows/leeds from 23:00 the day before DAY at SPEED times real time, callgen replays
 # DAY's calls against it (the simulator's own arrival generator, same seed) with CALLERS callers, and each queue's
 # ASA and abandonment for the day, as the daemon counted them, are checked against what the simulator predicts for
-# the day: PREDICT replications (default 559, enough for a family-wise 95% verdict on 14 figures; scripts/
+# the day: PREDICT replications (default 2799, enough for a family-wise 99% verdict on 14 figures; scripts/
 # twin_compare.py explains the intervals). Prints a markdown table; exits 1 if a figure falls outside.
 # Usage: scripts/digital-twin.sh [DAY] [SPEED] [CALLERS]   (defaults: 2019-11-05, 1440, external)
 set -euo pipefail
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 day="${1:-2019-11-05}"
 speed="${2:-1440}"
 callers="${3:-external}"
-predict="${PREDICT:-559}"
+predict="${PREDICT:-2799}"
 swift build -c release --product acdd >/dev/null
 swift build -c release --product callgen >/dev/null
 work=$(mktemp -d)

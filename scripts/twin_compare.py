@@ -5,13 +5,16 @@ The intervals are distribution-free: a day served by the daemon is exchangeable 
 (same engine, same model, same caller model), so it lies within the range of n of them with probability
 (n - 1) / (n + 1), and within callgen's 95% interval with probability at least 95%, however skewed the figure. With k
 figures, about one in twenty falls outside its 95% interval even for a perfect twin, so the verdict asks each figure
-to lie within the replications' range with n chosen so that (n - 1) / (n + 1) >= 1 - 0.05 / k (Bonferroni: all k hold
-together with probability 95%); the table marks the plain 95% intervals as well.
+to lie within the replications' range with n chosen so that (n - 1) / (n + 1) >= 1 - ALPHA / k (Bonferroni: all k hold
+together with probability 1 - ALPHA); the table marks the plain 95% intervals as well. ALPHA is 1%: a CI check that a
+perfect twin failed one run in twenty (as with 5%, in a CI run of 2026-12-03) cries wolf too often to be read.
 
 Usage: python3 twin_compare.py CALLGEN.json   (prints a markdown table; exit 1 on a miss)
 """
 import json
 import sys
+
+ALPHA = 0.01
 
 
 def main(path):
@@ -39,10 +42,10 @@ def main(path):
                       f"{fmt.format(scale * low)} to {fmt.format(scale * high)}", mark]
         print(f"| {q['queue']} | {q['offered']} | " + " | ".join(cells) + " |")
     print(f"\n{inside95} of {k} figures within their 95% interval; {n} replications, each range covering "
-          f"{100 * coverage:.2f}% of days (family-wise 95% needs {100 * (1 - 0.05 / k):.2f}%): "
+          f"{100 * coverage:.2f}% of days (family-wise {100 * (1 - ALPHA):.0f}% needs {100 * (1 - ALPHA / k):.2f}%): "
           + ("pass" if not misses else "FAIL: " + ", ".join(misses)))
-    if coverage < 1 - 0.05 / k:
-        print(f"(too few replications for a family-wise verdict: give callgen --predict {int(2 * k / 0.05) - 1})")
+    if coverage < 1 - ALPHA / k:
+        print(f"(too few replications for a family-wise verdict: give callgen --predict {round(2 * k / ALPHA) - 1})")
         return 1
     return 1 if misses else 0
 

@@ -86,7 +86,10 @@ extension FitResult {
     package func markdown() -> String {
         func table(_ header: [String], _ rows: [[String]]) -> String {
             var out = "| " + header.joined(separator: " | ") + " |\n"
-            out += "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+            // The name and the note read left; the figures right.
+            out +=
+                "|" + header.indices.map { $0 == 0 || $0 == header.count - 1 ? "---" : "---:" }.joined(separator: "|")
+            out += "|\n"
             for row in rows {
                 out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "/") }.joined(separator: " | ") + " |\n"
             }

@@ -21,6 +21,7 @@ extension Fitter {
 
     /// Runs the fit: evaluates the start, searches, and measures a fresh Jacobian at the answer for its uncertainty.
     package func run(progress: FitProgress? = nil) throws(InputError) -> FitResult {
+        try problem.spec.checkStarts()
         let clock = ContinuousClock.now
         let planned = problem.spec.maxEvaluations
         let u0 = parameters.map { ($0.start - $0.lower) / ($0.upper - $0.lower) }
@@ -79,7 +80,7 @@ extension Fitter {
                 if !state.fresh { state.jacobian = try jacobian(at: &state, targets: targets, progress: progress) }
             }
         }
-        return "the evaluation budget (\(problem.spec.maxEvaluations)) ran out"
+        return "the evaluation budget (\(problem.spec.maxEvaluations), \(p) kept for the last Jacobian) ran out"
     }
 
     /// The next position: a damped Gauss-Newton step over the parameters free to move (not pressed against a bound,

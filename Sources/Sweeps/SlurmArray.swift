@@ -9,7 +9,8 @@ package struct SlurmArray: Sendable {
     package var spec: String
     package var folder: String
     package var shards: Int
-    /// acdd options every shard gets (`-r 10`, `--seed 7`, `--threads 2`).
+    /// acdd options every shard gets (`-r 10`, `--seed 7`, `--threads 2`); one starting `${` is left to the shell
+    /// (`${SLURM_CPUS_PER_TASK:-1}`).
     package var options: [String]
     /// Extra `#SBATCH` options (`--partition=short`, `--cpus-per-task=4`).
     package var sbatch: [String]
@@ -40,7 +41,7 @@ package struct SlurmArray: Sendable {
         let command =
             [acdd, "sweep", spec, "--shards", String(shards), "--shard", "\"$SLURM_ARRAY_TASK_ID\"", "--out"]
             .enumerated().map { $0.offset == 6 ? $0.element : Self.quoted($0.element) }
-            + [Self.quoted(folder)] + options.map(Self.quoted)
+            + [Self.quoted(folder)] + options.map { $0.hasPrefix("${") ? "\"\($0)\"" : Self.quoted($0) }
         lines.append("exec " + command.joined(separator: " "))
         return lines.joined(separator: "\n") + "\n"
     }

@@ -13,7 +13,7 @@ extension SweepResult {
 
     static func formatDifference(_ row: Row) -> String {
         let scale = row.metric.isShare ? 100.0 : 1
-        let digits = row.metric.isShare ? 2 : row.metric == .offered || row.metric == .answered ? 0 : 1
+        let digits = row.metric.isShare ? 2 : [.offered, .answered, .abandoned].contains(row.metric) ? 0 : 1
         let d = String(format: "%+.\(digits)f", row.difference * scale)
         let h = String(format: "%.\(digits)f", row.halfWidth * scale)
         return "\(d) ±\(h)\(row.real ? "" : " ~")"

@@ -96,7 +96,7 @@ package struct SweepSpec: Sendable {
     static func readGrid(_ value: YAMLValue) throws(InputError) -> [WhatIf] {
         var combinations: [(name: [String], sets: [String])] = [([], [])]
         for axis in try value.items() {
-            try axis.expectKeys(["name", "set", "values"], required: ["set", "values"])
+            try axis.expectKeys(["name", "set", "values", "labels"], required: ["set", "values"])
             let path = try axis.required("set").string()
             // The label in what-if names: the axis's name, else the path's last two fields.
             let label = try axis["name"]?.string() ?? path.split(separator: ".").suffix(2).joined(separator: ".")
@@ -119,8 +119,16 @@ package struct SweepSpec: Sendable {
                 do { _ = try ScenarioOverride("\(path)=\(text)") } catch { throw v.error(error.message) }
                 sets.append(text)
             }
+            // Labels name the values in what-if names (`+1`, `+2`); the values themselves by default.
+            var labels = sets
+            if let list = axis["labels"] {
+                labels = try list.items().map { v throws(InputError) in try v.string() }
+                guard labels.count == sets.count else {
+                    throw list.error("\(labels.count) labels for \(sets.count) values: give one label per value")
+                }
+            }
             combinations = combinations.flatMap { prefix in
-                sets.map { (prefix.name + ["\(label)=\($0)"], prefix.sets + ["\(path)=\($0)"]) }
+                zip(sets, labels).map { (prefix.name + ["\(label) \($1)"], prefix.sets + ["\(path)=\($0)"]) }
             }
         }
         return combinations.map { WhatIf(name: $0.name.joined(separator: ", "), scenario: nil, sets: $0.sets) }

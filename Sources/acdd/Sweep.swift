@@ -12,10 +12,10 @@ struct Sweep: ParsableCommand {
             scenarios, and/or a grid of values). Each what-if is compared with the base as compare does: the paired \
             difference of every metric with its 95% interval, in one table.
 
-              acdd sweep sweep.yaml                             all on this machine
-              acdd sweep sweep.yaml --shards 8 --shard 3 --out runs/   one shard (a cluster task); then:
-              acdd sweep merge runs/                            the merged result, bit for bit the unsharded one
-              acdd sweep sweep.yaml --slurm --shards 8 --out runs/     an sbatch array, waited for and merged
+              acdd sweep sweep.yaml                                   # all on this machine
+              acdd sweep sweep.yaml --shards 8 --shard 3 --out runs/  # one shard (a cluster task)
+              acdd sweep merge runs/                                  # the shards merged, bit for bit one run
+              acdd sweep sweep.yaml --slurm --shards 8 --out runs/    # a Slurm array, waited for, merged
 
             A shard's failure is named with the command that reruns it alone. Results: --format table, csv or json; \
             --db FILE writes a SQLite database.
@@ -154,7 +154,8 @@ extension SweepRun {
         let folder = URL(fileURLWithPath: out!).standardizedFileURL.path
         let count = shards ?? 2
         var options: [String] = ["--seed", String(plan.seed), "--replications", String(plan.replications)]
-        if let threads { options += ["--threads", String(threads)] }
+        // Each array task uses the CPUs Slurm gave it, unless --threads says otherwise.
+        options += ["--threads", threads.map(String.init) ?? "${SLURM_CPUS_PER_TASK:-1}"]
         let array = SlurmArray(
             acdd: Self.executable, spec: plan.spec.file, folder: folder, shards: count, options: options,
             sbatch: sbatch)

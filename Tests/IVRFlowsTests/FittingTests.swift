@@ -19,20 +19,20 @@ struct FittingTests {
         let p = Self.published
         let queuePublished = "published: { label: test, asa: \(p.asa)s, abandonment: \(p.abandonment * 100)% }"
         return """
-        interval: 1h
-        period: { duration: 200h }
-        seed: 5
-        \(published)
-        queues:
-          - name: q
-            arrivals: 100/h
-            handle_time: { exponential: \(handle)s }
-            patience: { exponential: \(patience)s }
-            \(published.isEmpty ? "" : queuePublished)
-        groups:
-          - { name: g, skills: [q], agents: 6 }
-        \(fit)
-        """
+            interval: 1h
+            period: { duration: 200h }
+            seed: 5
+            \(published)
+            queues:
+              - name: q
+                arrivals: 100/h
+                handle_time: { exponential: \(handle)s }
+                patience: { exponential: \(patience)s }
+                \(published.isEmpty ? "" : queuePublished)
+            groups:
+              - { name: g, skills: [q], agents: 6 }
+            \(fit)
+            """
     }
 
     /// The truth's figures over 40 replications with another seed than the fit's.
@@ -128,7 +128,8 @@ struct FittingTests {
     func locatedErrors() throws {
         func error(_ fit: String) -> String {
             do {
-                _ = try Scenario.parse(Self.model(patience: 300, handle: 180, fit: fit), file: "s.yaml")
+                let scenario = try Scenario.parse(Self.model(patience: 300, handle: 180, fit: fit), file: "s.yaml")
+                try scenario.fit?.checkStarts()
                 return "no error"
             } catch { return error.description }
         }

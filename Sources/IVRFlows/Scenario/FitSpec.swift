@@ -52,6 +52,8 @@ package struct FitSpec: Sendable {
         package var start: Double
         package var unit: Unit
         package var location: Location
+        /// Where the start came from: `start:`, or the `set:` path whose value it is.
+        package var startLocation: Location
 
         /// The `--set` that gives this parameter `value`.
         package func override(_ value: Double) -> String { "\(path)=\(unit.text(value))" }
@@ -74,6 +76,14 @@ package struct FitSpec: Sendable {
     package var replications: Int?
     package var maxEvaluations: Int
     package var location: Location
+
+    /// Every parameter's start must lie within its bounds before a fit can start there.
+    package func checkStarts() throws(InputError) {
+        for p in parameters where !(p.lower...p.upper).contains(p.start) {
+            throw p.startLocation.error(
+                "the start, \(p.unit.text(p.start)), lies outside \(p.unit.text(p.lower))-\(p.unit.text(p.upper))")
+        }
+    }
 }
 
 extension ScenarioReader {
@@ -155,12 +165,10 @@ extension ScenarioReader {
             else { throw setValue.error("the scenario has no value at '\(path)' to start from: give 'start'") }
             start = value
         }
-        guard (lower...upper).contains(start) else {
-            throw (item["start"] ?? setValue).error(
-                "the start, \(unit.text(start)), lies outside \(unit.text(lower))-\(unit.text(upper))")
-        }
+        // A start outside the bounds is the fit's problem only (checked by `checkStarts`): the scenario may still be
+        // simulated with any value.
         return FitSpec.Parameter(
             name: try item["name"]?.string() ?? path, path: path, lower: lower, upper: upper, start: start, unit: unit,
-            location: Location(item))
+            location: Location(item), startLocation: Location(item["start"] ?? setValue))
     }
 }
