@@ -16,8 +16,12 @@ struct FittingTests {
     static let fitReplications = 10
 
     static func model(patience: Double, handle: Double, published: String = "", fit: String = "") -> String {
-        let p = Self.published
-        let queuePublished = "published: { label: test, asa: \(p.asa)s, abandonment: \(p.abandonment * 100)% }"
+        // Only the fitted copy reads `published`: the truth's own run (which makes `published`) must not.
+        var queuePublished = ""
+        if !published.isEmpty {
+            let p = Self.published
+            queuePublished = "published: { label: test, asa: \(p.asa)s, abandonment: \(p.abandonment * 100)% }"
+        }
         return """
             interval: 1h
             period: { duration: 200h }
@@ -28,7 +32,7 @@ struct FittingTests {
                 arrivals: 100/h
                 handle_time: { exponential: \(handle)s }
                 patience: { exponential: \(patience)s }
-                \(published.isEmpty ? "" : queuePublished)
+                \(queuePublished)
             groups:
               - { name: g, skills: [q], agents: 6 }
             \(fit)

@@ -89,6 +89,31 @@ struct SweepTests {
         }
     }
 
+    /// A what-if may be another scenario file: the base with 26 agents written in a copy gives the same figures, bit
+    /// for bit, as the same change made by `--set`.
+    @Test("a what-if that is another scenario equals the same change made by --set")
+    func scenarioWhatIf() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let base = try String(contentsOfFile: "\(Self.examples)/two-skills.yaml", encoding: .utf8)
+        let changed = base.replacingOccurrences(of: "agents: 22 }", with: "agents: 26 }")
+        #expect(changed != base)
+        try changed.write(to: folder.appendingPathComponent("more.yaml"), atomically: true, encoding: .utf8)
+        let text = """
+            scenario: \(Self.examples)/two-skills.yaml
+            replications: 5
+            whatifs:
+              - { name: a file, scenario: more.yaml }
+              - { name: a change, set: ['groups[council-tax-team].agents.shifts[0].agents=26'] }
+            """
+        try text.write(to: folder.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+        let plan = try SweepPlan(spec: try SweepSpec.load(path: folder.appendingPathComponent("s.yaml").path))
+        let result = try SweepResult.merge([try plan.run(shard: 0, of: 1, threads: 2)], plan: plan, rerun: Self.rerun)
+        #expect(result.values[1] == result.values[2])
+        #expect(result.values[1] != result.values[0])
+    }
+
     @Test("a sweep file's mistakes are located")
     func locatedErrors() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).yaml").path
