@@ -25,7 +25,7 @@ extension Fitter {
         let clock = ContinuousClock.now
         let planned = problem.spec.maxEvaluations
         let u0 = parameters.map { ($0.start - $0.lower) / ($0.upper - $0.lower) }
-        let first = try simulate(values(u0)).1
+        let first = try simulate(values(u0))
         let targets = try targets(first)
         let start = Self.evaluation(values(u0), report: first, targets: targets)
         progress?(1, planned, start.cost)

@@ -66,7 +66,7 @@ package struct Fitter: Sendable {
     }
 
     /// Simulates the scenario at `x` and reads every calibration row.
-    func simulate(_ x: [Double]) throws(InputError) -> (Scenario, CalibrationReport) {
+    func simulate(_ x: [Double]) throws(InputError) -> CalibrationReport {
         var changes = problem.overrides
         for (p, value) in zip(parameters, x) { changes.append(try ScenarioOverride(p.override(value))) }
         let scenario = try Scenario.load(path: problem.path, overrides: changes)
@@ -76,9 +76,8 @@ package struct Fitter: Sendable {
             throw problem.spec.location.error("replication \(replication) stopped: \(fault)")
         }
         // The staff FTE row is never fitted (it counts work the model does not simulate): any rule will do.
-        let report = CalibrationReport(
+        return CalibrationReport(
             scenario: scenario, summary: summary, seed: problem.seed, shrinkage: 0.35, weeklyHours: 37)
-        return (scenario, report)
     }
 
     /// The figures to match, from the first evaluation's calibration rows; a figure the fit names that is not
@@ -109,7 +108,7 @@ package struct Fitter: Sendable {
     }
 
     func evaluation(_ x: [Double], targets: [FitTarget]) throws(InputError) -> Evaluation {
-        Self.evaluation(x, report: try simulate(x).1, targets: targets)
+        Self.evaluation(x, report: try simulate(x), targets: targets)
     }
 
     static func evaluation(_ x: [Double], report: CalibrationReport, targets: [FitTarget]) -> Evaluation {

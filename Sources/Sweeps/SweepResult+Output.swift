@@ -28,12 +28,10 @@ extension SweepResult {
         var lookup: [String: Row] = [:]
         for row in rows { lookup["\(row.whatIf)|\(row.queue)|\(row.metric.rawValue)"] = row }
         for queue in shown {
-            guard let first = rows.first(where: { $0.queue == queue }) else { continue }
-            let base = metrics.map { m in
-                rows.first { $0.queue == queue && $0.metric == m }.map { Self.format($0.base, m) } ?? ""
-            }
-            _ = first
-            table.add(["0", whatIfs[0].name, queue] + base)
+            // The base's values, from what-if 1's rows (every row carries the base beside it).
+            let base = metrics.map { m in lookup["1|\(queue)|\(m.rawValue)"].map { Self.format($0.base, m) } }
+            guard base.contains(where: { $0 != nil }) else { continue }
+            table.add(["0", whatIfs[0].name, queue] + base.map { $0 ?? "" })
         }
         for w in whatIfs.indices.dropFirst() {
             for queue in shown {
