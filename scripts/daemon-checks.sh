@@ -60,6 +60,12 @@ curl -sf "$BASE/metrics" > "$work/metrics.txt"
 promtool check metrics < "$work/metrics.txt" || fail "promtool check metrics"
 grep -q '^acd_queue_calls_offered_total{queue="housing"} [1-9]' "$work/metrics.txt" || fail "no housing calls counted"
 pass "promtool check metrics is clean ($(grep -c '^acd_' "$work/metrics.txt") series)"
+
+# 2b. Bodies over 64 KB (5 MB declared, 100-continue, chunked) on every POST path: 413 at once, connection closed,
+# and the daemon still answers.
+$PY scripts/body_limit.py "$BASE" || fail "an over-limit body was not refused at once"
+curl -sf "$BASE/healthz" > /dev/null || fail "the daemon stopped answering after the over-limit bodies"
+pass "over-limit bodies: 413 at once and closed; the daemon carries on"
 stop "$PID"
 
 # 3. SIGTERM with calls in flight: exit 0, every call a record, none left open. (Logging as JSON lines.)

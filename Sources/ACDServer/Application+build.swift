@@ -22,6 +22,7 @@ extension Daemon {
         addSystemRoutes(to: router)
         return Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [BodyLimitHandler(limit: DaemonContext.bodyLimit)]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "acdd"),
             services: services, onServerRunning: onServerRunning, logger: logger)
     }

@@ -3,11 +3,13 @@ import Hummingbird
 import NIOCore
 import NIOFoundationCompat
 
-/// The request context: bodies over 64 KB are refused with 413.
+/// The request context: bodies over 64 KB are refused with 413 (at once, by ``BodyLimitHandler``, when the length is
+/// declared; by the route's read otherwise).
 package struct DaemonContext: RequestContext {
+    package static let bodyLimit = 64 * 1024
     package var coreContext: CoreRequestContextStorage
     package init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
-    package var maxUploadSize: Int { 64 * 1024 }
+    package var maxUploadSize: Int { Self.bodyLimit }
 }
 
 /// A request body the API takes: its fields are listed so that a misspelt or unknown one is refused by name.
