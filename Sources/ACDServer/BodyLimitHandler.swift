@@ -13,7 +13,12 @@ import NIOHTTPTypes
 ///   routes, and the connection is closed;
 /// - a body without a declared length (chunked) that grows past the limit is passed on only up to the limit's first
 ///   overrun, so the route's own `collect(upTo:)` answers 413; the connection closes when that answer is written
-///   (or at once, if the route had already answered); nothing more is read.
+///   (or at once, if the route had already answered); nothing more is passed on;
+/// - a request under the limit that asks `Expect: 100-continue` gets its `100 Continue` at once.
+///
+/// "Closed" is a lingering close, as web servers do it: the answer is written, the output side is shut (the client
+/// reads the 413 and then end of file at once), and whatever the client was still sending is read and dropped for up to
+/// `linger`, so its kernel does not get a reset that could destroy the 413 before the client has read it.
 final class BodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -28,10 +33,17 @@ final class BodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var answered = false
     /// A request refused here: its remaining parts are dropped.
     private var refused = false
+    /// The answer is out and the output shut: every further byte read is dropped until the connection closes.
+    private var closing = false
+    let linger: TimeAmount
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, linger: TimeAmount = .seconds(2)) {
+        self.limit = limit
+        self.linger = linger
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if closing { return }
         let part = unwrapInboundIn(data)
         switch part {
         case .head(let head):
@@ -44,13 +56,18 @@ final class BodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             refused = false
+            // A client that waits for leave to send (curl does, for a second, on large or chunked bodies) gets it at
+            // once: the body will be read.
+            if head.headerFields[.expect]?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+            }
             context.fireChannelRead(data)
         case .body(let buffer):
             if refused || over { return }
             received += buffer.readableBytes
             if received > limit {
                 over = true
-                if answered { context.close(promise: nil) }
+                if answered { lingeringClose(context: context) }
             }
             context.fireChannelRead(data)
         case .end:
@@ -64,9 +81,10 @@ final class BodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
             answered = true
             if over {
                 let written = context.eventLoop.makePromise(of: Void.self)
-                written.futureResult.whenComplete { _ in context.close(promise: nil) }
-                written.futureResult.cascade(to: promise)
                 context.write(data, promise: written)
+                written.futureResult.cascade(to: promise)
+                context.flush()
+                lingeringClose(context: context)
                 return
             }
         }
@@ -87,6 +105,25 @@ final class BodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
             ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        lingeringClose(context: context)
+    }
+
+    /// Shuts the output once what is written has gone (writes complete in order), drops all further input, and closes
+    /// the connection when the client closes its side or after `linger`, whichever comes first.
+    private func lingeringClose(context: ChannelHandlerContext) {
+        if closing { return }
+        closing = true
+        context.close(mode: .output, promise: nil)
+        let channel = context.channel
+        channel.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if closing, let event = event as? ChannelEvent, event == .inputClosed {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }

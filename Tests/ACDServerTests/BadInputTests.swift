@@ -2,6 +2,8 @@ import ACDCore
 import ACDServer
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Every class of bad request gets a 4xx with a problem+json body naming the field, and the daemon carries on.
@@ -97,10 +99,20 @@ import Testing
     @Test func bodiesOverTheLimit() async throws {
         let daemon = try TestDaemon()
         try await daemon.run { client in
-            let big = #"{"entry": ""# + String(repeating: "x", count: 70_000) + #""}"#
-            let answer = try await client.post("/v1/calls", big)
-            #expect(answer.status == .contentTooLarge)
-            #expect(answer.json["code"] as? String == "body-too-large")
+            // A refused body closes its connection (docs/api.md), so each goes on a connection of its own; the
+            // daemon's first connection serves on.
+            let port = try #require(client.client.port)
+            for size in [70_000, 5_000_000] {
+                let big = #"{"entry": ""# + String(repeating: "x", count: size) + #""}"#
+                let answer = try await TestClient.withClient(host: "127.0.0.1", port: port) { own in
+                    try await own.post("/v1/calls", body: ByteBuffer(string: big))
+                }
+                #expect(answer.status == .contentTooLarge, "\(size) bytes")
+                #expect(answer.headers[.connection] == "close")
+                let text = answer.body.map { String(buffer: $0) } ?? ""
+                let problem = try JSONSerialization.jsonObject(with: Data(text.utf8))
+                #expect((problem as? [String: Any])?["code"] as? String == "body-too-large")
+            }
             #expect(try await client.get("/healthz").status == .ok)
         }
     }
