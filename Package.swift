@@ -75,7 +75,7 @@ var package = Package(
         ),
         .target(
             name: "CLISupport",
-            dependencies: ["IVRFlows", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ACDCore", "IVRFlows", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -128,8 +128,9 @@ var package = Package(
             name: "IVRFlowsTests",
             dependencies: [
                 "IVRFlows", "ACDCore", "ACDReports", "ACDStore", "CSndFile", "CSQLite", "ShiftPlanning", "Fitting", "Sweeps",
+                "CLISupport",
             ],
-            exclude: ["Scenarios", "Flows"],
+            exclude: ["Scenarios", "Flows", "LongRuns"],
             swiftSettings: swiftSettings
         ),
     ],

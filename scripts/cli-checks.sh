@@ -20,6 +20,16 @@ for f in Tests/IVRFlowsTests/Scenarios/*.yaml; do
     pass
 done
 
+# A very long run says so before it starts (how long, how to shorten it), and draws progress only on a terminal.
+long=Tests/IVRFlowsTests/LongRuns/ten-years.yaml
+err=$(timeout 4 "$acdd" simulate "$long" 2>&1 >/dev/null)
+if grep -q "^note: simulate: this run simulates about 315.4 billion arrivals (10 replications of 31.5 billion) over 3,650 days; .* it will take about .* To shorten it: fewer replications" <<<"$err" \
+    && ! grep -q $'\r' <<<"$err" && ! grep -q "simulated days" <<<"$err"; then pass
+else fail "a ten-year run on a redirected stderr: $err"; fi
+tty_err=$(timeout 5 script -qfec "$acdd simulate $long --replications 2 >/dev/null" /dev/null 2>&1 | tr '\r' '\n')
+if grep -qE "^(.\[2K)?simulate: replications \[\.+\] 0/2 · [0-9]+ of 7,300 simulated days · [0-9]+ s" <<<"$tty_err"; then pass
+else fail "a ten-year run on a terminal shows no progress line: $(tail -c 300 <<<"$tty_err")"; fi
+
 # A missing file is an input error too.
 "$acdd" simulate /nonexistent.yaml >/dev/null 2>&1
 [ $? -eq 2 ] && pass || fail "missing scenario file should exit 2"

@@ -13,6 +13,8 @@ package struct FitProblem: Sendable {
     package var seed: UInt64
     package var replications: Int
     package var threads: Int?
+    /// Follows every evaluation's replications and simulated time, for a progress display.
+    package var meter: RunMeter?
 
     package init(
         path: String, overrides: [ScenarioOverride], spec: FitSpec, seed: UInt64, replications: Int,
@@ -71,7 +73,7 @@ package struct Fitter: Sendable {
         for (p, value) in zip(parameters, x) { changes.append(try ScenarioOverride(p.override(value))) }
         let scenario = try Scenario.load(path: problem.path, overrides: changes)
         let summary = ReplicationRunner(model: scenario.model, seed: problem.seed, threads: problem.threads)
-            .summarize(replications: problem.replications)
+            .summarize(replications: problem.replications, meter: problem.meter)
         if let (replication, fault) = summary.fault {
             throw problem.spec.location.error("replication \(replication) stopped: \(fault)")
         }

@@ -13,6 +13,8 @@ package struct SweepPlan: Sendable {
     package var queues: [String]
     /// Identifies the plan (spec, seed, replications) so shards of different sweeps are never merged.
     package var fingerprint: String
+    /// The base scenario's model, for estimating the sweep's size before it runs.
+    package var baseModel: CentreModel
 
     package var taskCount: Int { spec.whatIfs.count * replications }
 
@@ -23,6 +25,7 @@ package struct SweepPlan: Sendable {
         self.seed = seed ?? spec.seed ?? base.seed
         self.replications = replications ?? spec.replications ?? max(2, base.replications)
         queues = base.model.queues.map(\.name) + [Summary.allQueues]
+        baseModel = base.model
         var text = "\(spec.scenario)\n\(spec.baseSets)\n\(self.seed)\n\(self.replications)\n\(spec.metrics)\n"
         for w in spec.whatIfs { text += "\(w.name)|\(w.scenario ?? "")|\(w.sets)\n" }
         fingerprint = Self.hash(text)
@@ -58,10 +61,11 @@ package struct SweepPlan: Sendable {
     }
 
     /// Runs shard `shard` of `shards`: each what-if it touches is loaded once and its replications run on all
-    /// cores. `progress` gets the number of tasks done. A what-if that cannot be read stops the shard with an
-    /// error naming it.
+    /// cores. `progress` gets the number of tasks done; `meter` follows the simulated time. A what-if that cannot be
+    /// read stops the shard with an error naming it.
     package func run(
-        shard: Int, of shards: Int, threads: Int? = nil, progress: (@Sendable (Int) -> Void)? = nil
+        shard: Int, of shards: Int, threads: Int? = nil, meter: RunMeter? = nil,
+        progress: (@Sendable (Int) -> Void)? = nil
     ) throws(SweepError) -> ShardResult {
         let range = tasks(shard: shard, of: shards)
         var values: [[[Double?]]] = []
@@ -75,7 +79,7 @@ package struct SweepPlan: Sendable {
             }
             let done = values.count
             let results = ReplicationRunner(model: scenario.model, seed: seed, threads: threads)
-                .run(replications: first..<last) { progress?(done + $0) }
+                .run(replications: first..<last, meter: meter) { progress?(done + $0) }
             values += results.map { figures($0, model: scenario.model) }
             w += 1
         }

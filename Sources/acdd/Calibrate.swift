@@ -1,6 +1,7 @@
 import ACDCore
 import ACDReports
 import ArgumentParser
+import CLISupport
 import Fitting
 import Foundation
 import IVRFlows
@@ -74,9 +75,15 @@ struct Calibrate: ParsableCommand {
         guard shrink < 1 else { throw ValidationError("--shrinkage must be below 100%") }
         let seed = self.seed ?? scenario.seed
         let count = replications ?? max(2, scenario.replications)
-        let progress = Progress(total: count, label: "replications")
-        let summary = ReplicationRunner(model: scenario.model, seed: seed, threads: threads)
-            .summarize(replications: count, progress: { progress.update($0) })
+        let runner = ReplicationRunner(model: scenario.model, seed: seed, threads: threads)
+        let estimate = RunEstimate(model: scenario.model, replications: count, threads: runner.threads)
+        announce(
+            estimate.announcement(
+                command: "calibrate", shorten: ["fewer replications (--replications 2 takes 2/\(count) of it)"]))
+        let meter = RunMeter()
+        let progress = ProgressLine(
+            label: "calibrate: replications", total: count, meter: meter, simulatedTotal: estimate.simulatedSeconds)
+        let summary = runner.summarize(replications: count, meter: meter)
         progress.finish()
         let report = CalibrationReport(
             scenario: scenario, summary: summary, seed: seed, shrinkage: shrink, weeklyHours: weeklyHours)
@@ -102,10 +109,21 @@ extension Calibrate {
         guard format != .csv else { throw ValidationError("--fit writes table, markdown or json") }
         // Each was read by loadScenario already.
         let changes = overrides.compactMap { try? ScenarioOverride($0) }
-        let problem = FitProblem(
+        var problem = FitProblem(
             path: self.scenario, overrides: changes, spec: spec, seed: seed ?? scenario.seed,
             replications: replications ?? spec.replications ?? max(2, scenario.replications), threads: threads)
-        let progress = Progress(total: spec.maxEvaluations, label: "evaluations")
+        let meter = RunMeter()
+        problem.meter = meter
+        let estimate = RunEstimate(
+            model: scenario.model, replications: problem.replications * spec.maxEvaluations,
+            threads: min(threads ?? ProcessInfoCores.active, problem.replications))
+        announce(
+            estimate.announcement(
+                command: "calibrate --fit (at most \(spec.maxEvaluations) evaluations)",
+                shorten: [
+                    "fewer replications per evaluation (fit: replications:)", "fewer evaluations (--max-evaluations)",
+                ]))
+        let progress = ProgressLine(label: "calibrate --fit: evaluations", total: spec.maxEvaluations, meter: meter)
         let result: FitResult
         do throws(InputError) {
             result = try Fitter(problem: problem).run { done, _, _ in progress.update(done) }

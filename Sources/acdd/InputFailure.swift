@@ -12,33 +12,10 @@ func warn(_ warning: InputError) {
     FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
 }
 
-/// A one-line progress counter on stderr, drawn only when stderr is a terminal.
-final class Progress: @unchecked Sendable {
-    private let total: Int
-    private let label: String
-    private let enabled: Bool
-    private let lock = NSLock()
-
-    init(total: Int, label: String) {
-        self.total = total
-        self.label = label
-        enabled = isatty(2) == 1
-    }
-
-    func update(_ done: Int) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let width = 30
-        let filled = total > 0 ? min(width, done * width / total) : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)".utf8))
-    }
-
-    func finish() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
-    }
+/// Says on stderr, before a long run starts, how long it will take (``RunEstimate/announcement(command:shorten:)``).
+func announce(_ text: String?) {
+    guard let text else { return }
+    FileHandle.standardError.write(Data("note: \(text)\n".utf8))
 }
 
 /// A scenario with `--set` changes, or exit status 2 with the located error.

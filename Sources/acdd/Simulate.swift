@@ -153,11 +153,21 @@ struct Simulate: ParsableCommand {
             summary = runOnWallClock(scenario, seed: seed, speed: speed)
         } else {
             let runner = ReplicationRunner(model: scenario.model, seed: seed, threads: threads)
-            let count = replications ?? scenario.replications
-            let progress = Progress(total: goal == nil ? count : maxReplications, label: "replications")
+            let count = max(replications ?? scenario.replications, goal == nil ? 1 : 2)
+            let estimate = RunEstimate(model: scenario.model, replications: count, threads: runner.threads)
+            announce(
+                estimate.announcement(
+                    command: "simulate",
+                    shorten: [
+                        "fewer replications (--replications 1 takes 1/\(count) of it)",
+                        "one day or a few (--day YYYY-MM-DD or --day FIRST..LAST)", "a shorter period in the scenario",
+                    ] + (goal == nil ? [] : ["a looser --precision"])))
+            let meter = RunMeter()
+            let progress = ProgressLine(
+                label: "simulate: replications", total: goal == nil ? count : nil, meter: meter,
+                simulatedTotal: goal == nil ? estimate.simulatedSeconds : nil)
             summary = runner.summarize(
-                replications: max(count, goal == nil ? 1 : 2), goal: goal, maxReplications: maxReplications,
-                progress: { progress.update($0) })
+                replications: count, goal: goal, maxReplications: maxReplications, meter: meter)
             progress.finish()
         }
         let elapsed = Date().timeIntervalSince(start)

@@ -1,6 +1,7 @@
 import ACDCore
 import ACDReports
 import ArgumentParser
+import CLISupport
 import Foundation
 import IVRFlows
 import ShiftPlanning
@@ -109,11 +110,23 @@ struct Staff: ParsableCommand {
             do { rules = try ShiftReader.load(path: shifts) } catch { throw failInput(error) }
         }
         let replications = self.replications ?? (weekly && model.horizon >= 56 * 86400 ? 2 : 10)
-        let solver = StaffingSolver(
+        var solver = StaffingSolver(
             model: model, seed: seed ?? scenario.seed, replications: replications,
             pattern: weekly ? .weekly(startWeekday: scenario.startWeekday) : .interval,
             blocks: blocks?.map(\.intervals), meet: meetGrain(scenario))
+        // The search makes about 15-20 simulations (17 for the Leeds year): the estimate takes 17.
+        let estimate = RunEstimate(
+            model: model, replications: replications * 17, threads: min(ProcessInfoCores.active, replications))
+        announce(
+            estimate.announcement(
+                command: "staff (about 17 simulations of \(replications) replications)",
+                shorten: ["fewer replications (--replications)", "a shorter period in the scenario"]))
+        let meter = RunMeter()
+        solver.meter = meter
+        let progress = ProgressLine(label: "staff: replications", meter: meter)
         let answer = solver.solve()
+        progress.finish()
+        solver.meter = nil
         if let rules {
             let labels = blocks?.map(\.label) ?? ["all weeks"]
             try planShifts(

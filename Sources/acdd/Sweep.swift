@@ -1,5 +1,6 @@
 import ACDCore
 import ArgumentParser
+import CLISupport
 import Foundation
 import IVRFlows
 import Sweeps
@@ -97,12 +98,23 @@ struct SweepRun: ParsableCommand {
         if slurm { return try runOnSlurm(plan) }
         let count = shards ?? 1
         if let shard { return try runShard(plan, shard: shard, of: count) }
-        let progress = Progress(total: plan.taskCount, label: "replications")
+        let estimate = RunEstimate(
+            model: plan.baseModel, replications: plan.taskCount, threads: threads ?? ProcessInfoCores.active)
+        announce(
+            estimate.announcement(
+                command: "sweep (\(plan.spec.whatIfs.count) what-ifs of \(plan.replications) replications)",
+                shorten: [
+                    "fewer replications (--replications)", "fewer what-ifs",
+                    "shards on several machines (--shards N --shard I, or --slurm; docs/sweeps.md)",
+                ]))
+        let meter = RunMeter()
+        let progress = ProgressLine(
+            label: "sweep: replications", total: plan.taskCount, meter: meter,
+            simulatedTotal: estimate.simulatedSeconds)
         var results: [ShardResult] = []
         for s in 0..<count {
-            let before = plan.tasks(shard: s, of: count).lowerBound
             let result = try runOrFail { () throws(SweepError) in
-                try plan.run(shard: s, of: count, threads: threads) { progress.update(before + $0) }
+                try plan.run(shard: s, of: count, threads: threads, meter: meter)
             }
             if let out { try result.write(to: out) }
             results.append(result)
@@ -167,7 +179,7 @@ extension SweepRun {
         }
         let job = try array.submit()
         FileHandle.standardError.write(Data("submitted job \(job): \(count) array tasks (\(array.scriptPath))\n".utf8))
-        let progress = Progress(total: plan.taskCount, label: "replications (job \(job))")
+        let progress = ProgressLine(label: "sweep: replications (job \(job))", total: plan.taskCount, delay: .zero)
         while try SlurmArray.isActive(job: job) {
             progress.update(ShardProgress.total(shards: count, folder: folder))
             Thread.sleep(forTimeInterval: 1)

@@ -17,9 +17,9 @@ package struct ReplicationRunner: Sendable {
     }
 
     /// Runs replications `range` and returns their results in order. `progress` is called (from worker threads)
-    /// with the number finished so far.
+    /// with the number finished so far; `meter`, when given, also follows the simulated time within replications.
     package func run(
-        replications range: Range<Int>, progress: (@Sendable (Int) -> Void)? = nil
+        replications range: Range<Int>, meter: RunMeter? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) -> [ReplicationResult] {
         let slots = Mutex<[ReplicationResult?]>(Array(repeating: nil, count: range.count))
         let next = Atomic<Int>(0)
@@ -32,7 +32,15 @@ package struct ReplicationRunner: Sendable {
                 let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard k < range.count else { return }
                 let replication = range.lowerBound + k
-                let engine = SimulatedClock().run(Engine(model: model, seed: seed, replication: replication))
+                let fresh = Engine(model: model, seed: seed, replication: replication)
+                let engine: Engine
+                if let meter {
+                    meter.start()
+                    engine = SimulatedClock().run(fresh, step: meter.step) { meter.add(seconds: $0) }
+                    meter.finish()
+                } else {
+                    engine = SimulatedClock().run(fresh)
+                }
                 let result = ReplicationResult(engine: engine, replication: replication)
                 slots.withLock { $0[k] = result }
                 let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
@@ -45,16 +53,16 @@ package struct ReplicationRunner: Sendable {
     /// Runs `replications`, or with a goal, keeps adding batches until every targeted metric's 95% half-width meets
     /// the goal (or `maxReplications` is reached).
     package func summarize(
-        replications: Int, goal: PrecisionGoal? = nil, maxReplications: Int = 1000,
+        replications: Int, goal: PrecisionGoal? = nil, maxReplications: Int = 1000, meter: RunMeter? = nil,
         progress: (@Sendable (Int) -> Void)? = nil
     ) -> Summary {
-        var results = run(replications: 0..<replications, progress: progress)
+        var results = run(replications: 0..<replications, meter: meter, progress: progress)
         var summary = Summary(model: model, results: results)
         guard let goal, summary.fault == nil else { return summary }
         while !summary.meets(goal) && results.count < maxReplications {
             let batch = min(max(threads, results.count / 2, 2), maxReplications - results.count)
             let start = results.count
-            results += run(replications: start..<(start + batch)) { progress?(start + $0) }
+            results += run(replications: start..<(start + batch), meter: meter) { progress?(start + $0) }
             summary = Summary(model: model, results: results)
         }
         return summary

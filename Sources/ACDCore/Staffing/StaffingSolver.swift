@@ -16,6 +16,8 @@ package struct StaffingSolver: Sendable {
     package var seed: UInt64
     package var replications: Int
     package var threads: Int?
+    /// Follows every simulation's replications and simulated time, for a progress display.
+    package var meter: RunMeter?
     package var pattern: Pattern
     /// What must hold besides each cell's own figures (``Meet``).
     package var meet: Meet
@@ -168,7 +170,7 @@ package struct StaffingSolver: Sendable {
     package func offeredVolumes() -> [[Double]] {
         guard !model.entries.isEmpty else { return model.queues.map(\.volumes) }
         let summary = ReplicationRunner(model: model, seed: seed, threads: threads).summarize(
-            replications: replications)
+            replications: replications, meter: meter)
         let n = model.intervalCount
         return model.queues.indices.map { q in
             (0..<n).map { i in
@@ -216,7 +218,7 @@ package struct StaffingSolver: Sendable {
         let rota = expand(cells)
         for g in candidate.groups.indices { candidate.groups[g].rota = Rota(headcount: rota[g]) }
         let summary = ReplicationRunner(model: candidate, seed: seed, threads: threads).summarize(
-            replications: replications)
+            replications: replications, meter: meter)
         return (met(summary), summary)
     }
 
