@@ -19,6 +19,8 @@ package final class ExternalCallers: Sendable {
         /// Inputs or hang-ups that came after the call had moved on (the daemon answered 404 or 409).
         package var late = 0
         package var failed = 0
+        /// Why the daemon's event stream ended early, if it did (the callers were no longer driven after).
+        package var streamError: String?
         /// Claimed calls that ended, by outcome.
         package var outcomes: [String: Int] = [:]
         /// Claimed calls not ended yet.
@@ -86,7 +88,10 @@ package final class ExternalCallers: Sendable {
                 do {
                     for try await event in events { self.schedule(self.handle(event)) }
                 } catch {
-                    self.state.withLock { $0.tally.failed += 1 }
+                    self.state.withLock { s in
+                        s.tally.failed += 1
+                        s.tally.streamError = "\(error)"
+                    }
                 }
             }
             for await due in work {

@@ -73,6 +73,7 @@ struct Report: Encodable {
             out += c.failed > 0 ? ", \(c.failed) failed" : ""
             let ended = c.outcomes.sorted { $0.key < $1.key }.map { "\($0) \($1)" }.joined(separator: ", ")
             out += "; ended: \(ended.isEmpty ? "none" : ended); still in the system: \(c.inSystem)\n"
+            out += c.streamError.map { "the event stream failed, callers no longer driven after: \($0)\n" } ?? ""
         }
         guard !queues.isEmpty else { return out }
         let simulated = queues.contains { $0.predicted != nil }

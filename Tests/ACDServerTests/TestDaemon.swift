@@ -18,7 +18,10 @@ struct TestDaemon {
     let folder: URL
     var database: String { folder.appending(path: "calls.sqlite").path }
 
-    init(scenario: String = TestDaemon.centre, token: String? = nil, at start: Double = 9 * 3600) throws {
+    init(
+        scenario: String = TestDaemon.centre, token: String? = nil, at start: Double = 9 * 3600,
+        eventBuffer: Int = 10_000
+    ) throws {
         folder = FileManager.default.temporaryDirectory.appending(path: "acdd-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = DaemonConfiguration(scenarioPath: scenario)
@@ -26,6 +29,7 @@ struct TestDaemon {
         configuration.database = folder.appending(path: "calls.sqlite").path
         configuration.token = token
         configuration.seed = 7
+        configuration.eventBuffer = eventBuffer
         clock = ManualClock(now: start)
         daemon = try Daemon(configuration: configuration, clock: clock)
     }
