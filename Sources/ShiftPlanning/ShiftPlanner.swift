@@ -68,38 +68,18 @@ package struct ShiftPlanner: Sendable {
         }
     }
 
+    /// Plans every planned group's blocks, simulates, and repairs the blocks with missed cells until none is missed
+    /// or `maxRepairs` rounds are spent.
     package func plan(requirement: StaffingSolver.Answer) throws(Failure) -> Result {
-        let model = solver.model
         let week = solver.weekCells
         let planned = Set(solver.primaryGroup.filter { $0 >= 0 }).sorted()
-        var plans: [[BlockPlan?]] = model.groups.indices.map { _ in Array(repeating: nil, count: solver.blockCount) }
+        var plans: [[BlockPlan?]] = solver.model.groups.indices.map { _ in
+            Array(repeating: nil, count: solver.blockCount)
+        }
         var mipSeconds = 0.0
         func solve(_ g: Int, _ b: Int, need: [Int]) throws(Failure) {
-            guard need.contains(where: { $0 > 0 }) else {
-                plans[g][b] = nil
-                return
-            }
-            let name = model.groups[g].name
-            let allowed = rules.patterns(forGroup: name)
-            guard !allowed.isEmpty else {
-                throw Failure(description: "\(rules.file): no shift pattern lists the group '\(name)' (groups:)")
-            }
-            let problem: CoverProblem
-            do {
-                problem = try CoverProblem(
-                    need: need, intervalLength: model.intervalLength, rules: rules, patterns: allowed)
-            } catch {
-                throw Failure(description: "\(rules.file): \(name), \(blockLabels[b]): \(error)")
-            }
-            let solution = problem.solve()
-            mipSeconds += solution.seconds
-            guard solution.status != "infeasible" else {
-                throw Failure(
-                    description: "\(rules.file): \(name), \(blockLabels[b]): no plan found that covers the need within "
-                        + "the patterns' shares (share:); widen them or raise solver.nodes")
-            }
-            let covered = problem.coverage(solution.counts).map { Int(($0 + 1e-9).rounded(.down)) }
-            plans[g][b] = BlockPlan(need: need, problem: problem, solution: solution, onPhones: covered)
+            plans[g][b] = try solveBlock(group: g, block: b, need: need)
+            mipSeconds += plans[g][b]?.solution.seconds ?? 0
         }
         for g in planned {
             for b in 0..<solver.blockCount {
@@ -107,41 +87,77 @@ package struct ShiftPlanner: Sendable {
                 try solve(g, b, need: levelling ? Self.levelled(need, perDay: week / 7) : need)
             }
         }
-        func cells() -> [[Int]] {
-            model.groups.indices.map { g in
-                guard planned.contains(g) else { return requirement.cells[g] }
-                return (0..<solver.blockCount).flatMap { b in plans[g][b]?.onPhones ?? Array(repeating: 0, count: week)
-                }
-            }
-        }
         let firstCost = plans.joined().reduce(0.0) { $0 + ($1?.solution.cost ?? 0) }
-        var (met, summary) = solver.evaluate(cells())
+        var (met, summary) = solver.evaluate(cells(plans, requirement: requirement, planned: planned))
         var simulations = 1
         var repairs = 0
         while repairs < maxRepairs {
-            var touched: [Int: [Int: [Int]]] = [:]
-            let simulated = cells()
-            for g in planned {
-                let current = simulated[g]
-                for c in 0..<solver.cellCount where !met[g][c] {
-                    let b = c / week
-                    var need = touched[g]?[b] ?? plans[g][b]?.need ?? Array(repeating: 0, count: week)
-                    need[c % week] = max(need[c % week], current[c] + 1)
-                    touched[g, default: [:]][b] = need
-                }
-            }
-            guard !touched.isEmpty else { break }
-            for (g, blocks) in touched.sorted(by: { $0.key < $1.key }) {
+            let simulated = cells(plans, requirement: requirement, planned: planned)
+            let raised = raisedNeeds(plans, simulated: simulated, met: met, planned: planned)
+            guard !raised.isEmpty else { break }
+            for (g, blocks) in raised.sorted(by: { $0.key < $1.key }) {
                 for (b, need) in blocks.sorted(by: { $0.key < $1.key }) { try solve(g, b, need: need) }
             }
-            (met, summary) = solver.evaluate(cells())
+            (met, summary) = solver.evaluate(cells(plans, requirement: requirement, planned: planned))
             simulations += 1
             repairs += 1
         }
         var unmet: [(Int, Int)] = []
         for g in planned { for c in 0..<solver.cellCount where !met[g][c] { unmet.append((g, c)) } }
         return Result(
-            plans: plans, cells: cells(), summary: summary, unmet: unmet, repairs: repairs,
-            simulations: simulations, mipSeconds: mipSeconds, firstCost: firstCost)
+            plans: plans, cells: cells(plans, requirement: requirement, planned: planned), summary: summary,
+            unmet: unmet, repairs: repairs, simulations: simulations, mipSeconds: mipSeconds, firstCost: firstCost)
+    }
+
+    /// The least-cost cover of one group's need over one block by the patterns it may work; nil if it needs nobody.
+    func solveBlock(group g: Int, block b: Int, need: [Int]) throws(Failure) -> BlockPlan? {
+        guard need.contains(where: { $0 > 0 }) else { return nil }
+        let name = solver.model.groups[g].name
+        let allowed = rules.patterns(forGroup: name)
+        guard !allowed.isEmpty else {
+            throw Failure(description: "\(rules.file): no shift pattern lists the group '\(name)' (groups:)")
+        }
+        let problem: CoverProblem
+        do {
+            problem = try CoverProblem(
+                need: need, intervalLength: solver.model.intervalLength, rules: rules, patterns: allowed)
+        } catch {
+            throw Failure(description: "\(rules.file): \(name), \(blockLabels[b]): \(error)")
+        }
+        let solution = problem.solve()
+        guard solution.status != "infeasible" else {
+            throw Failure(
+                description: "\(rules.file): \(name), \(blockLabels[b]): no plan found that covers the need within "
+                    + "the patterns' shares (share:); widen them or raise solver.nodes")
+        }
+        let covered = problem.coverage(solution.counts).map { Int(($0 + 1e-9).rounded(.down)) }
+        return BlockPlan(need: need, problem: problem, solution: solution, onPhones: covered)
+    }
+
+    /// Agents on the phones per group and cell: the plans' for planned groups, the requirement's for the rest.
+    func cells(_ plans: [[BlockPlan?]], requirement: StaffingSolver.Answer, planned: [Int]) -> [[Int]] {
+        let week = solver.weekCells
+        return solver.model.groups.indices.map { g in
+            guard planned.contains(g) else { return requirement.cells[g] }
+            return (0..<solver.blockCount).flatMap { b in plans[g][b]?.onPhones ?? Array(repeating: 0, count: week) }
+        }
+    }
+
+    /// Per group and block with a missed cell, the block's need with every missed cell raised to one more agent
+    /// than the simulation had there.
+    func raisedNeeds(
+        _ plans: [[BlockPlan?]], simulated: [[Int]], met: [[Bool]], planned: [Int]
+    ) -> [Int: [Int: [Int]]] {
+        let week = solver.weekCells
+        var raised: [Int: [Int: [Int]]] = [:]
+        for g in planned {
+            for c in 0..<solver.cellCount where !met[g][c] {
+                let b = c / week
+                var need = raised[g]?[b] ?? plans[g][b]?.need ?? Array(repeating: 0, count: week)
+                need[c % week] = max(need[c % week], simulated[g][c] + 1)
+                raised[g, default: [:]][b] = need
+            }
+        }
+        return raised
     }
 }

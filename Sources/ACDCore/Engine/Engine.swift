@@ -143,49 +143,121 @@ package struct Engine: Sendable {
         queueStrategy = ContiguousArray(model.queues.map(\.strategy))
         queueThreshold = ContiguousArray(model.queues.map(\.targets.serviceLevelThreshold))
         queueRedial = ContiguousArray(model.queues.map(\.redial))
-        let intentCount = model.intents.count
-        queueServes = ContiguousArray(model.queues.flatMap { queue in
-            (0..<intentCount).map { queue.serves.isEmpty || queue.serves.contains($0) }
-        })
+        (queueServes, intentQueue) = Self.intentRouting(model)
         queueMisrouteHandle = ContiguousArray(model.queues.map(\.misrouteHandle))
-        intentQueue = ContiguousArray((0..<intentCount).map { k in
-            model.queues.firstIndex { $0.serves.contains(k) } ?? -1
-        })
         flowPlan = FlowPlan(model: model)
         flowTallies = FlowTallies(model: model, plan: flowPlan)
 
+        (eligibility, eligibilityStart) = Self.eligibilityTable(model)
+        (groupSkills, groupSkillStart) = Self.skillTable(model)
+        groupWrapUp = ContiguousArray(model.groups.map(\.wrapUp))
+        rotaChanges = Self.changeIntervals(model, cycle: cycle)
+        (agents, groups) = Self.offShiftAgents(model)
+        departureRequests = Array(repeating: [], count: model.groups.count)
+        priorityClasses = ContiguousArray(model.queues.map { max(1, $0.priorityClasses) })
+        let rings: Int
+        (ringBase, rings) = Self.ringLayout(priorityClasses)
+        waiting = ContiguousArray(repeating: CallRing(), count: rings)
+        ringCount = ContiguousArray(repeating: 0, count: rings)
+        waitingCount = ContiguousArray(repeating: 0, count: model.queues.count)
+        queueCallback = ContiguousArray(model.queues.map(\.callback))
+        queueAnnouncement = ContiguousArray(model.queues.map(\.announcement))
+        queueMeanWork = Self.meanWork(model)
+        roundRobinCursor = ContiguousArray(repeating: -1, count: model.queues.count)
+
+        arrivals = ArrivalProcess(model: model, seed: seed, replication: replication, cycle: cycle, endless: endless)
+        func streams(_ purpose: StreamPurpose, _ count: Int) -> ContiguousArray<RandomStream> {
+            ContiguousArray((0..<count).map {
+                RandomStream(seed: seed, replication: replication, purpose: purpose, index: $0)
+            })
+        }
+        serviceStreams = streams(.service, model.queues.count)
+        patienceStreams = streams(.patience, model.queues.count)
+        wrapUpStreams = streams(.wrapUp, model.groups.count)
+        redialStreams = streams(.redial, model.queues.count)
+        routingStream = RandomStream(seed: seed, replication: replication, purpose: .routing)
+        flowStream = RandomStream(seed: seed, replication: replication, purpose: .flow)
+        callerStreams = streams(.callerChoice, model.entries.count)
+
+        queueTallies = ContiguousArray(repeating: QueueTally(), count: model.queues.count * model.intervalCount)
+        groupTallies = ContiguousArray(repeating: GroupTally(), count: model.groups.count * model.intervalCount)
+        waitHistograms = Array(repeating: WaitHistogram(), count: model.queues.count)
+        start(arrivals: options.arrivals)
+    }
+
+    /// Schedules the first events: every source's first arrival (unless arrivals come by command) and the rota.
+    private mutating func start(arrivals: Bool) {
+        for g in model.groups.indices where model.groups[g].external {
+            // External agents join by command; the rota's head count does not apply to them.
+            precondition(model.groups[g].rota.peak == 0, "group \(model.groups[g].name): external agents have no rota")
+        }
+        if arrivals {
+            for source in 0..<(queueCount + model.entries.count) {
+                scheduleNextArrival(source: source, after: 0)
+            }
+        }
+        if !rotaChanges.isEmpty { calendar.schedule(.rotaChange, at: 0, subject: 0) }
+    }
+
+    /// Per queue and intent, whether the queue serves the intent (a queue that names none serves all); per intent,
+    /// the first queue that names it (-1 if none does), where a misrouted call of that intent belongs.
+    static func intentRouting(_ model: CentreModel) -> (ContiguousArray<Bool>, ContiguousArray<Int>) {
+        let intentCount = model.intents.count
+        let serves = ContiguousArray(model.queues.flatMap { queue in
+            (0..<intentCount).map { queue.serves.isEmpty || queue.serves.contains($0) }
+        })
+        let home = ContiguousArray((0..<intentCount).map { k in
+            model.queues.firstIndex { $0.serves.contains(k) } ?? -1
+        })
+        return (serves, home)
+    }
+
+    /// Per queue, the groups that may answer it (``eligibilityStart`` gives each queue's range), by skill level and
+    /// then group.
+    static func eligibilityTable(_ model: CentreModel) -> (ContiguousArray<Eligibility>, ContiguousArray<Int>) {
         var byQueue = Array(repeating: [(group: Int, skill: Skill)](), count: model.queues.count)
         for (g, group) in model.groups.enumerated() {
             for skill in group.skills { byQueue[skill.queue].append((g, skill)) }
         }
-        eligibility = []
-        eligibilityStart = [0]
+        var table: ContiguousArray<Eligibility> = []
+        var start: ContiguousArray<Int> = [0]
         for entries in byQueue {
             let sorted = entries.sorted { ($0.skill.level, $0.group) < ($1.skill.level, $1.group) }
             for entry in sorted {
-                eligibility.append(Eligibility(group: entry.group, level: entry.skill.level, delay: entry.skill.delay))
+                table.append(Eligibility(group: entry.group, level: entry.skill.level, delay: entry.skill.delay))
             }
-            eligibilityStart.append(eligibility.count)
+            start.append(table.count)
         }
-        groupSkills = []
-        groupSkillStart = [0]
+        return (table, start)
+    }
+
+    /// Per group, the queues it answers in the order it looks at them (skill level, then queue priority, highest
+    /// first, then queue); ``groupSkillStart`` gives each group's range.
+    static func skillTable(_ model: CentreModel) -> (ContiguousArray<Skill>, ContiguousArray<Int>) {
+        var table: ContiguousArray<Skill> = []
+        var start: ContiguousArray<Int> = [0]
         for group in model.groups {
             let sorted = group.skills.sorted {
                 ($0.level, -model.queues[$0.queue].priority, $0.queue)
                     < ($1.level, -model.queues[$1.queue].priority, $1.queue)
             }
-            groupSkills.append(contentsOf: sorted)
-            groupSkillStart.append(groupSkills.count)
+            table.append(contentsOf: sorted)
+            start.append(table.count)
         }
-        groupWrapUp = ContiguousArray(model.groups.map(\.wrapUp))
-        rotaChanges = []
-        for i in 0..<cycle
-        where i == 0 || model.groups.contains(where: { $0.rota.headcount[i] != $0.rota.headcount[i - 1] }) {
-            rotaChanges.append(i)
-        }
+        return (table, start)
+    }
 
-        agents = []
-        groups = []
+    /// The intervals of the cycle where some group's head count changes (the first always).
+    static func changeIntervals(_ model: CentreModel, cycle: Int) -> ContiguousArray<Int> {
+        ContiguousArray((0..<cycle).filter { i in
+            i == 0 || model.groups.contains { $0.rota.headcount[i] != $0.rota.headcount[i - 1] }
+        })
+    }
+
+    /// Every group's agents, as many as its rota's peak, all off shift: each group's off-shift list holds its own.
+    static func offShiftAgents(_ model: CentreModel) -> (ContiguousArray<AgentState>, ContiguousArray<GroupState>) {
+        var agents: ContiguousArray<AgentState> = []
+        var groups: ContiguousArray<GroupState> = []
         for (g, group) in model.groups.enumerated() {
             var state = GroupState()
             for _ in 0..<group.rota.peak {
@@ -195,59 +267,27 @@ package struct Engine: Sendable {
             }
             groups.append(state)
         }
-        departureRequests = Array(repeating: [], count: model.groups.count)
-        priorityClasses = ContiguousArray(model.queues.map { max(1, $0.priorityClasses) })
-        ringBase = []
+        return (agents, groups)
+    }
+
+    /// Where each queue's rings (one per priority class) start in ``waiting``, and how many rings there are.
+    static func ringLayout(_ priorityClasses: ContiguousArray<Int>) -> (ContiguousArray<Int>, Int) {
+        var base: ContiguousArray<Int> = []
         var rings = 0
         for classes in priorityClasses {
-            ringBase.append(rings)
+            base.append(rings)
             rings += classes
         }
-        waiting = ContiguousArray(repeating: CallRing(), count: rings)
-        ringCount = ContiguousArray(repeating: 0, count: rings)
-        waitingCount = ContiguousArray(repeating: 0, count: model.queues.count)
-        queueCallback = ContiguousArray(model.queues.map(\.callback))
-        queueAnnouncement = ContiguousArray(model.queues.map(\.announcement))
-        queueMeanWork = ContiguousArray(model.queues.indices.map { q in
+        return (base, rings)
+    }
+
+    /// Per queue, the mean work a call brings: its handle time and the mean wrap-up of the groups that answer it.
+    static func meanWork(_ model: CentreModel) -> ContiguousArray<Double> {
+        ContiguousArray(model.queues.indices.map { q in
             let groups = model.groups.filter { $0.skills.contains { $0.queue == q } }
             let wrap = groups.isEmpty ? 0 : groups.map(\.wrapUp.mean).reduce(0, +) / Double(groups.count)
             return model.queues[q].handleTime.mean + wrap
         })
-        roundRobinCursor = ContiguousArray(repeating: -1, count: model.queues.count)
-
-        arrivals = ArrivalProcess(model: model, seed: seed, replication: replication, cycle: cycle, endless: endless)
-        serviceStreams = ContiguousArray(model.queues.indices.map {
-            RandomStream(seed: seed, replication: replication, purpose: .service, index: $0)
-        })
-        patienceStreams = ContiguousArray(model.queues.indices.map {
-            RandomStream(seed: seed, replication: replication, purpose: .patience, index: $0)
-        })
-        wrapUpStreams = ContiguousArray(model.groups.indices.map {
-            RandomStream(seed: seed, replication: replication, purpose: .wrapUp, index: $0)
-        })
-        redialStreams = ContiguousArray(model.queues.indices.map {
-            RandomStream(seed: seed, replication: replication, purpose: .redial, index: $0)
-        })
-        routingStream = RandomStream(seed: seed, replication: replication, purpose: .routing)
-        flowStream = RandomStream(seed: seed, replication: replication, purpose: .flow)
-        callerStreams = ContiguousArray(model.entries.indices.map {
-            RandomStream(seed: seed, replication: replication, purpose: .callerChoice, index: $0)
-        })
-
-        queueTallies = ContiguousArray(repeating: QueueTally(), count: model.queues.count * model.intervalCount)
-        groupTallies = ContiguousArray(repeating: GroupTally(), count: model.groups.count * model.intervalCount)
-        waitHistograms = Array(repeating: WaitHistogram(), count: model.queues.count)
-
-        for g in model.groups.indices where model.groups[g].external {
-            // External agents join by command; the rota's head count does not apply to them.
-            precondition(model.groups[g].rota.peak == 0, "group \(model.groups[g].name): external agents have no rota")
-        }
-        if options.arrivals {
-            for source in 0..<(queueCount + model.entries.count) {
-                scheduleNextArrival(source: source, after: 0)
-            }
-        }
-        if !rotaChanges.isEmpty { calendar.schedule(.rotaChange, at: 0, subject: 0) }
     }
 
     // MARK: Running

@@ -102,7 +102,31 @@ enum FlowReader {
         return Prompt(text: text, audio: audio, location: Location(value))
     }
 
+    /// A node: its one kind (what it does, read by ``readKind(_:body:node:)``) and the options every node or a queue
+    /// node may add.
     static func readNode(id: String, _ value: YAMLValue, keyValue: YAMLValue) throws(InputError) -> FlowNode {
+        let kind = try nodeKind(value)
+        var node = FlowNode(
+            id: id, kind: try readKind(kind, body: try value.required(kind), node: value), location: Location(keyValue))
+        if let hangUp = value["hang_up"] { node.hangUp = try hangUp.share() }
+        if kind == "queue" {
+            if let p = value["priority"] {
+                node.callPriority = try p.int()
+                guard (0...15).contains(node.callPriority) else { throw p.error("a call priority is from 0 to 15") }
+            }
+            node.callback = try value["callback"].map { v throws(InputError) in try readCallbackOffer(v) }
+            node.announcement = try value["announce"].map { v throws(InputError) in try readAnnouncement(v) }
+        }
+        if let callBack = value["call_back"] {
+            try callBack.expectKeys(["share", "after"], required: ["share", "after"])
+            node.callBack = CallBack(
+                share: try callBack.required("share").share(), delay: try callBack.required("after").distribution())
+        }
+        return node
+    }
+
+    /// The one key of a node that names its kind; none, or more than one, is an error.
+    static func nodeKind(_ value: YAMLValue) throws(InputError) -> String {
         let entries = try value.entries()
         let present = entries.map(\.key).filter { kinds.contains($0) }
         guard present.count == 1, let kind = present.first else {
@@ -115,131 +139,128 @@ enum FlowReader {
             }
             throw value.error("a node has one kind, found \(present.joined(separator: " and "))")
         }
-        let body = try value.required(kind)
+        return kind
+    }
+
+    /// What a node of `kind` does, from its `body` (the value under the kind's key) and the `node`'s other keys, which
+    /// are checked against what that kind allows first.
+    static func readKind(_ kind: String, body: YAMLValue, node value: YAMLValue) throws(InputError) -> FlowNode.Kind {
         func allow(_ keys: [String], required: [String] = []) throws(InputError) {
             let ends = ["queue", "transfer", "hangup", "return"].contains(kind)
             try value.expectKeys([kind] + keys + (ends ? [] : ["hang_up"]), required: required)
         }
-        let location = Location(keyValue)
-        let result: FlowNode.Kind
+        func next(_ key: String = "next") throws(InputError) -> Reference { try reference(value.required(key)) }
         switch kind {
         case "play":
             try allow(["barge_in", "next"], required: ["next"])
             let bargeIn = try value["barge_in"]?.bool() ?? true
-            result = .play(prompt: try prompt(body), bargeIn: bargeIn, next: try reference(value.required("next")))
+            return .play(prompt: try prompt(body), bargeIn: bargeIn, next: try next())
         case "menu":
             try allow([])
-            result = .menu(try readMenu(body))
+            return .menu(try readMenu(body))
         case "speech":
             try allow([])
-            result = .speech(try readSpeech(body))
+            return .speech(try readSpeech(body))
         case "hours":
             try allow(["open", "closed"], required: ["open", "closed"])
-            result = .hours(
-                calendar: try reference(body), open: try reference(value.required("open")),
-                closed: try reference(value.required("closed")))
+            return .hours(calendar: try reference(body), open: try next("open"), closed: try next("closed"))
         case "self_service":
             try allow(["completed", "failed", "call_back"], required: ["failed"])
             try body.expectKeys(["task", "duration", "completion"], required: ["task", "duration", "completion"])
-            result = .selfService(
+            return .selfService(
                 task: try body.required("task").string(), duration: try body.required("duration").distribution(),
                 completion: try body.required("completion").share(),
                 completed: try value["completed"].map { v throws(InputError) in try reference(v) },
-                failed: try reference(value.required("failed")))
+                failed: try next("failed"))
         case "signpost":
             try allow(["satisfied", "otherwise", "call_back"], required: ["satisfied", "otherwise"])
-            result = .signpost(
+            return .signpost(
                 message: try prompt(body), satisfied: try value.required("satisfied").share(),
-                otherwise: try reference(value.required("otherwise")))
+                otherwise: try next("otherwise"))
         case "branch":
             try allow(["otherwise"], required: ["otherwise"])
-            var cases: [BranchCase] = []
-            for item in try body.items() {
-                try item.expectKeys(["intents", "between", "when", "next"], required: ["next"])
-                let intents =
-                    try item["intents"].map { v throws(InputError) in
-                        try v.items().map { i throws(InputError) in try reference(i) }
-                    } ?? []
-                var window: (Double, Double)?
-                if let between = item["between"] {
-                    let bounds = try between.items()
-                    guard bounds.count == 2 else { throw between.error("between takes [\"HH:MM\", \"HH:MM\"]") }
-                    window = (try clock(bounds[0]), try clock(bounds[1]))
-                }
-                let when = try item["when"].map { v throws(InputError) in try attributeValues(v) } ?? []
-                if intents.isEmpty && window == nil && when.isEmpty {
-                    throw item.error("a case needs 'intents', 'when' or 'between'")
-                }
-                cases.append(
-                    BranchCase(
-                        intents: intents, when: when, timeOfDay: window, next: try reference(item.required("next")),
-                        location: Location(item)))
-            }
-            result = .branch(cases: cases, otherwise: try reference(value.required("otherwise")))
+            let cases = try body.items().map { item throws(InputError) in try readBranchCase(item) }
+            return .branch(cases: cases, otherwise: try next("otherwise"))
         case "set":
             try allow(["next"], required: ["next"])
             let values = try attributeValues(body)
             if values.isEmpty { throw body.error("set at least one attribute, e.g. { vulnerable: yes }") }
-            result = .set(values: values, next: try reference(value.required("next")))
+            return .set(values: values, next: try next())
         case "queue":
             try allow(["priority", "callback", "announce"])
-            result = .queue(queue: try reference(body))
+            return .queue(queue: try reference(body))
         case "transfer":
             try allow([])
-            result = .transfer(destination: try body.string())
+            return .transfer(destination: try body.string())
         case "hangup":
             try allow([])
-            let word = try body.string()
-            let outcomes: [String: FlowOutcome] = [
-                "self-served": .selfServed, "deflected": .deflected, "transferred": .transferred, "closed": .closed,
-            ]
-            guard let outcome = outcomes[word] else {
-                throw body.error(
-                    "a hang-up is classified: one of \(outcomes.keys.sorted().joined(separator: ", ")), found '\(word)'"
-                )
-            }
-            result = .hangup(outcome: outcome)
+            return .hangup(outcome: try hangUpOutcome(body))
         case "call":
             try allow(["next"], required: ["next"])
-            result = .call(flow: try reference(body), next: try reference(value.required("next")))
+            return .call(flow: try reference(body), next: try next())
         default:  // "return"
             try allow([])
-            result = .return
+            return .return
         }
-        var node = FlowNode(id: id, kind: result, location: location)
-        if let hangUp = value["hang_up"] { node.hangUp = try hangUp.share() }
-        if kind == "queue" {
-            if let p = value["priority"] {
-                node.callPriority = try p.int()
-                guard (0...15).contains(node.callPriority) else { throw p.error("a call priority is from 0 to 15") }
-            }
-            if let c = value["callback"] {
-                try c.expectKeys(["after", "position", "accept", "dial_time"], required: ["accept"])
-                let after = try c["after"]?.positiveDuration()
-                let position = try c["position"]?.int()
-                if after == nil && position == nil { throw c.error("a callback offer needs 'after' or 'position'") }
-                if let position, position < 1, let v = c["position"] {
-                    throw v.error("positions start at 1, the front")
-                }
-                node.callback = CallbackOffer(
-                    after: after, position: position, accept: try c.required("accept").share(),
-                    dialTime: try c["dial_time"]?.duration() ?? 20)
-            }
-            if let a = value["announce"] {
-                let kindValue = a.isMapping ? try a.required("kind") : a
-                if a.isMapping { try a.expectKeys(["kind", "duration"], required: ["kind"]) }
-                guard let kind = Announcement.Kind(rawValue: try kindValue.string()) else {
-                    throw kindValue.error("announce 'position' or 'expected_wait', found \(kindValue.kindName)")
-                }
-                node.announcement = Announcement(kind: kind, duration: try a["duration"]?.duration() ?? 8)
-            }
+    }
+
+    /// One case of a branch: the intents, attribute values or time of day it matches, and where it goes.
+    static func readBranchCase(_ item: YAMLValue) throws(InputError) -> BranchCase {
+        try item.expectKeys(["intents", "between", "when", "next"], required: ["next"])
+        let intents =
+            try item["intents"].map { v throws(InputError) in
+                try v.items().map { i throws(InputError) in try reference(i) }
+            } ?? []
+        var window: (Double, Double)?
+        if let between = item["between"] {
+            let bounds = try between.items()
+            guard bounds.count == 2 else { throw between.error("between takes [\"HH:MM\", \"HH:MM\"]") }
+            window = (try clock(bounds[0]), try clock(bounds[1]))
         }
-        if let callBack = value["call_back"] {
-            try callBack.expectKeys(["share", "after"], required: ["share", "after"])
-            node.callBack = CallBack(
-                share: try callBack.required("share").share(), delay: try callBack.required("after").distribution())
+        let when = try item["when"].map { v throws(InputError) in try attributeValues(v) } ?? []
+        if intents.isEmpty && window == nil && when.isEmpty {
+            throw item.error("a case needs 'intents', 'when' or 'between'")
         }
-        return node
+        return BranchCase(
+            intents: intents, when: when, timeOfDay: window, next: try reference(item.required("next")),
+            location: Location(item))
+    }
+
+    /// How a hang-up node classifies the call.
+    static func hangUpOutcome(_ body: YAMLValue) throws(InputError) -> FlowOutcome {
+        let word = try body.string()
+        let outcomes: [String: FlowOutcome] = [
+            "self-served": .selfServed, "deflected": .deflected, "transferred": .transferred, "closed": .closed,
+        ]
+        guard let outcome = outcomes[word] else {
+            throw body.error(
+                "a hang-up is classified: one of \(outcomes.keys.sorted().joined(separator: ", ")), found '\(word)'")
+        }
+        return outcome
+    }
+
+    /// A queue node's callback offer: after a wait or at a position, the share who accept, the time to dial back.
+    static func readCallbackOffer(_ c: YAMLValue) throws(InputError) -> CallbackOffer {
+        try c.expectKeys(["after", "position", "accept", "dial_time"], required: ["accept"])
+        let after = try c["after"]?.positiveDuration()
+        let position = try c["position"]?.int()
+        if after == nil && position == nil { throw c.error("a callback offer needs 'after' or 'position'") }
+        if let position, position < 1, let v = c["position"] {
+            throw v.error("positions start at 1, the front")
+        }
+        return CallbackOffer(
+            after: after, position: position, accept: try c.required("accept").share(),
+            dialTime: try c["dial_time"]?.duration() ?? 20)
+    }
+
+    /// A queue node's announcement while the caller waits: its kind, and how long it takes.
+    static func readAnnouncement(_ a: YAMLValue) throws(InputError) -> Announcement {
+        let kindValue = a.isMapping ? try a.required("kind") : a
+        if a.isMapping { try a.expectKeys(["kind", "duration"], required: ["kind"]) }
+        guard let kind = Announcement.Kind(rawValue: try kindValue.string()) else {
+            throw kindValue.error("announce 'position' or 'expected_wait', found \(kindValue.kindName)")
+        }
+        return Announcement(kind: kind, duration: try a["duration"]?.duration() ?? 8)
     }
 
     static func readMenu(_ body: YAMLValue) throws(InputError) -> Menu {

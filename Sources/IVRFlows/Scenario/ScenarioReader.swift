@@ -27,11 +27,7 @@ struct ScenarioReader {
         try root.expectKeys(Self.topKeys + extensions, required: ["interval", "period", "queues", "groups"])
         let name =
             try root["name"]?.string() ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
-        let intervalValue = try root.required("interval")
-        let interval = try intervalValue.positiveDuration()
-        guard (86400 / interval).rounded() == 86400 / interval, interval >= 60 else {
-            throw intervalValue.error("the interval must divide a day into whole intervals (15m, 30m, 1h, ...)")
-        }
+        let interval = try readInterval()
         let (intervalCount, startWeekday, startDate) = try readPeriod(try root.required("period"), interval: interval)
         let warmup = try root["warmup"]?.duration() ?? 0
         if warmup >= Double(intervalCount) * interval, let w = root["warmup"] {
@@ -47,30 +43,74 @@ struct ScenarioReader {
             startDay: startDate.flatMap(Quantity.day),
             scenarioFile: root.file, periodValue: try root.required("period"))
         let queueValues = try root.required("queues").items()
-        guard !queueValues.isEmpty else { throw try root.required("queues").error("the scenario has no queue") }
-        var queueNames: [String: Int] = [:]
+        let (queues, queueNames) = try readQueues(queueValues, context: context)
+        var (groups, groupNames) = try readGroups(queues: queueNames, context: context)
+        try addOverflowTiers(queueValues, queues: queues, to: &groups, groupNames: groupNames)
+        try checkAnswered(queueValues, queues: queues, groups: groups, intervalCount: intervalCount)
+        var model = CentreModel(
+            queues: queues, groups: groups, intervalLength: interval, intervalCount: intervalCount, warmup: warmup,
+            definitions: definitions)
+        let flows = try readFlows(into: &model, queueNames: queueNames, context: context, startDate: startDate)
+        if let problem = model.problems().first { throw root.error(problem) }
+        var scenario = Scenario(
+            name: name, file: root.file, model: model, seed: seed, replications: replications,
+            startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
+            flowDocuments: flows.documents, intents: flows.intents, typeIntent: flows.typeIntent)
+        scenario.published = try root["published"].map { v throws(InputError) in try readPublished(v) }
+        scenario.fit = try root["fit"].map { v throws(InputError) in try readFit(v, flowNodes: flowRoots) }
+        return scenario
+    }
+
+    /// The interval length, which must divide a day into whole intervals of a minute or more.
+    func readInterval() throws(InputError) -> Double {
+        let intervalValue = try root.required("interval")
+        let interval = try intervalValue.positiveDuration()
+        guard (86400 / interval).rounded() == 86400 / interval, interval >= 60 else {
+            throw intervalValue.error("the interval must divide a day into whole intervals (15m, 30m, 1h, ...)")
+        }
+        return interval
+    }
+
+    /// The queues, at least one, with distinct names; and their indices by name.
+    func readQueues(
+        _ values: [YAMLValue], context: PeriodContext
+    ) throws(InputError) -> ([Queue], [String: Int]) {
+        guard !values.isEmpty else { throw try root.required("queues").error("the scenario has no queue") }
+        var names: [String: Int] = [:]
         var queues: [Queue] = []
-        for value in queueValues {
+        for value in values {
             let queue = try readQueue(value, context: context)
-            if queueNames[queue.name] != nil {
+            if names[queue.name] != nil {
                 throw try value.required("name").error("a queue named '\(queue.name)' is already defined")
             }
-            queueNames[queue.name] = queues.count
+            names[queue.name] = queues.count
             queues.append(queue)
         }
+        return (queues, names)
+    }
 
-        let groupValues = try root.required("groups").items()
-        var groupNames: [String: Int] = [:]
+    /// The agent groups, with distinct names; and their indices by name.
+    func readGroups(
+        queues: [String: Int], context: PeriodContext
+    ) throws(InputError) -> ([AgentGroup], [String: Int]) {
+        var names: [String: Int] = [:]
         var groups: [AgentGroup] = []
-        for value in groupValues {
-            let group = try readGroup(value, queues: queueNames, context: context)
-            if groupNames[group.name] != nil {
+        for value in try root.required("groups").items() {
+            let group = try readGroup(value, queues: queues, context: context)
+            if names[group.name] != nil {
                 throw try value.required("name").error("a group named '\(group.name)' is already defined")
             }
-            groupNames[group.name] = groups.count
+            names[group.name] = groups.count
             groups.append(group)
         }
-        // Overflow tiers are written on the queue but belong to the groups they widen to.
+        return (groups, names)
+    }
+
+    /// Overflow tiers are written on the queue but belong to the groups they widen to: each becomes a skill of its
+    /// group, on that queue, after the tier's wait.
+    func addOverflowTiers(
+        _ queueValues: [YAMLValue], queues: [Queue], to groups: inout [AgentGroup], groupNames: [String: Int]
+    ) throws(InputError) {
         for (q, value) in queueValues.enumerated() {
             guard let overflow = value["overflow"] else { continue }
             for tier in try overflow.items() {
@@ -89,6 +129,13 @@ struct ScenarioReader {
                 groups[g].skills.append(Skill(queue: q, level: level, delay: after))
             }
         }
+    }
+
+    /// Every queue has a group that answers it (an error otherwise), and a warning where calls arrive with nobody
+    /// of those groups on shift.
+    mutating func checkAnswered(
+        _ queueValues: [YAMLValue], queues: [Queue], groups: [AgentGroup], intervalCount: Int
+    ) throws(InputError) {
         for (q, queue) in queues.enumerated() {
             let servers = groups.filter { $0.skills.contains { $0.queue == q } }
             if servers.isEmpty {
@@ -105,18 +152,6 @@ struct ScenarioReader {
                     ))
             }
         }
-        var model = CentreModel(
-            queues: queues, groups: groups, intervalLength: interval, intervalCount: intervalCount, warmup: warmup,
-            definitions: definitions)
-        let flows = try readFlows(into: &model, queueNames: queueNames, context: context, startDate: startDate)
-        if let problem = model.problems().first { throw root.error(problem) }
-        var scenario = Scenario(
-            name: name, file: root.file, model: model, seed: seed, replications: replications,
-            startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
-            flowDocuments: flows.documents, intents: flows.intents, typeIntent: flows.typeIntent)
-        scenario.published = try root["published"].map { v throws(InputError) in try readPublished(v) }
-        scenario.fit = try root["fit"].map { v throws(InputError) in try readFit(v, flowNodes: flowRoots) }
-        return scenario
     }
 
     /// The centre's published figures: `published: { label: 2019-20, gross_calls: 1374774, ... }`.
@@ -287,59 +322,15 @@ struct ScenarioReader {
         }
         if let list = value["per_interval"] {
             if value["daily"] != nil { throw value.error("give one of 'rate', 'per_interval' or 'daily'") }
-            let items = try list.items()
-            guard items.count == context.count else {
-                throw list.error(
-                    "\(items.count) volumes for a period of \(context.count) intervals: give one per interval")
-            }
-            return try items.map { item throws(InputError) in
-                let v = try item.double()
-                guard v >= 0 else { throw item.error("a call volume cannot be negative, found \(v)") }
-                return v
-            }
+            return try readPerInterval(list, count: context.count)
         }
         guard let daily = value["daily"] else {
             throw value.error("the arrivals need 'rate', 'per_interval' or 'daily' with 'shape'")
         }
         let perDay = context.perDay
         let days = context.count / perDay + (context.count % perDay == 0 ? 0 : 1)
-        // Calls per day of the period: a weekly pattern, one number, or a column of a volume file.
-        var dayVolumes: [Double]
-        if daily.isMapping, daily["file"] != nil || daily["column"] != nil {
-            dayVolumes = try VolumeFile.column(daily, context: context, days: days)
-        } else if daily.isMapping {
-            try daily.expectKeys(Weekday.names)
-            var week = Array(repeating: 0.0, count: 7)
-            for (d, day) in Weekday.names.enumerated() {
-                if let v = daily[day] {
-                    week[d] = try v.double()
-                    guard week[d] >= 0 else { throw v.error("a call volume cannot be negative") }
-                }
-            }
-            dayVolumes = (0..<days).map { week[context.weekday(ofInterval: $0 * perDay)] }
-        } else {
-            let v = try daily.double()
-            guard v >= 0 else { throw daily.error("a call volume cannot be negative") }
-            dayVolumes = Array(repeating: v, count: days)
-        }
-        // The intraday shape: one list for every day, or lists per weekday (`mon-fri: [...]`, `sat-sun: [...]`).
-        let uniform = Array(repeating: 1.0 / Double(perDay), count: perDay)
-        var shapes: [[Double]?] = Array(repeating: value["shape"] == nil ? uniform : nil, count: 7)
-        if let shapeValue = value["shape"] {
-            if shapeValue.isMapping {
-                for entry in try shapeValue.entries() {
-                    let weights = try readShape(entry.value, perDay: perDay)
-                    for d in try readDays(entry.keyValue) {
-                        if shapes[d] != nil {
-                            throw entry.keyValue.error("\(Weekday.names[d]) already has a shape")
-                        }
-                        shapes[d] = weights
-                    }
-                }
-            } else {
-                shapes = Array(repeating: try readShape(shapeValue, perDay: perDay), count: 7)
-            }
-        }
+        let dayVolumes = try readDaily(daily, days: days, context: context)
+        let shapes = try readShapes(value["shape"], perDay: perDay)
         for day in 0..<days where dayVolumes[day] > 0 {
             let weekday = context.weekday(ofInterval: day * perDay)
             if shapes[weekday] == nil, let shapeValue = value["shape"] {
@@ -350,6 +341,60 @@ struct ScenarioReader {
             let volume = dayVolumes[i / perDay]
             return volume > 0 ? volume * shapes[context.weekday(ofInterval: i)]![i % perDay] : 0
         }
+    }
+
+    /// `per_interval`: one volume for every interval of the period, none negative.
+    func readPerInterval(_ list: YAMLValue, count: Int) throws(InputError) -> [Double] {
+        let items = try list.items()
+        guard items.count == count else {
+            throw list.error("\(items.count) volumes for a period of \(count) intervals: give one per interval")
+        }
+        return try items.map { item throws(InputError) in
+            let v = try item.double()
+            guard v >= 0 else { throw item.error("a call volume cannot be negative, found \(v)") }
+            return v
+        }
+    }
+
+    /// Calls per day of the period, from `daily`: a weekly pattern, one number, or a column of a volume file.
+    func readDaily(_ daily: YAMLValue, days: Int, context: PeriodContext) throws(InputError) -> [Double] {
+        if daily.isMapping, daily["file"] != nil || daily["column"] != nil {
+            return try VolumeFile.column(daily, context: context, days: days)
+        }
+        if daily.isMapping {
+            try daily.expectKeys(Weekday.names)
+            var week = Array(repeating: 0.0, count: 7)
+            for (d, day) in Weekday.names.enumerated() {
+                if let v = daily[day] {
+                    week[d] = try v.double()
+                    guard week[d] >= 0 else { throw v.error("a call volume cannot be negative") }
+                }
+            }
+            return (0..<days).map { week[context.weekday(ofInterval: $0 * context.perDay)] }
+        }
+        let v = try daily.double()
+        guard v >= 0 else { throw daily.error("a call volume cannot be negative") }
+        return Array(repeating: v, count: days)
+    }
+
+    /// The intraday shape per weekday: one list for every day, or lists per weekday (`mon-fri: [...]`,
+    /// `sat-sun: [...]`, a weekday without one is `nil`); none given is a uniform day.
+    func readShapes(_ shapeValue: YAMLValue?, perDay: Int) throws(InputError) -> [[Double]?] {
+        guard let shapeValue else {
+            return Array(repeating: Array(repeating: 1.0 / Double(perDay), count: perDay), count: 7)
+        }
+        guard shapeValue.isMapping else {
+            return Array(repeating: try readShape(shapeValue, perDay: perDay), count: 7)
+        }
+        var shapes: [[Double]?] = Array(repeating: nil, count: 7)
+        for entry in try shapeValue.entries() {
+            let weights = try readShape(entry.value, perDay: perDay)
+            for d in try readDays(entry.keyValue) {
+                if shapes[d] != nil { throw entry.keyValue.error("\(Weekday.names[d]) already has a shape") }
+                shapes[d] = weights
+            }
+        }
+        return shapes
     }
 
     /// Intraday weights, one per interval of the day, normalised to sum to 1.
