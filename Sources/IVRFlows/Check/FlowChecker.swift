@@ -436,15 +436,8 @@ package struct FlowChecker {
 
     /// Unreachable nodes, nodes with no way out, and loops nothing bounds.
     mutating func checkGraph(_ doc: FlowDocument) {
-        let ids = doc.nodes.map(\.id)
-        let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let edges = doc.nodes.map { $0.successors.compactMap { index[$0.name] } }
-        var reachable = Set<Int>()
-        var stack = index[doc.start.name].map { [$0] } ?? []
-        while let n = stack.popLast() {
-            guard reachable.insert(n).inserted else { continue }
-            for m in edges[n] where !reachable.contains(m) { stack.append(m) }
-        }
+        let edges = Self.edges(doc)
+        let reachable = Self.reachable(doc, edges: edges)
         for (n, node) in doc.nodes.enumerated() where !reachable.contains(n) {
             error(node.location.error("node '\(node.id)' cannot be reached from the start ('\(doc.start.name)')"))
         }
@@ -483,6 +476,29 @@ package struct FlowChecker {
                     ))
             }
         }
+    }
+
+    /// Per node of the document, the nodes its successors name (names that are no node are left out: they are
+    /// reported as unknown).
+    static func edges(_ doc: FlowDocument) -> [[Int]] {
+        let index = Dictionary(doc.nodes.map(\.id).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return doc.nodes.map { $0.successors.compactMap { index[$0.name] } }
+    }
+
+    /// The nodes of the document a caller can reach from its start, by the document's own edges (a sub-flow call
+    /// goes on to its `next`; the called flow is walked as its own document). This is the walk the checker reports
+    /// unreachable nodes from: it reads the document, not the compiled program, because the compiler compiles only
+    /// what it reaches and so cannot name what it never reached. `FlowWalkTests` checks that it and the compiled
+    /// program (``FlowProgram/reach(flow:)``) agree on every bundled flow set.
+    package static func reachable(_ doc: FlowDocument, edges: [[Int]]? = nil) -> Set<Int> {
+        let edges = edges ?? Self.edges(doc)
+        var reachable = Set<Int>()
+        var stack = doc.nodes.firstIndex { $0.id == doc.start.name }.map { [$0] } ?? []
+        while let n = stack.popLast() {
+            guard reachable.insert(n).inserted else { continue }
+            for m in edges[n] where !reachable.contains(m) { stack.append(m) }
+        }
+        return reachable
     }
 
     /// Tarjan's strongly connected components, without recursion.
