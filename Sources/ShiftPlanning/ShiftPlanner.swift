@@ -88,25 +88,27 @@ package struct ShiftPlanner: Sendable {
             }
         }
         let firstCost = plans.joined().reduce(0.0) { $0 + ($1?.solution.cost ?? 0) }
-        var (met, summary) = solver.evaluate(cells(plans, requirement: requirement, planned: planned))
+        // The agents on the phones as last simulated, and what that simulation found.
+        var simulated = cells(plans, requirement: requirement, planned: planned)
+        var (met, summary) = solver.evaluate(simulated)
         var simulations = 1
         var repairs = 0
         while repairs < maxRepairs {
-            let simulated = cells(plans, requirement: requirement, planned: planned)
             let raised = raisedNeeds(plans, simulated: simulated, met: met, planned: planned)
             guard !raised.isEmpty else { break }
             for (g, blocks) in raised.sorted(by: { $0.key < $1.key }) {
                 for (b, need) in blocks.sorted(by: { $0.key < $1.key }) { try solve(g, b, need: need) }
             }
-            (met, summary) = solver.evaluate(cells(plans, requirement: requirement, planned: planned))
+            simulated = cells(plans, requirement: requirement, planned: planned)
+            (met, summary) = solver.evaluate(simulated)
             simulations += 1
             repairs += 1
         }
         var unmet: [(Int, Int)] = []
         for g in planned { for c in 0..<solver.cellCount where !met[g][c] { unmet.append((g, c)) } }
         return Result(
-            plans: plans, cells: cells(plans, requirement: requirement, planned: planned), summary: summary,
-            unmet: unmet, repairs: repairs, simulations: simulations, mipSeconds: mipSeconds, firstCost: firstCost)
+            plans: plans, cells: simulated, summary: summary, unmet: unmet, repairs: repairs,
+            simulations: simulations, mipSeconds: mipSeconds, firstCost: firstCost)
     }
 
     /// The least-cost cover of one group's need over one block by the patterns it may work; nil if it needs nobody.
