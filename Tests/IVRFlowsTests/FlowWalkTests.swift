@@ -4,9 +4,9 @@ import IVRFlows
 import Testing
 
 /// The checker's reachability walk and the graph's walk (`flows graph`, flow coverage) read the flow documents; the
-/// simulator, the live engine and scripted calls run the compiled program. docs/engine.md ("One flow walker") says
-/// why the document walks stay; these tests hold them to the compiled program on every bundled flow set: the same
-/// nodes, and the same transitions, named alike.
+/// simulator, the live engine and scripted calls run the compiled program. docs/engine.md ("Two readers of the flow
+/// documents") says why the document walks stay; these tests hold them to the compiled program on every bundled
+/// flow set: the same nodes, and the same transitions, named alike.
 @Suite("Flow walks agree")
 struct FlowWalkTests {
     static let sets = ["flows/leeds", "examples/ivr", "Tests/ACDServerTests/Centre"]
@@ -43,12 +43,14 @@ struct FlowWalkTests {
             let doc = try #require(set.byName[flow.name], "no document for compiled flow \(flow.name)")
             let reach = program.reach(flow: f)
             let compiledNodes = Set(reach.nodes.map(program.stepName))
-            let compiledTransitions = Set(reach.transitions.map { "\(program.stepName($0.from)) -> \(program.stepName($0.to))" })
+            let compiledTransitions = Set(
+                reach.transitions.map { "\(program.stepName($0.from)) -> \(program.stepName($0.to))" })
             let graph = set.graph(of: doc)
             #expect(compiledNodes.count > 3)
             #expect(Self.checkerNodes(doc, in: set) == compiledNodes, "\(path), \(flow.name): checker vs compiled")
             #expect(Set(graph.nodes) == compiledNodes, "\(path), \(flow.name): graph nodes vs compiled")
-            #expect(Set(graph.transitions) == compiledTransitions, "\(path), \(flow.name): graph transitions vs compiled")
+            #expect(
+                Set(graph.transitions) == compiledTransitions, "\(path), \(flow.name): graph transitions vs compiled")
         }
     }
 

@@ -204,6 +204,19 @@ extension FlowPlan {
         }
     }
 
+    /// Every step `step` can lead to, whatever the caller, the calendar or the draws: all of a route step's targets,
+    /// both sides of an hours step, a relabelling step's next; none from a queue or finish step. The ways ``follow``
+    /// can take, for walking a whole flow (``FlowProgram/reach(flow:)``).
+    func successors(of step: Int) -> [Int] {
+        let plan = steps[step]
+        switch plan.kind {
+        case .route: return (0..<Int(plan.branchCount)).map { Int(targets[Int(plan.targetBase) + $0]) }
+        case .hours: return [Int(plan.first), Int(plan.second)]
+        case .relabel: return [Int(plan.first)]
+        case .queue, .finish: return []
+        }
+    }
+
     /// The caller model's choice at route step `step` for a caller of type `intent`: the branch that the uniform draw
     /// `u` falls in by the step's weights.
     @inline(__always)

@@ -120,10 +120,10 @@ package struct FlowProgram: Sendable {
     }
 
     /// Every node a caller can enter in flow `f` and every transition between nodes, walking the compiled steps from
-    /// the flow's entry over every way each step can go (all route targets, both sides of an hours step, a relabelling
-    /// step's next), with the moves ``script(flow:type:interval:inputs:)`` records: a visit starts at a node's first
-    /// step or another node's step, and an outcome a node ends in by itself (a finish step inside it) is a transition
-    /// to that step. Steps are global indices (``stepName(_:)`` names them); sorted, so two walks compare directly.
+    /// the flow's entry over every way each step can go (``FlowPlan/successors(of:)``), with the moves
+    /// ``script(flow:type:interval:inputs:)`` records: a visit starts at a node's first step or another node's step,
+    /// and an outcome a node ends in by itself (a finish step inside it) is a transition to that step. Steps are
+    /// global indices (``stepName(_:)`` names them); sorted, so two walks compare directly.
     package func reach(flow f: Int) -> (nodes: [Int], transitions: [(from: Int, to: Int)]) {
         let entry = entryStep(flow: f)
         var nodes: Set<Int> = [plan.node(of: entry)]
@@ -132,15 +132,7 @@ package struct FlowProgram: Sendable {
         var stack = [entry]
         while let s = stack.popLast() {
             let head = plan.node(of: s)
-            let step = plan.steps[s]
-            let next: [Int]
-            switch step.kind {
-            case .route: next = (0..<Int(step.branchCount)).map { Int(plan.targets[Int(step.targetBase) + $0]) }
-            case .hours: next = [Int(step.first), Int(step.second)]
-            case .relabel: next = [Int(step.first)]
-            case .queue, .finish: next = []
-            }
-            for t in next {
+            for t in plan.successors(of: s) {
                 if plan.startsVisit(t, inNode: head) {
                     nodes.insert(plan.node(of: t))
                     transitions.insert([head, plan.node(of: t)])
