@@ -208,7 +208,7 @@ package final class ExternalCallers: Sendable {
             s.tally.inSystem -= 1
             s.tally.outcomes[event.outcome?.rawValue ?? "unknown", default: 0] += 1
             return []
-        case .agentState:
+        case .agentState, .callPlaying:
             break
         }
         s.calls[id] = call

@@ -38,7 +38,7 @@ import Testing
             #expect(try await client.post("/v1/agents/ann/end-wrap-up").json["state"] as? String == "ready")
 
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.prompted", "call.queued", "call.answered", "call.ended"])
+            #expect(types == ["call.arrived", "call.playing", "call.prompted", "call.queued", "call.answered", "call.ended"])
             // The prompt: where the caller waits, what it takes, and as which type (the main menu, after the
             // 4.125 s welcome).
             let prompt = try #require(
@@ -90,7 +90,7 @@ import Testing
             #expect(ended["state"] as? String == "ended")
             #expect(ended["outcome"] as? String == "abandoned")
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.prompted", "call.queued", "call.ended"])
+            #expect(types == ["call.arrived", "call.playing", "call.prompted", "call.queued", "call.ended"])
             #expect(try await client.metric(#"acd_queue_calls_abandoned_total{queue="council-tax"}"#) == 1)
             #expect(try await client.metric(#"acd_queue_wait_seconds_sum{queue="council-tax"}"#) == 95)
         }
@@ -113,9 +113,10 @@ import Testing
             #expect(ended["state"] as? String == "ended")
             #expect(try await client.get("/v1/calls/\(id)").json["outcome"] as? String == "deflected")
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.prompted", "call.prompted", "call.ended"])
+            #expect(types == ["call.arrived", "call.playing", "call.prompted", "call.prompted", "call.ended"])
             let steps = try await client.events(of: id).compactMap { $0["step"] as? String }
-            #expect(steps == ["main/main-menu", "main/bins-online"])
+            // the greeting plays (call.playing), then the menu and the signpost wait for input (call.prompted)
+            #expect(steps == ["main/welcome", "main/main-menu", "main/bins-online"])
             #expect(try await client.metric(#"acd_entry_calls_deflected_total{entry="main number"}"#) == 1)
             let queues = try await client.get("/v1/queues").json
             let entry = try #require((queues["entries"] as? [[String: Any]])?.first)
@@ -141,7 +142,8 @@ import Testing
             #expect(ended["outcome"] as? String == "closed")
             #expect(try await client.metric(#"acd_entry_calls_closed_total{entry="main number"}"#) == 1)
             let types = try await client.events(of: id).map { $0["type"] as? String }
-            #expect(types == ["call.arrived", "call.ended"])
+            // the greeting, then the closed message, each a call.playing
+            #expect(types == ["call.arrived", "call.playing", "call.playing", "call.ended"])
         }
         let row = try #require(try daemon.rows("SELECT outcome, arrival, queue FROM calls").first)
         #expect(row[0] as? String == "closed")

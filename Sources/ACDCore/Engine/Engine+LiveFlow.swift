@@ -45,6 +45,7 @@ extension Engine {
             }
             let duration = flowPlan.durations[step].sample(&flowStream)
             if duration > 0 {
+                notePrompt(call: c, step: step, at: t, kind: .callPlaying)
                 calendar.schedule(.flowAdvance, at: t + duration, subject: c, tag: calls[Int(c)].generation)
                 return
             }

@@ -14,6 +14,8 @@ package struct EngineEvent: Sendable, Equatable {
         case agentState
         /// An external caller is at a step that waits for their input (`call`, `entry`, `step`, `intent`).
         case callPrompted
+        /// An external caller is at a step that plays for a time (`call`, `entry`, `step`, `intent`).
+        case callPlaying
     }
 
     package var time: Double
@@ -55,13 +57,13 @@ extension Engine {
                 agent: kind == .callAnswered && slot.agent >= 0 ? AgentID(Int(slot.agent)) : nil))
     }
 
-    /// Reports that external caller `c` waits for input at `step` (while recording).
-    mutating func notePrompt(call c: Int32, step: Int, at t: Double) {
+    /// Reports that external caller `c` waits for input at `step`, or hears a timed step (`callPlaying`).
+    mutating func notePrompt(call c: Int32, step: Int, at t: Double, kind: EngineEvent.Kind = .callPrompted) {
         guard reportsEvents else { return }
         let slot = calls[Int(c)]
         events.append(
             EngineEvent(
-                time: t, kind: .callPrompted, call: CallID(slot: c, generation: slot.generation),
+                time: t, kind: kind, call: CallID(slot: c, generation: slot.generation),
                 entry: slot.entry >= 0 ? EntryID(Int(slot.entry)) : nil, step: Int32(step), intent: slot.intent))
     }
 

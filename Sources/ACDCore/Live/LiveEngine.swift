@@ -186,6 +186,7 @@ package actor LiveEngine: Service {
             case .callEnded: .callEnded
             case .agentState: .agentState
             case .callPrompted: .callPrompted
+            case .callPlaying: .callPlaying
             }
         return LiveEvent(
             id: nextEventID, type: type, time: event.time, call: event.call,

@@ -8,6 +8,7 @@ package struct LiveEvent: Sendable, Codable, Equatable {
         case callEnded = "call.ended"
         case agentState = "agent.state"
         case callPrompted = "call.prompted"
+        case callPlaying = "call.playing"
     }
 
     /// From 1, one more for each event.
@@ -22,8 +23,8 @@ package struct LiveEvent: Sendable, Codable, Equatable {
     package var agent: String?
     package var state: AgentActivity?
     package var outcome: CallRecord.Outcome?
-    /// `call.prompted`: the flow step the caller is at (`flow/step`), what
-    /// it takes (`keys`, `speech` or `choice`), and the caller's type there.
+    /// `call.prompted` and `call.playing`: the flow step the caller is at (`flow/step`), what it takes (`keys`,
+    /// `speech` or `choice`; `call.prompted` only), and the caller's type there.
     package var step: String?
     package var expects: StepInput.Kind?
     package var intent: String?
