@@ -15,6 +15,11 @@ package enum PromptAudio {
         package var path: String
         package var reason: String
         package var description: String { "\(path): \(reason)" }
+
+        package init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// The length of a recording, in seconds.

@@ -70,6 +70,27 @@ package struct CompiledFlow: Sendable {
     package var stepNodes: [String]
     /// Queue nodes by queue: the options they set on the queue, and where.
     package var queueNodes: [(queue: Int, node: FlowNode)] = []
+    /// Per step: what a caller on the telephone hears there (`nil`: nothing of the flow's own).
+    package var stepPrompts: [StepPrompt?] = []
+}
+
+/// What one compiled step plays to a caller who hears the flow (SIPFront): its prompt, where the flow file is (audio
+/// paths are relative to it), and for steps that take input whether a key may cut the prompt short and how long the
+/// step waits after it.
+package struct StepPrompt: Sendable, Equatable {
+    package var prompt: Prompt
+    /// The folder of the flow file the prompt was written in.
+    package var folder: String
+    package var bargeIn: Bool
+    /// The flow's speaking rate, for prompts given as text.
+    package var wordsPerMinute: Double
+    /// Seconds a menu waits for a key after its prompt; `nil` at steps that take no keys.
+    package var timeout: Double?
+
+    /// The prompt's audio file, if it has one, as a path.
+    package var audioPath: String? {
+        prompt.audio.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: folder).appendingPathComponent($0).path }
+    }
 }
 
 /// Turns a flow document (and the flows it calls) into engine steps.
@@ -77,6 +98,7 @@ package struct FlowCompiler {
     let context: FlowContext
     private var steps: [FlowStep] = []
     private var stepNodes: [String] = []
+    private var stepPrompts: [Int: StepPrompt] = [:]
     /// Per step, the first step of its node.
     private var stepHeads: [Int] = []
     private var instances: [String: Int] = [:]
@@ -108,7 +130,8 @@ package struct FlowCompiler {
                 flow.repeatWindow = document.repeatWindow
                 return flow
             }(),
-            stepNodes: compiler.stepNodes, queueNodes: compiler.queueNodes)
+            stepNodes: compiler.stepNodes, queueNodes: compiler.queueNodes,
+            stepPrompts: compiler.steps.indices.map { compiler.stepPrompts[$0] })
     }
 
     // MARK: Node instances
@@ -189,6 +212,7 @@ package struct FlowCompiler {
         func go(_ r: Reference) throws(InputError) -> Int { try index(of: r, in: scope) }
         switch node.kind {
         case .play(let prompt, let bargeIn, let next):
+            stepPrompts[i] = heard(prompt, scope, bargeIn: bargeIn)
             steps[i] = FlowStep(
                 name: name, duration: promptTime(try duration(prompt, scope), bargeIn: bargeIn, extra: 0),
                 action: .route(targets: [try go(next)], weights: every([1])))
@@ -219,6 +243,7 @@ package struct FlowCompiler {
                 name: name, duration: .deterministic(try duration(message, scope)),
                 action: .route(targets: [deflected, try go(otherwise)], weights: every([satisfied, 1 - satisfied])))
             steps[i].input = StepInput(kind: .choice, labels: [["satisfied"], ["continue"]])
+            stepPrompts[i] = heard(message, scope, bargeIn: true)
         case .branch(let cases, let otherwise):
             try buildBranch(i, name, cases, otherwise, scope)
         case .set(let values, let next):
@@ -307,9 +332,15 @@ package struct FlowCompiler {
         let n = menu.options.count
         let input = StepInput(
             kind: .keys, labels: menu.options.map { [$0.key] } + [[], []], silence: n, noMatch: n + 1)
+        let attemptPrompts = (0...max(menu.retries, 0)).map { a in
+            heard(a == 0 ? menu.prompt : menu.repeatPrompt ?? menu.prompt, scope, bargeIn: menu.bargeIn,
+                timeout: menu.timeout)
+        }
+        let attemptPrompt = { (a: Int) in attemptPrompts[min(a, attemptPrompts.count - 1)] }
         unroll(
             i, name, attempts: menu.retries + 1, exhausted: exhausted, input: input,
-            failures: [("no-input", noInput), ("no-match", noMatch)]
+            failures: [("no-input", noInput), ("no-match", noMatch)],
+            prompts: (attemptPrompt, [menu.noInput, menu.noMatch].map { $0.map { heard($0, scope, bargeIn: false) } })
         ) { a, failures in
             (a == 0 ? first : again, .route(targets: optionTargets + failures, weights: weights))
         }
@@ -321,6 +352,7 @@ package struct FlowCompiler {
     private mutating func unroll(
         _ i: Int, _ name: String, attempts: Int, exhausted: Int, input: StepInput,
         failures: [(suffix: String, seconds: Double)],
+        prompts: (attempt: (Int) -> StepPrompt, failures: [StepPrompt?]),
         attempt: (_ a: Int, _ failureSteps: [Int]) -> (Distribution, FlowStep.Action)
     ) {
         var attemptSteps = [i]
@@ -328,8 +360,9 @@ package struct FlowCompiler {
         for a in 0..<attempts {
             let after = a + 1 < attempts ? attemptSteps[a + 1] : exhausted
             var failureSteps: [Int] = []
-            for failure in failures {
+            for (f, failure) in failures.enumerated() {
                 let j = extra(i, name, "#\(a + 1)/\(failure.suffix)")
+                stepPrompts[j] = prompts.failures[f]
                 steps[j] = FlowStep(
                     name: "\(name)#\(a + 1)/\(failure.suffix)", duration: .deterministic(failure.seconds),
                     action: .route(targets: [after], weights: every([1])))
@@ -339,6 +372,7 @@ package struct FlowCompiler {
             steps[attemptSteps[a]] = FlowStep(
                 name: a == 0 ? name : "\(name)#\(a + 1)", duration: duration, action: action)
             steps[attemptSteps[a]].input = input
+            stepPrompts[attemptSteps[a]] = prompts.attempt(a)
         }
     }
 
@@ -368,8 +402,13 @@ package struct FlowCompiler {
         let n = speech.routes.count
         let labels = speech.routes.map { [$0.intent.name] + $0.phrases } + [[]]
         let input = StepInput(kind: .speech, labels: labels, silence: n, noMatch: n)
+        let attemptPrompts = (0...max(speech.retries, 0)).map { a in
+            heard(a == 0 ? speech.prompt : speech.repeatPrompt ?? speech.prompt, scope, bargeIn: true)
+        }
+        let attemptPrompt = { (a: Int) in attemptPrompts[min(a, attemptPrompts.count - 1)] }
         unroll(
-            i, name, attempts: speech.retries + 1, exhausted: exhausted, input: input, failures: [("no-match", noMatch)]
+            i, name, attempts: speech.retries + 1, exhausted: exhausted, input: input, failures: [("no-match", noMatch)],
+            prompts: (attemptPrompt, [speech.noMatch.map { heard($0, scope, bargeIn: false) }])
         ) { a, failures in
             (a == 0 ? first : again, .route(targets: targets + failures, weights: weights))
         }
@@ -418,6 +457,13 @@ package struct FlowCompiler {
     }
 
     // MARK: Prompts
+
+    /// What a caller on the telephone hears at a step that plays `prompt`.
+    private func heard(_ prompt: Prompt, _ scope: Scope, bargeIn: Bool, timeout: Double? = nil) -> StepPrompt {
+        StepPrompt(
+            prompt: prompt, folder: URL(fileURLWithPath: scope.document.file).deletingLastPathComponent().path,
+            bargeIn: bargeIn, wordsPerMinute: scope.document.wordsPerMinute, timeout: timeout)
+    }
 
     /// A prompt's time plus `extra`; where barge-in is allowed, the callers' barge-in share act after `keyTime`
     /// instead of hearing the prompt out.

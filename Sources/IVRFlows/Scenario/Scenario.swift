@@ -16,6 +16,10 @@ package struct Scenario: Sendable {
     package var warnings: [InputError]
     /// Per compiled flow (in model order), the node each engine step belongs to.
     package var flowNodes: [[String]] = []
+    /// Per compiled flow (in model order), what each engine step plays to a caller on the telephone.
+    package var flowPrompts: [[StepPrompt?]] = []
+    /// Per entry, the number callers dial for it over SIP (`number:`), if the scenario gives one.
+    package var entryNumbers: [String?] = []
     /// The flow files read for this scenario.
     package var flowDocuments: [FlowDocument] = []
     /// Callers' intents by name; the model's "intents" are caller types (intent and attribute values), and

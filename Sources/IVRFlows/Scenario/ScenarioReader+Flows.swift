@@ -7,12 +7,14 @@ extension ScenarioReader {
     /// Reads calendars, caller behaviour, flow files and entries, and compiles the flows the entries use.
     mutating func readFlows(
         into model: inout CentreModel, queueNames: [String: Int], context period: PeriodContext, startDate: String?
-    ) throws(InputError) -> (nodes: [[String]], documents: [FlowDocument], intents: [String], typeIntent: [Int]) {
+    ) throws(InputError) -> (
+        nodes: [[String]], prompts: [[StepPrompt?]], documents: [FlowDocument], intents: [String], typeIntent: [Int]
+    ) {
         guard let entriesValue = root["entries"] else {
             for key in ["calendars", "callers", "attributes", "flows"] where root[key] != nil {
                 throw root[key]!.error("'\(key)' has no effect without 'entries' (the numbers callers dial)")
             }
-            return ([], [], [], [])
+            return ([], [], [], [], [])
         }
         let calendars = try readCalendars(root["calendars"], period: period, startDate: startDate)
         let callers = try readCallers(root["callers"])
@@ -48,7 +50,7 @@ extension ScenarioReader {
         var intents: [String] = []
         for value in try entriesValue.items() {
             try value.expectKeys(
-                ["name", "flow", "arrivals", "intents", "attributes"],
+                ["name", "flow", "arrivals", "intents", "attributes", "number"],
                 required: ["name", "flow", "arrivals", "intents"])
             var shares: [String: [String: Double]] = [:]
             for attribute in try value["attributes"]?.entries() ?? [] {
@@ -77,6 +79,20 @@ extension ScenarioReader {
                 throw try value.required("intents").error("the intent shares are all zero")
             }
             let flowValue = try value.required("flow")
+            if let numberValue = value["number"] {
+                let number = try numberValue.string()
+                let allowed = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.+")
+                guard !number.isEmpty, number.count <= 64, number.allSatisfy({ allowed.contains($0) }) else {
+                    throw numberValue.error(
+                        "an entry's number is what callers dial (sip:NUMBER@host): 1 to 64 letters, digits, - _ . +")
+                }
+                if let other = entryNumbers.firstIndex(of: number) {
+                    throw numberValue.error("number '\(number)' is already the number of entry \(other + 1)")
+                }
+                entryNumbers.append(number)
+            } else {
+                entryNumbers.append(nil)
+            }
             raw.append(
                 RawEntry(
                     name: try value.required("name").string(),
@@ -103,6 +119,7 @@ extension ScenarioReader {
         context.attributes = attributeValues
         var compiled: [String: Int] = [:]
         var nodes: [[String]] = []
+        var prompts: [[StepPrompt?]] = []
         var optionsSetBy: [Int: FlowNode] = [:]
         for entry in raw {
             guard let document = byName[entry.flow.name] else {
@@ -130,6 +147,7 @@ extension ScenarioReader {
                 compiled[document.name] = model.flows.count
                 model.flows.append(result.flow)
                 nodes.append(result.stepNodes)
+                prompts.append(result.stepPrompts)
             }
             let mix = types.map { type -> Double in
                 var share = entry.mix.first { $0.0 == intents[type.intent] }?.1 ?? 0
@@ -165,7 +183,7 @@ extension ScenarioReader {
                 model.queues[q].serves += types.indices.filter { types[$0].intent == k }
             }
         }
-        return (nodes, documents, intents, types.map(\.intent))
+        return (nodes, prompts, documents, intents, types.map(\.intent))
     }
 
     /// Flow files: the listed paths (relative to the scenario), or every `.yaml` in a `flows/` folder beside it.

@@ -12,6 +12,8 @@ struct ScenarioReader {
     var flowChanges: [(field: String, override: ScenarioOverride)] = []
     /// The flow files' YAML as written (before `--set` changes), in reading order, for a fit's start values.
     var flowRoots: [(name: String, node: Node)] = []
+    /// Per entry, the number callers dial for it (`number:`), if it has one.
+    var entryNumbers: [String?] = []
 
     init(root: YAMLValue) { self.root = root }
 
@@ -56,6 +58,8 @@ struct ScenarioReader {
             name: name, file: root.file, model: model, seed: seed, replications: replications,
             startWeekday: startWeekday, startDate: startDate, warnings: warnings, flowNodes: flows.nodes,
             flowDocuments: flows.documents, intents: flows.intents, typeIntent: flows.typeIntent)
+        scenario.flowPrompts = flows.prompts
+        scenario.entryNumbers = entryNumbers
         scenario.published = try root["published"].map { v throws(InputError) in try readPublished(v) }
         scenario.fit = try root["fit"].map { v throws(InputError) in try readFit(v, flowNodes: flowRoots) }
         return scenario
