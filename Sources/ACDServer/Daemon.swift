@@ -39,11 +39,16 @@ package struct DaemonConfiguration: Sendable {
 package final class Daemon: Sendable {
     package let configuration: DaemonConfiguration
     package let engine: LiveEngine
-    let hub: EventHub
+    package let hub: EventHub
     let metrics: DaemonMetrics
     package let writer: RecordWriter
     let logger: Logger
-    let names: Names
+    package let names: Names
+    /// Telephone fronts (SIPFront): their services, run between the record writer and the engine, and the calls they
+    /// carry, which the call view and the `calls` rows name by channel.
+    private let fronts = Mutex<[any Service]>([])
+    package let channels: ChannelRegistry
+    private let taps: EventTaps
     /// The real date the daemon started, and the engine's day then.
     let startDate = Date()
     let startDay: Int
@@ -57,8 +62,8 @@ package final class Daemon: Sendable {
     }
 
     /// A served scenario's names, for requests that name things.
-    struct Names: Sendable {
-        let entries: [String: EntryID]
+    package struct Names: Sendable {
+        package let entries: [String: EntryID]
         let queues: [String: QueueID]
         let groups: [String: GroupID]
         let intents: [String: Int]
@@ -84,6 +89,8 @@ package final class Daemon: Sendable {
         let hub = EventHub(capacity: configuration.eventBuffer)
         self.hub = hub
         let arrivals = ArrivalTap()
+        let taps = EventTaps()
+        self.taps = taps
         let start = configuration.start ?? Self.alignedStart(scenario: scenario)
         startDay = clock.map { Int($0.now() / 86400) } ?? Int(start / 86400)
         engine = LiveEngine(
@@ -93,6 +100,7 @@ package final class Daemon: Sendable {
             events: {
                 hub.publish($0)
                 arrivals.writer?.noteArrivals($0)
+                taps.deliver($0)
             })
         metrics = DaemonMetrics(model: model)
         names = Names(model)
@@ -106,9 +114,11 @@ package final class Daemon: Sendable {
                 "calls in flight when an earlier run stopped uncleanly are recorded as lost",
                 metadata: ["run": "\(recovery.run)", "calls": "\(recovery.calls)"])
         }
+        let channels = ChannelRegistry()
+        self.channels = channels
         writer = RecordWriter(
             engine: engine, store: store, metrics: metrics, hub: hub, batchRecords: configuration.batchRecords,
-            batchSeconds: configuration.batchSeconds, logger: logger)
+            batchSeconds: configuration.batchSeconds, logger: logger, channels: channels)
         state = Mutex(State(scenario: scenario, checks: checks))
         arrivals.writer = writer
     }
@@ -125,9 +135,9 @@ package final class Daemon: Sendable {
         return Double(day * 86400 + seconds)
     }
 
-    var scenario: Scenario { state.withLock { $0.scenario } }
+    package var scenario: Scenario { state.withLock { $0.scenario } }
     var checks: [FlowProblem] { state.withLock { $0.checks } }
-    var model: CentreModel { engine.model }
+    package var model: CentreModel { engine.model }
     package var stopping: Bool { state.withLock { $0.stopping } }
     func beginStopping() { state.withLock { $0.stopping = true } }
     var reloads: Int { state.withLock { $0.reloads } }
@@ -144,7 +154,48 @@ package final class Daemon: Sendable {
 
     /// The services that run with the HTTP server, in start order (they stop in reverse: new calls are refused
     /// first, then the engine ends the calls in flight as records, then the writer commits them and closes).
-    var services: [any Service] { [writer, engine, StopGate(daemon: self)] }
+    var services: [any Service] { [writer, engine] + fronts.withLock { $0 } + [StopGate(daemon: self)] }
+
+    /// Adds a telephone front before the daemon runs: its service is told to stop right after new API calls are
+    /// refused and before the engine ends the calls in flight (whose ends it still sees, to hang them up); `events`
+    /// sees every engine event batch.
+    package func attach(front: any Service, events: @escaping @Sendable ([LiveEvent]) -> Void) {
+        fronts.withLock { $0.append(front) }
+        taps.add(events)
+    }
+}
+
+/// The engine's event batches for the fronts attached before the engine starts.
+private final class EventTaps: @unchecked Sendable {
+    /// Appended to only before the engine starts (``Daemon/attach(front:events:)``).
+    private var sinks: [@Sendable ([LiveEvent]) -> Void] = []
+    func add(_ sink: @escaping @Sendable ([LiveEvent]) -> Void) { sinks.append(sink) }
+    func deliver(_ events: [LiveEvent]) { for sink in sinks { sink(events) } }
+}
+
+/// The channel of each call a telephone front placed, with what identifies it there, for the call view and the
+/// `calls` rows (`channel`: `sip`, else `api` for an external caller and `model` for the model's own).
+package final class ChannelRegistry: Sendable {
+    package struct Leg: Sendable, Codable, Equatable {
+        package var channel: String
+        package var callID: String
+        package var remote: String
+        package var codec: String?
+
+        package init(channel: String, callID: String, remote: String, codec: String? = nil) {
+            self.channel = channel
+            self.callID = callID
+            self.remote = remote
+            self.codec = codec
+        }
+    }
+
+    private let legs = Mutex<[CallID: Leg]>([:])
+
+    package func register(_ call: CallID, _ leg: Leg) { legs.withLock { $0[call] = leg } }
+    package func leg(of call: CallID) -> Leg? { legs.withLock { $0[call] } }
+    /// The leg of a call whose record is being written: forgotten after.
+    func take(_ call: CallID) -> Leg? { legs.withLock { $0.removeValue(forKey: call) } }
 }
 
 /// Turns new calls away (503) as soon as the daemon is asked to stop.

@@ -4,7 +4,7 @@ import Synchronization
 /// The daemon's events, fanned out to every event-stream client: the last `capacity` events are kept so a client
 /// that reconnects with `Last-Event-ID` resumes where it left off. A client that falls `capacity` events behind is
 /// cut off (its stream ends) rather than letting memory grow; it reconnects and resumes from what is kept.
-final class EventHub: Sendable {
+package final class EventHub: Sendable {
     struct Subscription: Sendable {
         /// Kept events after the one asked for, oldest first.
         var backlog: [LiveEvent]
@@ -50,7 +50,7 @@ final class EventHub: Sendable {
     }
 
     /// The kept events of one call, oldest first (without copying the others).
-    func kept(call: CallID) -> [LiveEvent] {
+    package func kept(call: CallID) -> [LiveEvent] {
         state.withLock { s in
             s.ring[s.start...].filter { $0.call == call } + s.ring[..<s.start].filter { $0.call == call }
         }

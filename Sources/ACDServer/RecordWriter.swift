@@ -28,10 +28,13 @@ package final class RecordWriter: Service, Sendable {
         var failures = 0
     }
 
+    private let channels: ChannelRegistry
+
     init(
         engine: LiveEngine, store: sending CallStore?, metrics: DaemonMetrics, hub: EventHub, batchRecords: Int,
-        batchSeconds: Double, logger: Logger
+        batchSeconds: Double, logger: Logger, channels: ChannelRegistry = ChannelRegistry()
     ) {
+        self.channels = channels
         self.engine = engine
         self.store = Mutex(store)
         self.metrics = metrics
@@ -96,6 +99,7 @@ package final class RecordWriter: Service, Sendable {
         batch.time = await engine.now
         batch.arrivals = arrivals
         batch.agentNames = await engine.agentNamesByID
+        for r in records { if let leg = channels.take(r.id) { batch.channels[r.id] = leg.channel } }
         batch.intervals = await intervalRows(now: batch.time, final: final)
         do {
             try store.withLock { store in

@@ -146,6 +146,8 @@ extension Daemon {
             var view = try await view(of: id, location: location)
             view.history = history
             if let arrived = history.first(where: { $0.type == .callArrived }) { view.dialled = arrived.time }
+            view.sip = channels.leg(of: id)
+            view.channel = view.sip?.channel ?? "api"
             return view
         }
         guard let ended = history.last(where: { $0.type == .callEnded }) else {

@@ -15,6 +15,9 @@ struct CallView: Codable, Sendable, Equatable {
     var outcome: CallRecord.Outcome?
     /// The call's events still kept by the daemon (`GET /v1/calls/{id}`).
     var history: [LiveEvent]?
+    /// How the call came in: `api`, or `sip` with its SIP Call-ID, the caller's address and the codec.
+    var channel: String?
+    var sip: ChannelRegistry.Leg?
 
     init(id: CallID, location: CallLocation, model: CentreModel, agentName: (AgentID) -> String) {
         self.id = id

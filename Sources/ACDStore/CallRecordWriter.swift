@@ -13,16 +13,21 @@ final class CallRecordWriter {
     init(_ db: SQLiteDatabase, model: CentreModel, table: String = "calls") throws {
         self.db = db
         self.model = model
-        let places = Array(repeating: "?", count: 18).joined(separator: ",")
+        let places = Array(repeating: "?", count: 19).joined(separator: ",")
         row = try db.prepare("INSERT INTO \(table) VALUES (\(places))")
         pathRow = try db.prepare("INSERT OR IGNORE INTO ivr_paths (path) VALUES (?)")
         pathID = try db.prepare("SELECT id FROM ivr_paths WHERE path = ?")
     }
 
     /// - Parameter agents: the names agents go by (the daemon's), else their numbers.
-    func write(_ records: some Sequence<CallRecord>, run: Int, agents: [AgentID: String] = [:]) throws {
+    /// - Parameter channels: calls that came in on another channel than `channel`.
+    func write(
+        _ records: some Sequence<CallRecord>, run: Int, agents: [AgentID: String] = [:],
+        channels: [CallID: String] = [:], channel: String = "model"
+    ) throws {
         for r in records {
             var values = Self.values(of: r, run: run, model: model)
+            values.append(channels[r.id] ?? channel)
             if let agent = r.agent, let name = agents[agent] { values[9] = name }
             if !r.path.isEmpty { values[6] = try pathNumber(r.path) }
             try row.run(values)

@@ -22,6 +22,8 @@ package final class CallStore {
         /// Engine time of the commit.
         package var time: Double = 0
         package var agentNames: [AgentID: String] = [:]
+        /// Calls that came in by telephone (`sip`); the rest came through the API.
+        package var channels: [CallID: String] = [:]
 
         package init() {}
     }
@@ -106,9 +108,9 @@ package final class CallStore {
             try db.execute(
                 """
                 INSERT INTO calls (run_id, replication, call_id, serial, entry, queue, arrival, end_of_wait, outcome,
-                    attempt)
+                    attempt, channel)
                 SELECT o.run_id, 0, o.call_id, -1, o.entry, o.queue, o.arrival,
-                    max(o.arrival, coalesce(r.last_commit, o.arrival)), 'lost', 0
+                    max(o.arrival, coalesce(r.last_commit, o.arrival)), 'lost', 0, 'api'
                 FROM open_calls o JOIN runs r ON r.id = o.run_id;
                 DELETE FROM open_calls;
                 """)
@@ -122,7 +124,8 @@ package final class CallStore {
     package func commit(_ batch: Batch) throws {
         try db.transaction {
             for a in batch.arrivals { try opened.run([run, a.call.rawValue, a.entry, a.queue, a.time]) }
-            try records.write(batch.records, run: run, agents: batch.agentNames)
+            try records.write(
+                batch.records, run: run, agents: batch.agentNames, channels: batch.channels, channel: "api")
             for r in batch.records { try closed.run([run, r.id.rawValue]) }
             for row in batch.intervals { try write(row) }
             try db.prepare("UPDATE runs SET last_commit = ? WHERE id = ?").run([batch.time, run])

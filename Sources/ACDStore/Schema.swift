@@ -64,6 +64,11 @@ package enum Schema {
             run_id INTEGER NOT NULL REFERENCES runs(id), flow TEXT NOT NULL, node TEXT NOT NULL, visits REAL,
             visits_half_width REAL, hang_up_share REAL, mean_time_s REAL, p90_time_s REAL);
         """,
+        // 4: how each call came in: `model` (the simulator's callers), `api` (the daemon's HTTP API), `sip`.
+        """
+        ALTER TABLE calls ADD COLUMN channel TEXT NOT NULL DEFAULT 'model';
+        UPDATE calls SET channel = 'api' WHERE run_id IN (SELECT id FROM runs WHERE mode = 'live');
+        """,
     ]
 
     /// Brings the file to the newest version.
