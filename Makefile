@@ -21,6 +21,7 @@ test: deps
 	scripts/cli-checks.sh
 	scripts/sweep-checks.sh
 	PY=.venv/bin/python scripts/daemon-checks.sh
+	scripts/sip-checks.sh
 	scripts/digital-twin.sh
 	$(SWIFT) test -c release
 	Benchmarks/check.sh

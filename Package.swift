@@ -42,6 +42,22 @@ var package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        // libre (SIP, SDP, RTP, RFC 4733) and spandsp (G.711, in-band DTMF) behind a small C face: docs/sip.md.
+        .target(
+            name: "CSIPStack",
+            cSettings: [.unsafeFlags(["-I/usr/include/re", "-Wall"])],
+            linkerSettings: [.linkedLibrary("re"), .linkedLibrary("spandsp")]
+        ),
+        .target(
+            name: "SIPFront",
+            dependencies: [
+                "ACDCore", "IVRFlows", "ACDServer", "CSIPStack", "CSampleRate", "CSndFile",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "ShiftPlanning", dependencies: ["ACDCore", "IVRFlows", "CGLPK"], swiftSettings: swiftSettings),
         .target(name: "Fitting", dependencies: ["ACDCore", "IVRFlows", "ACDReports"], swiftSettings: swiftSettings),
         .target(
@@ -82,6 +98,7 @@ var package = Package(
             name: "acdd",
             dependencies: [
                 "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport", "ShiftPlanning", "Fitting", "Sweeps",
+                "SIPFront",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

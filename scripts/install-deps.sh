@@ -3,7 +3,8 @@
 # sudo), and the Python packages the daemon's checks use into .venv (scripts/requirements.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(libsqlite3-dev libsndfile1-dev libglpk-dev pkg-config sqlite3 curl python3-venv prometheus slurm-wlm munge linux-perf)
+packages=(libsqlite3-dev libsndfile1-dev libglpk-dev pkg-config sqlite3 curl python3-venv prometheus slurm-wlm munge linux-perf
+    libre-dev libspandsp-dev libsamplerate0-dev sip-tester espeak-ng)
 venv() {
     if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements.txt .venv/requirements.txt; then
         python3 -m venv .venv

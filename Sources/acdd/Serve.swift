@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import IVRFlows
 import Logging
+import SIPFront
 import ServiceLifecycle
 import UnixSignals
 
@@ -25,7 +26,14 @@ struct Serve: AsyncParsableCommand {
             Bound to anything but loopback, acdd needs --token-file: every request but /healthz must then carry \
             `Authorization: Bearer TOKEN`.
 
+            With --sip HOST:PORT acdd also answers the telephone (UDP and TCP): a call to sip:NUMBER@HOST:PORT, where \
+            NUMBER is an entry's `number:` or its name, walks that entry's flow like an API call; the caller hears \
+            the prompts over RTP (PCMU or PCMA), presses keys (RFC 4733 or in-band tones), waits to music on hold \
+            and is answered by the model's agents. Unknown numbers get 404; calls over --max-calls, or while \
+            stopping, 503. See docs/sip.md.
+
             Example: acdd serve flows/leeds --speed 60 --db acdd.sqlite
+                     acdd serve flows/leeds --sip 127.0.0.1:5060
             """)
 
     @Argument(help: "The scenario file, or a folder with scenario.yaml.")
@@ -54,6 +62,18 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Most calls in the system; beyond it new calls get 503 (about 200 bytes of engine state each).")
     var maxCalls = 500_000
+
+    @Option(help: "Answer SIP calls on HOST:PORT (UDP and TCP), e.g. 127.0.0.1:5060. Off unless given.")
+    var sip: String?
+
+    @Option(help: "Hang up an answered SIP call after this many seconds without RTP from the caller (0: never).")
+    var sipRtpTimeout = 30.0
+
+    @Option(help: "Seconds a SIP call rings before acdd answers it.")
+    var sipRing = 0.0
+
+    @Option(help: "Music on hold for SIP callers: an audio file (default: a generated chime).")
+    var sipHold: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -92,6 +112,32 @@ struct Serve: AsyncParsableCommand {
         } catch let error as InputError {
             throw failInput(error)
         }
+        var front: SIPFront?
+        if let sip {
+            guard let (sipHost, sipPort) = Self.hostPort(sip), sipPort > 0 else {
+                throw ValidationError("--sip is HOST:PORT, e.g. 127.0.0.1:5060")
+            }
+            if !["127.0.0.1", "::1"].contains(sipHost) && configuration.token == nil {
+                throw ValidationError("--sip binds to \(sipHost), not loopback: give --token-file")
+            }
+            guard sipRtpTimeout >= 0, sipRtpTimeout.isFinite else {
+                throw ValidationError("--sip-rtp-timeout is seconds, 0 or more")
+            }
+            var sipConfiguration = SIPConfiguration()
+            (sipConfiguration.host, sipConfiguration.port) = (sipHost, sipPort)
+            sipConfiguration.rtpTimeout = sipRtpTimeout
+            sipConfiguration.holdMusic = sipHold
+            guard sipRing >= 0, sipRing <= 60 else { throw ValidationError("--sip-ring is 0 to 60 seconds") }
+            sipConfiguration.ring = sipRing
+            do {
+                let sipFront = try SIPFront(daemon: daemon, configuration: sipConfiguration, logger: logger)
+                try sipFront.start()
+                front = sipFront
+            } catch {
+                throw ValidationError("--sip: \(error)")
+            }
+            FileHandle.standardOutput.write(Data("answering SIP on sip:\(sipHost):\(sipPort) (udp, tcp)\n".utf8))
+        }
         let (host, fixedPort, served, speed) = (configuration.host, configuration.port, logger, speed)
         let app = daemon.application { channel in
             let port = channel.localAddress?.port ?? fixedPort
@@ -103,6 +149,7 @@ struct Serve: AsyncParsableCommand {
                 services: [app, ReloadOnHangUp(daemon: daemon, logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        front?.stop()
         let (records, commits) = daemon.writer.progress
         logger.info("acdd stopped", metadata: ["records": "\(records)", "commits": "\(commits)"])
     }
@@ -112,6 +159,13 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level is one of trace, debug, info, notice, warning, error, critical")
         }
         return level
+    }
+
+    static func hostPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 
     private func parseListen() throws -> (String, Int) {

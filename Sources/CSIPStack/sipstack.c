@@ -1,0 +1,508 @@
+// SIPFront's C side: libre for SIP, SDP, RTP and RFC 4733 events; spandsp for G.711 and in-band DTMF. See
+// include/sipstack.h for the contract and docs/sip.md for why libre.
+#include "sipstack.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include <re.h>
+#include <spandsp.h>
+
+#define ALLOW_HEADER "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+#define LATENESS_KEPT 4096
+
+enum { CMD_ANSWER = 1, CMD_REJECT, CMD_HANGUP, CMD_STOP };
+
+struct command {
+    uint64_t id;
+    uint16_t code;
+};
+
+struct sipcall {
+    struct le le;
+    sipstack_t *st;
+    uint64_t id;
+    struct sipsess *sess;
+    struct sdp_session *sdp;
+    struct sdp_media *media;
+    struct rtp_sock *rtp;
+    struct telev *telev;
+    dtmf_rx_state_t *dtmf;
+    struct sa raddr;
+    int pt;
+    bool alaw;
+    int telev_pt;
+    bool answered;
+    bool marker;
+    uint32_t ts;
+    uint64_t last_rx;
+};
+
+struct sipstack {
+    sipstack_handlers h;
+    sipstack_config cfg;
+    struct sa laddr;
+    struct sip *sip;
+    struct sipsess_sock *sock;
+    struct sip_lsnr *lsnr;
+    struct mqueue *mq;
+    struct tmr tick;
+    struct tmr quit;
+    uint64_t next_tick_us;
+    struct list calls;
+    struct mbuf *tx;
+    uint64_t next_id;
+    _Atomic uint16_t refuse;
+    _Atomic uint64_t counters[5];
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    int started;  // 0 starting, 1 running, -1 failed
+    int start_err;
+    char start_why[200];
+    int64_t lateness[LATENESS_KEPT];
+    size_t lateness_count;
+    size_t lateness_next;
+};
+
+enum { C_INVITES, C_REJECTED, C_ANSWERED, C_RTP_SENT, C_RTP_IGNORED };
+
+static uint64_t now_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+static const char *reason_of(uint16_t code) {
+    switch (code) {
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 480: return "Temporarily Unavailable";
+    case 486: return "Busy Here";
+    case 488: return "Not Acceptable Here";
+    case 500: return "Server Internal Error";
+    case 503: return "Service Unavailable";
+    default: return "Rejected";
+    }
+}
+
+static struct sipcall *find_call(sipstack_t *st, uint64_t id) {
+    for (struct le *le = st->calls.head; le; le = le->next) {
+        struct sipcall *call = le->data;
+        if (call->id == id) return call;
+    }
+    return NULL;
+}
+
+static void call_destructor(void *arg) {
+    struct sipcall *call = arg;
+    list_unlink(&call->le);
+    mem_deref(call->sess);
+    mem_deref(call->rtp);
+    mem_deref(call->media);
+    mem_deref(call->sdp);
+    mem_deref(call->telev);
+    if (call->dtmf) dtmf_rx_free(call->dtmf);
+}
+
+/// Ends a call's session from our side and tells the handler; frees the call.
+static void end_call(struct sipcall *call, int why, uint16_t ringing_code) {
+    sipstack_t *st = call->st;
+    if (call->sess && !call->answered && ringing_code) {
+        (void)sipsess_reject(call->sess, ringing_code, reason_of(ringing_code), NULL);
+    }
+    // Dereferencing an answered session sends its BYE.
+    uint64_t id = call->id;
+    mem_deref(call);
+    st->h.closed(st->h.arg, id, why);
+}
+
+static void on_digits(void *arg, const char *digits, int len) {
+    struct sipcall *call = arg;
+    for (int i = 0; i < len; i++) call->st->h.digit(call->st->h.arg, call->id, digits[i], 1);
+}
+
+static void on_rtp(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg) {
+    struct sipcall *call = arg;
+    sipstack_t *st = call->st;
+    if (!sa_cmp(src, &call->raddr, SA_ADDR)) {
+        atomic_fetch_add(&st->counters[C_RTP_IGNORED], 1);
+        return;
+    }
+    call->last_rx = now_us();
+    if (call->telev_pt >= 0 && hdr->pt == call->telev_pt) {
+        int event = -1;
+        bool end = false;
+        if (telev_recv(call->telev, mb, &event, &end) == 0 && !end) {
+            int digit = telev_code2digit(event);
+            if (digit > 0) st->h.digit(st->h.arg, call->id, (char)digit, 0);
+        }
+        return;
+    }
+    if (hdr->pt != 0 && hdr->pt != 8) return;
+    int16_t pcm[480];
+    size_t n = mbuf_get_left(mb);
+    if (n > 480) n = 480;
+    const uint8_t *p = mbuf_buf(mb);
+    for (size_t i = 0; i < n; i++) pcm[i] = hdr->pt == 8 ? alaw_to_linear(p[i]) : ulaw_to_linear(p[i]);
+    dtmf_rx(call->dtmf, pcm, (int)n);
+}
+
+static int on_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg) {
+    struct sipcall *call = arg;
+    int err = sdp_decode(call->sdp, msg->mb, true);
+    if (err) return err;
+    const struct sa *raddr = sdp_media_raddr(call->media);
+    if (sa_isset(raddr, SA_ALL)) call->raddr = *raddr;
+    return sdp_encode(descp, call->sdp, false);
+}
+
+static int on_answer(const struct sip_msg *msg, void *arg) {
+    (void)msg;
+    (void)arg;
+    return 0;
+}
+
+static void on_established(const struct sip_msg *msg, void *arg) {
+    (void)msg;
+    (void)arg;
+}
+
+static void on_close(int err, const struct sip_msg *msg, void *arg) {
+    struct sipcall *call = arg;
+    (void)msg;
+    sipstack_t *st = call->st;
+    uint64_t id = call->id;
+    // The session is over; it must not send anything more.
+    call->sess = mem_deref(call->sess);
+    mem_deref(call);
+    st->h.closed(st->h.arg, id, (err == 0 || err == ECONNRESET) ? SIPSTACK_END_REMOTE : SIPSTACK_END_ERROR);
+}
+
+/// Picks the call's audio codec from the offer: the first of PCMU and PCMA in the caller's order.
+static const struct sdp_format *audio_format(struct sdp_media *media) {
+    const struct sdp_format *first = sdp_media_rformat(media, NULL);
+    if (first && (!strcasecmp(first->name, "PCMU") || !strcasecmp(first->name, "PCMA"))) return first;
+    const struct sdp_format *u = sdp_media_rformat(media, "PCMU");
+    return u ? u : sdp_media_rformat(media, "PCMA");
+}
+
+static void on_connect(const struct sip_msg *msg, void *arg) {
+    sipstack_t *st = arg;
+    atomic_fetch_add(&st->counters[C_INVITES], 1);
+    uint16_t refuse = atomic_load(&st->refuse);
+    if (refuse) {
+        atomic_fetch_add(&st->counters[C_REJECTED], 1);
+        (void)sip_treply(NULL, st->sip, msg, refuse, reason_of(refuse));
+        return;
+    }
+    if (!msg->mb || mbuf_get_left(msg->mb) == 0 || msg_ctype_cmp(&msg->ctyp, "application", "sdp") == false) {
+        atomic_fetch_add(&st->counters[C_REJECTED], 1);
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 488, "Not Acceptable Here",
+                          "Warning: 399 acdd \"an INVITE without an SDP offer is not supported\"\r\n"
+                          "Content-Length: 0\r\n\r\n");
+        return;
+    }
+    struct sipcall *call = mem_zalloc(sizeof(*call), call_destructor);
+    if (!call) {
+        (void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
+        return;
+    }
+    call->st = st;
+    call->telev_pt = -1;
+    int err = rtp_listen(&call->rtp, IPPROTO_UDP, &st->laddr, st->cfg.rtp_min_port, st->cfg.rtp_max_port, false,
+                         on_rtp, NULL, call);
+    err = err ? err : sdp_session_alloc(&call->sdp, &st->laddr);
+    err = err ? err : sdp_media_add(&call->media, call->sdp, "audio", sa_port(rtp_local(call->rtp)), "RTP/AVP");
+    err = err ? err : sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    err = err ? err : sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+    err = err ? err
+              : sdp_format_add(NULL, call->media, false, "101", "telephone-event", 8000, 1, NULL, NULL, NULL, false,
+                               "0-15");
+    err = err ? err : telev_alloc(&call->telev, 20);
+    if (err) {
+        mem_deref(call);
+        (void)sip_treply(NULL, st->sip, msg, err == EADDRINUSE ? 503 : 500, reason_of(err == EADDRINUSE ? 503 : 500));
+        return;
+    }
+    const struct sdp_format *audio = NULL;
+    if (sdp_decode(call->sdp, msg->mb, true) != 0 || !(audio = audio_format(call->media))) {
+        mem_deref(call);
+        atomic_fetch_add(&st->counters[C_REJECTED], 1);
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 488, "Not Acceptable Here",
+                          "Warning: 305 acdd \"no common codec: acdd takes PCMU or PCMA\"\r\n"
+                          "Content-Length: 0\r\n\r\n");
+        return;
+    }
+    call->pt = audio->pt;
+    call->alaw = !strcasecmp(audio->name, "PCMA");
+    const struct sdp_format *events = sdp_media_rformat(call->media, "telephone-event");
+    call->telev_pt = events ? events->pt : -1;
+    call->raddr = *sdp_media_raddr(call->media);
+    call->dtmf = dtmf_rx_init(NULL, on_digits, call);
+    call->id = ++st->next_id;
+
+    char user[128] = "", callid[256] = "", remote[64] = "";
+    (void)pl_strcpy(&msg->uri.user, user, sizeof(user));
+    (void)pl_strcpy(&msg->callid, callid, sizeof(callid));
+    (void)re_snprintf(remote, sizeof(remote), "%J", &msg->src);
+    int code = st->h.invite(st->h.arg, call->id, call, user, callid, remote, call->alaw ? "PCMA" : "PCMU");
+    if (code) {
+        mem_deref(call);
+        atomic_fetch_add(&st->counters[C_REJECTED], 1);
+        (void)sip_treply(NULL, st->sip, msg, (uint16_t)code, reason_of((uint16_t)code));
+        return;
+    }
+    list_append(&st->calls, &call->le, call);
+    err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", "acdd", "application/sdp", NULL, NULL, NULL,
+                         false, on_offer, on_answer, on_established, NULL, NULL, on_close, call, ALLOW_HEADER);
+    if (err) {
+        (void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
+        end_call(call, SIPSTACK_END_ERROR, 0);
+    }
+}
+
+/// Requests outside a session that no session listener takes: OPTIONS is answered (PBXes probe with it).
+static bool on_request(const struct sip_msg *msg, void *arg) {
+    sipstack_t *st = arg;
+    if (!pl_strcmp(&msg->met, "OPTIONS")) {
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
+                          ALLOW_HEADER "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");
+        return true;
+    }
+    return false;
+}
+
+static void answer(sipstack_t *st, struct sipcall *call) {
+    if (call->answered || !call->sess) return;
+    struct mbuf *desc = NULL;
+    int err = sdp_encode(&desc, call->sdp, false);
+    err = err ? err : sipsess_answer(call->sess, 200, "OK", desc, ALLOW_HEADER);
+    mem_deref(desc);
+    if (err) {
+        end_call(call, SIPSTACK_END_ERROR, 500);
+        return;
+    }
+    call->answered = true;
+    call->marker = true;
+    call->last_rx = now_us();
+    atomic_fetch_add(&st->counters[C_ANSWERED], 1);
+}
+
+static void quit(void *arg) {
+    (void)arg;
+    re_cancel();
+}
+
+static void on_command(int kind, void *data, void *arg) {
+    sipstack_t *st = arg;
+    struct command *cmd = data;
+    struct sipcall *call = cmd ? find_call(st, cmd->id) : NULL;
+    switch (kind) {
+    case CMD_ANSWER:
+        if (call) answer(st, call);
+        break;
+    case CMD_REJECT:
+        if (call) end_call(call, SIPSTACK_END_LOCAL, cmd->code);
+        break;
+    case CMD_HANGUP:
+        if (call) end_call(call, SIPSTACK_END_LOCAL, 480);
+        break;
+    case CMD_STOP:
+        atomic_store(&st->refuse, 503);
+        while (st->calls.head) end_call(st->calls.head->data, SIPSTACK_END_LOCAL, 503);
+        tmr_cancel(&st->tick);
+        // Let the BYEs and final responses go out before the loop ends.
+        tmr_start(&st->quit, 300, quit, st);
+        break;
+    }
+    free(cmd);
+}
+
+static void on_tick(void *arg) {
+    sipstack_t *st = arg;
+    uint64_t now = now_us();
+    int64_t late = (int64_t)(now - st->next_tick_us);
+    pthread_mutex_lock(&st->lock);
+    st->lateness[st->lateness_next] = late;
+    st->lateness_next = (st->lateness_next + 1) % LATENESS_KEPT;
+    if (st->lateness_count < LATENESS_KEPT) st->lateness_count++;
+    pthread_mutex_unlock(&st->lock);
+
+    st->h.tick(st->h.arg, now / 1000);
+    if (st->cfg.rtp_timeout_ms) {
+        uint64_t limit = (uint64_t)st->cfg.rtp_timeout_ms * 1000u;
+        struct le *le = st->calls.head;
+        while (le) {
+            struct sipcall *call = le->data;
+            le = le->next;
+            if (call->answered && now - call->last_rx > limit) end_call(call, SIPSTACK_END_RTP_TIMEOUT, 0);
+        }
+    }
+    st->next_tick_us += 20000;
+    now = now_us();
+    if (now > st->next_tick_us + 200000) st->next_tick_us = now + 20000;  // far behind: start the beat again
+    uint64_t wait = st->next_tick_us > now ? (st->next_tick_us - now + 999) / 1000 : 0;
+    tmr_start(&st->tick, wait, on_tick, st);
+}
+
+int sipstack_send(sipcall_t *call, const int16_t samples[160]) {
+    if (!call->answered || !call->sess) return EINVAL;
+    sipstack_t *st = call->st;
+    struct mbuf *mb = st->tx;
+    mb->pos = RTP_HEADER_SIZE;
+    mb->end = RTP_HEADER_SIZE;
+    for (int i = 0; i < 160; i++) {
+        uint8_t b = call->alaw ? linear_to_alaw(samples[i]) : linear_to_ulaw(samples[i]);
+        (void)mbuf_write_u8(mb, b);
+    }
+    mb->pos = RTP_HEADER_SIZE;
+    int err = rtp_send(call->rtp, &call->raddr, false, call->marker, (uint8_t)call->pt, call->ts, mb);
+    call->marker = false;
+    call->ts += 160;
+    if (!err) atomic_fetch_add(&st->counters[C_RTP_SENT], 1);
+    return err;
+}
+
+uint16_t sipstack_rtp_port(const sipcall_t *call) { return sa_port(rtp_local(call->rtp)); }
+
+static int setup(sipstack_t *st) {
+    int err = sa_set_str(&st->laddr, st->cfg.host, st->cfg.port);
+    if (err) {
+        snprintf(st->start_why, sizeof(st->start_why), "'%s' is not an IP address", st->cfg.host);
+        return err;
+    }
+    err = sip_alloc(&st->sip, NULL, 64, 64, 64, "acdd", NULL, NULL);
+    if (err) {
+        snprintf(st->start_why, sizeof(st->start_why), "the SIP stack could not start");
+        return err;
+    }
+    err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &st->laddr);
+    err = err ? err : sip_transp_add(st->sip, SIP_TRANSP_TCP, &st->laddr);
+    if (err) {
+        snprintf(st->start_why, sizeof(st->start_why), "cannot listen on %s:%u (UDP and TCP): %s", st->cfg.host,
+                 st->cfg.port, strerror(err));
+        return err;
+    }
+    err = sipsess_listen(&st->sock, st->sip, 64, on_connect, st);
+    err = err ? err : sip_listen(&st->lsnr, st->sip, true, on_request, st);
+    err = err ? err : mqueue_alloc(&st->mq, on_command, st);
+    st->tx = mbuf_alloc(RTP_HEADER_SIZE + 160);
+    if (err || !st->tx) {
+        snprintf(st->start_why, sizeof(st->start_why), "the SIP stack could not start: %s", strerror(err ? err : ENOMEM));
+        return err ? err : ENOMEM;
+    }
+    st->next_tick_us = now_us() + 20000;
+    tmr_start(&st->tick, 20, on_tick, st);
+    return 0;
+}
+
+static void teardown(sipstack_t *st) {
+    tmr_cancel(&st->tick);
+    tmr_cancel(&st->quit);
+    while (st->calls.head) {
+        struct sipcall *call = st->calls.head->data;
+        mem_deref(call);
+    }
+    st->tx = mem_deref(st->tx);
+    st->mq = mem_deref(st->mq);
+    st->lsnr = mem_deref(st->lsnr);
+    st->sock = mem_deref(st->sock);
+    if (st->sip) sip_close(st->sip, true);
+    st->sip = mem_deref(st->sip);
+}
+
+static void *run(void *arg) {
+    sipstack_t *st = arg;
+    int err = libre_init();
+    if (!err) err = setup(st);
+    pthread_mutex_lock(&st->lock);
+    st->started = err ? -1 : 1;
+    st->start_err = err;
+    pthread_cond_signal(&st->ready);
+    pthread_mutex_unlock(&st->lock);
+    if (!err) (void)re_main(NULL);
+    teardown(st);
+    libre_close();
+    return NULL;
+}
+
+int sipstack_start(sipstack_t **out, const sipstack_config *config, const sipstack_handlers *handlers, char *err,
+                   size_t errlen) {
+    sipstack_t *st = calloc(1, sizeof(*st));
+    if (!st) return ENOMEM;
+    st->h = *handlers;
+    st->cfg = *config;
+    st->cfg.host = strdup(config->host);
+    list_init(&st->calls);
+    tmr_init(&st->tick);
+    tmr_init(&st->quit);
+    pthread_mutex_init(&st->lock, NULL);
+    pthread_cond_init(&st->ready, NULL);
+    int rc = pthread_create(&st->thread, NULL, run, st);
+    if (rc) {
+        snprintf(err, errlen, "cannot start the SIP thread: %s", strerror(rc));
+        free((void *)st->cfg.host);
+        free(st);
+        return rc;
+    }
+    pthread_mutex_lock(&st->lock);
+    while (st->started == 0) pthread_cond_wait(&st->ready, &st->lock);
+    pthread_mutex_unlock(&st->lock);
+    if (st->started < 0) {
+        rc = st->start_err ? st->start_err : EINVAL;
+        snprintf(err, errlen, "%s", st->start_why[0] ? st->start_why : strerror(rc));
+        pthread_join(st->thread, NULL);
+        free((void *)st->cfg.host);
+        free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+static void push(sipstack_t *st, int kind, uint64_t id, uint16_t code) {
+    struct command *cmd = malloc(sizeof(*cmd));
+    if (!cmd) return;
+    cmd->id = id;
+    cmd->code = code;
+    if (mqueue_push(st->mq, kind, cmd) != 0) free(cmd);
+}
+
+void sipstack_answer(sipstack_t *st, uint64_t id) { push(st, CMD_ANSWER, id, 0); }
+void sipstack_reject(sipstack_t *st, uint64_t id, uint16_t code) { push(st, CMD_REJECT, id, code); }
+void sipstack_hangup(sipstack_t *st, uint64_t id) { push(st, CMD_HANGUP, id, 0); }
+void sipstack_refuse(sipstack_t *st, uint16_t code) { atomic_store(&st->refuse, code); }
+
+void sipstack_stop(sipstack_t *st) {
+    push(st, CMD_STOP, 0, 0);
+    pthread_join(st->thread, NULL);
+    pthread_mutex_destroy(&st->lock);
+    pthread_cond_destroy(&st->ready);
+    free((void *)st->cfg.host);
+    free(st);
+}
+
+void sipstack_counters(sipstack_t *st, uint64_t out[5]) {
+    for (int i = 0; i < 5; i++) out[i] = atomic_load(&st->counters[i]);
+}
+
+size_t sipstack_tick_lateness(sipstack_t *st, int64_t *out, size_t max) {
+    pthread_mutex_lock(&st->lock);
+    size_t n = st->lateness_count < max ? st->lateness_count : max;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = (st->lateness_next + LATENESS_KEPT - n + i) % LATENESS_KEPT;
+        out[i] = st->lateness[j];
+    }
+    pthread_mutex_unlock(&st->lock);
+    return n;
+}

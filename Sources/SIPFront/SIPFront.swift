@@ -1,0 +1,368 @@
+import ACDCore
+import ACDServer
+import CSIPStack
+import Foundation
+import IVRFlows
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// How the telephone front listens.
+package struct SIPConfiguration: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 5060
+    /// An answered call with no RTP from the caller for this long is hung up (0: never).
+    package var rtpTimeout = 30.0
+    package var rtpPorts: Range<Int> = 10_000..<20_000
+    /// Music on hold: an audio file; a generated chime when absent.
+    package var holdMusic: String?
+    /// Seconds a call rings before acdd answers it and places it in the engine.
+    package var ring = 0.0
+
+    package init() {}
+}
+
+/// acdd's telephone: SIP calls (libre, through CSIPStack) become engine calls like API calls, placed as external
+/// callers at the entry they dial. The engine's events say what the caller hears: the prompt of the step they are
+/// at, music on hold in the queue, a short announcement when a modelled agent answers; keys (RFC 4733 or in-band
+/// tones) are the caller's input. The engine's BYE comes with the call's end; the caller's BYE or CANCEL is a
+/// hang-up, as the API's.
+///
+/// Threads: the SIP stack's thread calls ``invite``, ``digit``, ``closed`` and ``tick``; the engine's queue calls
+/// ``engineEvents(_:)``. One lock guards the call table; none of this is on the simulator's path.
+package final class SIPFront: Service, @unchecked Sendable {
+    let daemon: Daemon
+    let configuration: SIPConfiguration
+    let logger: Logger
+    let library: PromptLibrary
+    /// Numbers callers dial, to entries: each entry's `number:` and its name.
+    let numbers: [String: EntryID]
+    private let table = Mutex(Table())
+    /// Set once in ``start()``, before the stack calls back.
+    private var stack: OpaquePointer?
+
+    struct Table: Sendable {
+        var legs: [UInt64: Leg] = [:]
+        var byCall: [CallID: UInt64] = [:]
+    }
+
+    enum Mode: Sendable {
+        case ringing
+        /// A timed step: its prompt plays until the engine moves the caller on.
+        case playing
+        /// A step waiting for the caller's input; `waitUntil` (ms) is set once its prompt has played.
+        case prompted(input: StepInput, bargeIn: Bool, timeout: Double, waitUntil: UInt64?, sent: Bool)
+        case queued
+        case talking
+        case ended
+    }
+
+    /// The stack's call, used only on the stack's thread (in ``tick(now:)``).
+    struct Handle: @unchecked Sendable {
+        let raw: OpaquePointer
+    }
+
+    struct Leg: Sendable {
+        let handle: Handle
+        let sipCallID: String
+        let remote: String
+        let codec: String
+        var call: CallID?
+        var lastEvent = 0
+        var audio: PhoneAudio?
+        var position = 0
+        var loops = false
+        var mode = Mode.ringing
+    }
+
+    package init(daemon: Daemon, configuration: SIPConfiguration, logger: Logger) throws(PromptAudio.ReadError) {
+        self.daemon = daemon
+        self.configuration = configuration
+        self.logger = logger
+        let scenario = daemon.scenario
+        library = try PromptLibrary(scenario: scenario, holdMusic: configuration.holdMusic, logger: logger)
+        var numbers: [String: EntryID] = [:]
+        for (e, entry) in scenario.model.entries.enumerated() {
+            numbers[entry.name] = EntryID(e)
+            if e < scenario.entryNumbers.count, let number = scenario.entryNumbers[e] { numbers[number] = EntryID(e) }
+        }
+        self.numbers = numbers
+        daemon.attach(front: self) { [weak self] events in self?.engineEvents(events) }
+    }
+
+    /// Starts listening; throws with the reason when the address cannot be bound.
+    package func start() throws(SIPError) {
+        var config = sipstack_config()
+        let host = strdup(configuration.host)
+        defer { free(host) }
+        config.host = UnsafePointer(host)
+        config.port = UInt16(configuration.port)
+        config.rtp_min_port = UInt16(configuration.rtpPorts.lowerBound)
+        config.rtp_max_port = UInt16(configuration.rtpPorts.upperBound)
+        config.rtp_timeout_ms = UInt32(configuration.rtpTimeout * 1000)
+        var handlers = sipstack_handlers()
+        handlers.arg = Unmanaged.passUnretained(self).toOpaque()
+        handlers.invite = { arg, id, call, user, callID, remote, codec in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().invite(
+                id: id, handle: call!, user: String(cString: user!), callID: String(cString: callID!),
+                remote: String(cString: remote!), codec: String(cString: codec!))
+        }
+        handlers.digit = { arg, id, digit, inband in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().digit(
+                id: id, key: Character(UnicodeScalar(UInt8(bitPattern: digit))), inband: inband != 0)
+        }
+        handlers.closed = { arg, id, why in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().closed(id: id, why: why)
+        }
+        handlers.tick = { arg, now in Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().tick(now: now) }
+        var stack: OpaquePointer?
+        var reason = [CChar](repeating: 0, count: 256)
+        let err = sipstack_start(&stack, &config, &handlers, &reason, reason.count)
+        guard err == 0, let stack else {
+            throw SIPError(message: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        self.stack = stack
+        logger.info(
+            "acdd answering SIP",
+            metadata: [
+                "address": "sip:\(configuration.host):\(configuration.port)", "transports": "udp, tcp",
+                "entries": "\(numbers.count)",
+            ])
+    }
+
+    /// Runs until the daemon is asked to stop; from then new INVITEs get 503. The stack keeps running while the
+    /// engine ends the calls in flight (each end sends its BYE); ``stop()`` ends it once the daemon has stopped.
+    package func run() async throws {
+        try? await gracefulShutdown()
+        if let stack { sipstack_refuse(stack, 503) }
+    }
+
+    /// After the daemon's services have stopped: the BYEs queued are sent, any call left is hung up, the stack ends.
+    package func stop() {
+        guard let stack else { return }
+        self.stack = nil
+        sipstack_stop(stack)
+    }
+
+    /// Counters of the stack: INVITEs, rejected at once, answered, RTP packets sent, RTP packets from strangers.
+    package var counters: [UInt64] {
+        guard let stack else { return [] }
+        var out = [UInt64](repeating: 0, count: 5)
+        sipstack_counters(stack, &out)
+        return out
+    }
+
+    /// The 20 ms beat's lateness over the last ticks, in microseconds.
+    package var tickLateness: [Int64] {
+        guard let stack else { return [] }
+        var out = [Int64](repeating: 0, count: 4096)
+        let n = sipstack_tick_lateness(stack, &out, out.count)
+        return Array(out.prefix(n))
+    }
+
+    // MARK: The stack's thread
+
+    private func invite(
+        id: UInt64, handle: OpaquePointer, user: String, callID: String, remote: String, codec: String
+    ) -> Int32 {
+        guard !daemon.stopping else { return 503 }
+        let dialled = user.removingPercentEncoding ?? user
+        guard let entry = numbers[dialled] else {
+            logger.info("SIP call to an unknown number", metadata: ["number": "\(dialled)", "remote": "\(remote)"])
+            return 404
+        }
+        let full = table.withLock { t in
+            guard t.legs.count < daemon.configuration.maxCalls else { return true }
+            t.legs[id] = Leg(handle: Handle(raw: handle), sipCallID: callID, remote: remote, codec: codec)
+            return false
+        }
+        if full { return 503 }
+        Task { await self.place(id: id, entry: entry, callID: callID, remote: remote, codec: codec) }
+        return 0
+    }
+
+    private func place(id: UInt64, entry: EntryID, callID: String, remote: String, codec: String) async {
+        if configuration.ring > 0 {
+            try? await Task.sleep(for: .seconds(configuration.ring))
+            // A caller who gave up while it rang (CANCEL) never reaches the engine.
+            guard table.withLock({ $0.legs[id] != nil }) else { return }
+        }
+        let request = CallRequest(target: .entry(entry), caller: .external)
+        let call: CallID
+        do {
+            call = try await daemon.engine.place(request, reserve: 1024, maxCalls: daemon.configuration.maxCalls).0
+        } catch {
+            logger.notice("SIP call refused by the engine", metadata: ["error": "\(error)"])
+            table.withLock { _ = $0.legs.removeValue(forKey: id) }
+            if let stack { sipstack_reject(stack, id, 503) }
+            return
+        }
+        daemon.channels.register(call, .init(channel: "sip", callID: callID, remote: remote, codec: codec))
+        let history = daemon.hub.kept(call: call)
+        let present = table.withLock { t -> Bool in
+            guard var leg = t.legs[id] else { return false }
+            leg.call = call
+            for event in history { apply(event, to: &leg) }
+            t.legs[id] = leg
+            t.byCall[call] = id
+            return true
+        }
+        guard present else {
+            // The caller gave up while the call was being placed.
+            try? await daemon.engine.hangUp(call: call)
+            return
+        }
+        if let stack { sipstack_answer(stack, id) }
+    }
+
+    private func digit(id: UInt64, key: Character, inband: Bool) {
+        let send: (CallID, CallerInput)? = table.withLock { t in
+            guard var leg = t.legs[id], let call = leg.call,
+                case .prompted(let input, let bargeIn, let timeout, let waitUntil, false) = leg.mode
+            else { return nil }
+            let playing = leg.audio.map { leg.position < $0.samples.count } ?? false
+            if playing && !bargeIn { return nil }
+            let given: CallerInput
+            switch input.kind {
+            case .keys: given = .key(String(key))
+            case .choice: given = .phrase(key == "1" ? input.labels[0][0] : Self.goOn(input))
+            case .speech: return nil
+            }
+            leg.mode = .prompted(input: input, bargeIn: bargeIn, timeout: timeout, waitUntil: waitUntil, sent: true)
+            leg.audio = nil
+            t.legs[id] = leg
+            return (call, given)
+        }
+        guard let (call, input) = send else { return }
+        logger.debug("SIP key", metadata: ["call": "\(call.rawValue)", "key": "\(key)", "inband": "\(inband)"])
+        Task { _ = try? await self.daemon.engine.input(input, call: call) }
+    }
+
+    private func closed(id: UInt64, why: Int32) {
+        let call = table.withLock { t -> CallID? in
+            guard let leg = t.legs.removeValue(forKey: id) else { return nil }
+            if let call = leg.call { t.byCall[call] = nil }
+            if case .ended = leg.mode { return nil }
+            return leg.call
+        }
+        guard let call, why != Int32(SIPSTACK_END_LOCAL.rawValue) else { return }
+        if why == Int32(SIPSTACK_END_RTP_TIMEOUT.rawValue) {
+            logger.notice("SIP call ended: no RTP from the caller", metadata: ["call": "\(call.rawValue)"])
+        }
+        Task { try? await self.daemon.engine.hangUp(call: call) }
+    }
+
+    /// Every 20 ms: one frame to every answered call; prompts that have played start their step's wait.
+    private func tick(now: UInt64) {
+        var due: [(CallID, CallerInput)] = []
+        withUnsafeTemporaryAllocation(of: Int16.self, capacity: 160) { frame in
+            table.withLock { t in
+                for (id, var leg) in t.legs where leg.call != nil {
+                    fill(frame, from: &leg)
+                    if sipstack_send(leg.handle.raw, frame.baseAddress) != 0 { continue }
+                    advance(&leg)
+                    if case .prompted(let input, let bargeIn, let timeout, let waitUntil, false) = leg.mode {
+                        let played = leg.audio.map { leg.position >= $0.samples.count } ?? true
+                        if waitUntil == nil && played {
+                            leg.mode = .prompted(
+                                input: input, bargeIn: bargeIn, timeout: timeout,
+                                waitUntil: now + UInt64(timeout * 1000), sent: false)
+                        } else if let waitUntil, now >= waitUntil {
+                            leg.mode = .prompted(
+                                input: input, bargeIn: bargeIn, timeout: timeout, waitUntil: waitUntil, sent: true)
+                            due.append((leg.call!, input.kind == .choice ? .phrase(Self.goOn(input)) : .silence))
+                        }
+                    }
+                    t.legs[id] = leg
+                }
+            }
+        }
+        for (call, input) in due { Task { _ = try? await self.daemon.engine.input(input, call: call) } }
+    }
+
+    private func fill(_ frame: UnsafeMutableBufferPointer<Int16>, from leg: inout Leg) {
+        guard let audio = leg.audio, !audio.samples.isEmpty else {
+            frame.initialize(repeating: 0)
+            return
+        }
+        var position = leg.position
+        for i in 0..<160 {
+            if position >= audio.samples.count {
+                if leg.loops { position = 0 } else { frame[i] = 0; continue }
+            }
+            frame[i] = audio.samples[position]
+            position += 1
+        }
+    }
+
+    private func advance(_ leg: inout Leg) {
+        guard let audio = leg.audio else { return }
+        leg.position += 160
+        if leg.loops && leg.position >= audio.samples.count { leg.position -= audio.samples.count }
+    }
+
+    /// At a self-service or signpost step a telephone caller who presses nothing (or any key but 1) goes on as one
+    /// who still needs a person: the step's second outcome (`failed`, `continue`).
+    private static func goOn(_ input: StepInput) -> String {
+        input.labels.count > 1 ? input.labels[1][0] : input.labels[0][0]
+    }
+
+    // MARK: The engine's queue
+
+    private func engineEvents(_ events: [LiveEvent]) {
+        var hangUps: [UInt64] = []
+        table.withLock { t in
+            for event in events {
+                guard let call = event.call, let id = t.byCall[call], var leg = t.legs[id] else { continue }
+                apply(event, to: &leg)
+                if case .ended = leg.mode {
+                    t.byCall[call] = nil
+                    hangUps.append(id)
+                }
+                t.legs[id] = leg
+            }
+        }
+        if let stack { for id in hangUps { sipstack_hangup(stack, id) } }
+    }
+
+    /// What an engine event changes for the caller: what they hear and what the front waits for.
+    private func apply(_ event: LiveEvent, to leg: inout Leg) {
+        guard event.id > leg.lastEvent else { return }
+        leg.lastEvent = event.id
+        switch event.type {
+        case .callPlaying, .callPrompted:
+            let step = event.step.flatMap { library.stepIndex[$0] }
+            play(step.flatMap { library.audio[$0] }, on: &leg)
+            if event.type == .callPlaying {
+                leg.mode = .playing
+            } else if let step, let input = library.inputs[step] {
+                let prompt = library.steps[step]
+                let timeout = prompt?.timeout ?? (input.kind == .speech ? 5 : 3)
+                leg.mode = .prompted(
+                    input: input, bargeIn: prompt?.bargeIn ?? true, timeout: timeout, waitUntil: nil, sent: false)
+            }
+        case .callQueued:
+            play(library.hold, on: &leg, loops: true)
+            leg.mode = .queued
+        case .callAnswered:
+            play(library.connected, on: &leg)
+            leg.mode = .talking
+        case .callEnded:
+            leg.audio = nil
+            leg.mode = .ended
+        case .callArrived, .agentState:
+            break
+        }
+    }
+
+    private func play(_ audio: PhoneAudio?, on leg: inout Leg, loops: Bool = false) {
+        leg.audio = audio
+        leg.position = 0
+        leg.loops = loops
+    }
+}
+
+package struct SIPError: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
+}
