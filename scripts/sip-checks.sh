@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # acdd answering the telephone (docs/sip.md), checked with SIPp (Debian's sip-tester), a SIP client nobody here wrote:
-# SIPp's built-in uac, keys as RFC 4733 telephone-events, an abandon from the queue, CANCEL while ringing, 404 for an
+# SIPp's built-in uac, keys as RFC 4733, the audio a caller hears against the prompt file (scripts/sip/rtp_capture.py), telephone-events, an abandon from the queue, CANCEL while ringing, 404 for an
 # unknown number, 488 for no common codec and 503 while stopping; every answered call is a `calls` row with
 # channel `sip` and the IVR path the keys chose. Needs a built acdd (ACDD), sipp and sqlite3.
 set -euo pipefail
@@ -65,9 +65,15 @@ got=$(q "SELECT c.queue || '|' || c.outcome || '|' || p.path FROM calls c JOIN i
 [ "$got" = "sales|answered|main/welcome > main/menu > main/sales" ] || fail "key 1 call recorded as '$got'"
 pass "key 1 by RFC 4733: routed to sales, answered, hung up by acdd ($got)"
 
+# 2b. What the caller hears: the RTP received in the first 4 s is the greeting file (correlation at least 0.95).
+heard=$(python3 scripts/sip/rtp_capture.py "$SIP_PORT" 3001 "$CENTRE/flows/prompts/welcome.wav") \
+    || fail "the audio heard is not the greeting: $heard"
+settle 3
+pass "${heard#rtp_capture: }"
+
 # 3. Abandon: the night line's queue has nobody; the caller hangs up after 5 s of hold music.
 sipp_run abandon 3002 -sf "$SCEN/abandon.xml" || fail "abandon call failed: $(tail -5 "$work/abandon/screen.txt")"
-settle 3
+settle 4
 got=$(q "SELECT queue || '|' || outcome FROM calls WHERE channel = 'sip' ORDER BY rowid DESC LIMIT 1")
 [ "$got" = "nobody|abandoned" ] || fail "abandon recorded as '$got'"
 pass "BYE while queued: recorded as abandoned in queue nobody"
@@ -75,7 +81,7 @@ pass "BYE while queued: recorded as abandoned in queue nobody"
 # 4. CANCEL while it rings (--sip-ring 0.5): 200 to the CANCEL, 487 to the INVITE, and no call in the engine.
 sipp_run cancel 3001 -sf "$SCEN/cancel.xml" || fail "CANCEL call failed: $(tail -5 "$work/cancel/screen.txt")"
 sleep 1
-[ "$(rows)" = 3 ] || fail "a call cancelled while ringing left a record"
+[ "$(rows)" = 4 ] || fail "a call cancelled while ringing left a record"
 pass "CANCEL while ringing: 200 and 487, nothing placed"
 
 # 5. Refusals: an unknown number gets 404; an offer of G.729 only gets 488.
