@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # acdd answering the telephone (docs/sip.md), checked with SIPp (Debian's sip-tester), a SIP client nobody here wrote:
-# SIPp's built-in uac, keys as RFC 4733, the audio a caller hears against the prompt file (scripts/sip/rtp_capture.py), telephone-events, an abandon from the queue, CANCEL while ringing, 404 for an
-# unknown number, 488 for no common codec and 503 while stopping; every answered call is a `calls` row with
-# channel `sip` and the IVR path the keys chose. Needs a built acdd (ACDD), sipp and sqlite3.
+# SIPp's built-in uac; keys as RFC 4733 telephone-events and as in-band tones; the audio a caller hears against the
+# prompt file (scripts/sip/rtp_capture.py); an abandon from the queue; CANCEL while ringing; 404 for an unknown
+# number, 488 for no common codec, 503 while stopping. Every answered call is a `calls` row with
+# channel `sip` and the IVR path the keys chose. Needs a built acdd (ACDD), sipp, python3 and sqlite3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACDD=${ACDD:-.build/release/acdd}
@@ -107,3 +108,4 @@ status=0
 wait "$PID" || status=$?
 [ "$status" = 0 ] || fail "acdd exited $status after SIGTERM"
 pass "INVITE while stopping: 503; acdd exited 0"
+
