@@ -54,6 +54,7 @@ var package = Package(
             dependencies: [
                 "ACDCore", "IVRFlows", "ACDServer", "CSIPStack", "CSampleRate", "CSndFile",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

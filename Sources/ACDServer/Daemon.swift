@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import IVRFlows
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
@@ -162,6 +163,12 @@ package final class Daemon: Sendable {
     package func attach(front: any Service, events: @escaping @Sendable ([LiveEvent]) -> Void) {
         fronts.withLock { $0.append(front) }
         taps.add(events)
+    }
+
+    /// Adds a front's own figures to `/metrics`: `make` creates them in the daemon's Prometheus registry and returns
+    /// what brings them up to date, which runs before every scrape.
+    package func addMetrics(_ make: (PrometheusCollectorRegistry) -> @Sendable () -> Void) {
+        metrics.extend(make)
     }
 }
 

@@ -23,6 +23,8 @@ final class DaemonMetrics: Sendable {
     private let dropped: CoreMetrics.Counter
     private let residentMemory: CoreMetrics.Recorder
     private let seen = Mutex(Seen())
+    /// Figures other parts of the daemon (the SIP front) keep in this registry, brought up to date before each scrape.
+    private let extensions = Mutex<[@Sendable () -> Void]>([])
 
     private struct Seen {
         var queues: [[Int]] = []
@@ -150,6 +152,16 @@ final class DaemonMetrics: Sendable {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Adds metrics kept elsewhere: `make` creates them in the registry and returns what updates them, which runs
+    /// before every scrape.
+    func extend(_ make: (PrometheusCollectorRegistry) -> @Sendable () -> Void) {
+        let update = make(registry)
+        extensions.withLock { $0.append(update) }
+    }
+
     /// The Prometheus text.
-    func exposition() -> String { registry.emitToString() }
+    func exposition() -> String {
+        for update in extensions.withLock({ $0 }) { update() }
+        return registry.emitToString()
+    }
 }

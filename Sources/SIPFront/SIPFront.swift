@@ -4,6 +4,7 @@ import CSIPStack
 import Foundation
 import IVRFlows
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
@@ -38,8 +39,18 @@ package final class SIPFront: Service, @unchecked Sendable {
     /// Numbers callers dial, to entries: each entry's `number:` and its name.
     let numbers: [String: EntryID]
     private let table = Mutex(Table())
-    /// Set once in ``start()``, before the stack calls back.
-    private var stack: OpaquePointer?
+    /// The stack, from ``start()`` until ``stop()``. Commands are queued to it under this lock, so none can reach a
+    /// stack that ``stop()`` is freeing.
+    private let stack = Mutex<StackPointer?>(nil)
+
+    struct StackPointer: @unchecked Sendable {
+        let raw: OpaquePointer
+    }
+
+    /// Runs `body` with the stack unless it has stopped.
+    private func withStack(_ body: (OpaquePointer) -> Void) {
+        stack.withLock { if let s = $0 { body(s.raw) } }
+    }
 
     struct Table: Sendable {
         var legs: [UInt64: Leg] = [:]
@@ -64,9 +75,6 @@ package final class SIPFront: Service, @unchecked Sendable {
 
     struct Leg: Sendable {
         let handle: Handle
-        let sipCallID: String
-        let remote: String
-        let codec: String
         var call: CallID?
         var lastEvent = 0
         var audio: PhoneAudio?
@@ -115,13 +123,14 @@ package final class SIPFront: Service, @unchecked Sendable {
             Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().closed(id: id, why: why)
         }
         handlers.tick = { arg, now in Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().tick(now: now) }
-        var stack: OpaquePointer?
+        var started: OpaquePointer?
         var reason = [CChar](repeating: 0, count: 256)
-        let err = sipstack_start(&stack, &config, &handlers, &reason, reason.count)
-        guard err == 0, let stack else {
+        let err = sipstack_start(&started, &config, &handlers, &reason, reason.count)
+        guard err == 0, let started else {
             throw SIPError(message: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
-        self.stack = stack
+        stack.withLock { $0 = StackPointer(raw: started) }
+        addMetrics()
         logger.info(
             "acdd answering SIP",
             metadata: [
@@ -134,30 +143,61 @@ package final class SIPFront: Service, @unchecked Sendable {
     /// engine ends the calls in flight (each end sends its BYE); ``stop()`` ends it once the daemon has stopped.
     package func run() async throws {
         try? await gracefulShutdown()
-        if let stack { sipstack_refuse(stack, 503) }
+        withStack { sipstack_refuse($0, 503) }
     }
 
     /// After the daemon's services have stopped: the BYEs queued are sent, any call left is hung up, the stack ends.
     package func stop() {
-        guard let stack else { return }
-        self.stack = nil
-        sipstack_stop(stack)
+        guard let stopping = stack.withLock({ s in defer { s = nil }; return s }) else { return }
+        sipstack_stop(stopping.raw)
     }
 
-    /// Counters of the stack: INVITEs, rejected at once, answered, RTP packets sent, RTP packets from strangers.
-    package var counters: [UInt64] {
-        guard let stack else { return [] }
-        var out = [UInt64](repeating: 0, count: 5)
-        sipstack_counters(stack, &out)
-        return out
-    }
-
-    /// The 20 ms beat's lateness over the last ticks, in microseconds.
-    package var tickLateness: [Int64] {
-        guard let stack else { return [] }
-        var out = [Int64](repeating: 0, count: 4096)
-        let n = sipstack_tick_lateness(stack, &out, out.count)
-        return Array(out.prefix(n))
+    /// The stack's figures in `/metrics`: its counters, the calls it holds and the 20 ms beat's lateness.
+    private func addMetrics() {
+        daemon.addMetrics { registry in
+            func counter(_ name: String, _ help: String) -> Prometheus.Counter {
+                registry.makeCounter(
+                    descriptor: MetricNameDescriptor(namespace: "acd", metricName: name, unitName: "total", helpText: help))
+            }
+            let counters = [
+                counter("sip_invites", "INVITEs that started a dialog."),
+                counter("sip_invites_rejected", "INVITEs refused at once (4xx or 5xx)."),
+                counter("sip_calls_answered", "SIP calls answered (200 OK sent)."),
+                counter("sip_rtp_sent_packets", "RTP packets sent to callers."),
+                counter("sip_rtp_ignored_packets", "RTP packets ignored: not from the address the caller's SDP gave."),
+            ]
+            let calls = registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "acd", metricName: "sip_calls", unitName: "",
+                    helpText: "SIP calls the front holds now, ringing or up."))
+            let lateness = ["0.5", "0.99", "1"].map { q in
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "acd", metricName: "sip_tick_lateness", unitName: "seconds",
+                        helpText: "How late the 20 ms media beat ran, over its last 4096 beats (82 s), by quantile."),
+                    labels: [("quantile", q)])
+            }
+            let seen = Mutex([UInt64](repeating: 0, count: 5))
+            return { [weak self] in
+                guard let self else { return }
+                var now = [UInt64](repeating: 0, count: 5)
+                var late = [Int64](repeating: 0, count: 4096)
+                var n = 0
+                self.withStack { s in
+                    sipstack_counters(s, &now)
+                    n = sipstack_tick_lateness(s, &late, late.count)
+                }
+                seen.withLock { before in
+                    for i in 0..<5 where now[i] > before[i] { counters[i].increment(by: Int64(now[i] - before[i])) }
+                    before = zip(before, now).map { max($0, $1) }
+                }
+                calls.set(Double(self.table.withLock { $0.legs.count }))
+                let sorted = late.prefix(n).sorted()
+                for (gauge, q) in zip(lateness, [0.5, 0.99, 1.0]) where !sorted.isEmpty {
+                    gauge.set(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
+                }
+            }
+        }
     }
 
     // MARK: The stack's thread
@@ -173,7 +213,7 @@ package final class SIPFront: Service, @unchecked Sendable {
         }
         let full = table.withLock { t in
             guard t.legs.count < daemon.configuration.maxCalls else { return true }
-            t.legs[id] = Leg(handle: Handle(raw: handle), sipCallID: callID, remote: remote, codec: codec)
+            t.legs[id] = Leg(handle: Handle(raw: handle))
             return false
         }
         if full { return 503 }
@@ -194,7 +234,7 @@ package final class SIPFront: Service, @unchecked Sendable {
         } catch {
             logger.notice("SIP call refused by the engine", metadata: ["error": "\(error)"])
             table.withLock { _ = $0.legs.removeValue(forKey: id) }
-            if let stack { sipstack_reject(stack, id, 503) }
+            withStack { sipstack_reject($0, id, 503) }
             return
         }
         daemon.channels.register(call, .init(channel: "sip", callID: callID, remote: remote, codec: codec))
@@ -212,7 +252,7 @@ package final class SIPFront: Service, @unchecked Sendable {
             try? await daemon.engine.hangUp(call: call)
             return
         }
-        if let stack { sipstack_answer(stack, id) }
+        withStack { sipstack_answer($0, id) }
     }
 
     private func digit(id: UInt64, key: Character, inband: Bool) {
@@ -322,7 +362,7 @@ package final class SIPFront: Service, @unchecked Sendable {
                 t.legs[id] = leg
             }
         }
-        if let stack { for id in hangUps { sipstack_hangup(stack, id) } }
+        withStack { s in for id in hangUps { sipstack_hangup(s, id) } }
     }
 
     /// What an engine event changes for the caller: what they hear and what the front waits for.
