@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # acdd answering the telephone (docs/sip.md), checked with SIPp (Debian's sip-tester), a SIP client nobody here wrote:
 # SIPp's built-in uac; keys as RFC 4733 telephone-events and as in-band tones; the audio a caller hears against the
-# prompt file (scripts/sip/rtp_capture.py); an abandon from the queue; CANCEL while ringing; 404 for an unknown
-# number, 488 for no common codec, 503 while stopping. Every answered call is a `calls` row with
-# channel `sip` and the IVR path the keys chose. Needs a built acdd (ACDD), sipp, python3 and sqlite3.
+# prompt file and its heard duration (scripts/sip/rtp_capture.py); an abandon from the queue; CANCEL while ringing;
+# 404 for an unknown number, 488 for no common codec; RTP from a stranger ignored; a corpus of hostile SIP
+# (scripts/sip/hostile.py); a load run at 10 calls a second with SIPp's statistics kept; 503 while stopping and over
+# --max-calls. Every answered call is a `calls` row with channel `sip` and the IVR path the keys chose. Needs a built
+# acdd (ACDD), sipp, python3, curl and sqlite3. SIPp's load statistics are left in OUT (default out/sip-checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACDD=${ACDD:-.build/release/acdd}
 CENTRE=tests/sip/centre
 SCEN=$PWD/tests/sip/scenarios
 SIP_PORT=${SIP_PORT:-25060}
+OUT=${OUT:-$PWD/out/sip-checks}
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
@@ -77,8 +80,10 @@ got=$(q "SELECT c.queue || '|' || c.outcome || '|' || p.path || '|' || (c.queue_
 [ "$got" = "sales|answered|main/welcome > main/menu > main/sales|1" ] || fail "in-band 1 call recorded as '$got'"
 pass "key 1 as in-band tones (spandsp's detector): routed to sales within 8 s, answered"
 
-# 2b. What the caller hears: the RTP received in the first 4 s is the greeting file (correlation at least 0.95).
-heard=$(python3 scripts/sip/rtp_capture.py "$SIP_PORT" 3001 "$CENTRE/flows/prompts/welcome.wav") \
+# 2b. What the caller hears: the RTP received in the first 4 s is the greeting file (correlation at least 0.95), then
+# the menu prompt, starting where the greeting's file ends (within 40 ms).
+heard=$(python3 scripts/sip/rtp_capture.py "$SIP_PORT" 3001 "$CENTRE/flows/prompts/welcome.wav" 4 \
+    "$CENTRE/flows/prompts/menu.wav") \
     || fail "the audio heard is not the greeting: $heard"
 settle 4
 pass "${heard#rtp_capture: }"
@@ -101,6 +106,52 @@ sipp_run unknown 9999 -sf "$(refusal 404 0 '      a=rtpmap:0 PCMU/8000')" || fai
 sipp_run codec 3001 -sf "$(refusal 488 18 '      a=rtpmap:18 G729/8000')" || fail "a G.729-only offer did not get 488"
 pass "unknown number: 404; no common codec: 488"
 
+# 5a. RTP from an address that is not the call's is ignored: a stranger's key 1 (RFC 4733, from another port) during
+# the menu, then the caller's own key 2: the call goes to help.
+before=$(rows)
+python3 scripts/sip/rtp_stranger.py "$SIP_PORT" 3001 1 2 > "$work/stranger.txt" || fail "the stranger's call failed: $(cat "$work/stranger.txt")"
+settle $((before + 1))
+got=$(q "SELECT c.queue || '|' || p.path FROM calls c JOIN ivr_paths p ON p.id = c.ivr_path
+    WHERE c.channel = 'sip' ORDER BY c.rowid DESC LIMIT 1")
+[ "$got" = "help|main/welcome > main/menu > main/help" ] || fail "a stranger's RTP key was taken: recorded '$got'"
+ignored=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_rtp_ignored_packets_total" { print $2 }')
+[ "${ignored%.*}" -ge 6 ] 2>/dev/null || fail "acd_sip_rtp_ignored_packets_total is '$ignored' after a stranger's 6 packets"
+pass "RTP from a stranger's port ignored ($ignored packets counted); the caller's own key 2 took the call to help"
+
+# 5b. Hostile and malformed SIP (scripts/sip/hostile.py, over UDP and TCP): each gets its 4xx or nothing; 10,000
+# INVITEs with one Call-ID make one call; afterwards acdd still answers, no call is left in flight, and the one call
+# the corpus made is the only new record.
+before=$(rows)
+python3 scripts/sip/hostile.py "$SIP_PORT" 3001 > "$work/hostile.txt" 2>&1 \
+    || fail "hostile SIP: $(grep FAIL "$work/hostile.txt" | head -3)"
+settle $((before + 1))
+sleep 0.5
+[ "$(rows)" = $((before + 1)) ] || fail "the hostile corpus left $(($(rows) - before)) records, not 1"
+live=$(curl -s "$BASE/v1/calls" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["calls"]))')
+[ "$live" = 0 ] || fail "the hostile corpus left $live calls in flight"
+kill -0 "$PID" || fail "acdd died under the hostile corpus"
+pass "hostile SIP: $(grep -c 'hostile: ok' "$work/hostile.txt") cases answered as they should be (see scripts/sip/hostile.py), one call made by 10,000 same-Call-ID INVITEs, acdd still serving"
+
+# 5c. A load run: SIPp's load scenario (tests/sip/scenarios/load.xml: the greeting and the menu, key 1 as RFC 4733,
+# BYE 4 s in) at a steady 10 calls a second for 10 s, so some 40 calls at once. Every call SIPp counts as successful is
+# a `calls` row, and none failed. SIPp's own statistics file (calls, failures, response times) is kept in $OUT.
+before=$(rows)
+mkdir -p "$work/load" "$OUT"
+(cd "$work/load" && timeout 120 sipp "127.0.0.1:$SIP_PORT" -s 3001 -sf "$SCEN/load.xml" -r 10 -m 100 -l 80 \
+    -i 127.0.0.1 -p 25400 -mp 31000 -nostdin -trace_err -trace_stat -fd 1 -stf stats.csv > screen.txt 2>&1) \
+    || fail "the load run failed: $(grep -h -m3 . "$work/load/screen.txt" "$work"/load/*errors.log 2>/dev/null | tail -3)"
+cp "$work/load/stats.csv" "$OUT/load-stats.csv"
+stat() {  # the last value of SIPp's statistics column $1
+    awk -F';' -v col="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i } END { print $c }' \
+        "$OUT/load-stats.csv"
+}
+made=$(stat 'SuccessfulCall(C)')
+failed=$(stat 'FailedCall(C)')
+[ "$made" = 100 ] && [ "$failed" = 0 ] || fail "SIPp's load run counted $made successful and $failed failed calls"
+settle $((before + made))
+[ "$(rows)" = $((before + made)) ] || fail "the load run's $made calls left $(($(rows) - before)) rows"
+pass "load run: SIPp made $made calls at 10 a second, $failed failed, each a calls row; statistics in $OUT/load-stats.csv (mean INVITE to 200, with the 0.5 s ring: $(stat 'ResponseTime1(C)'))"
+
 # 6. Stopping: SIGTERM, and an INVITE sent at once gets 503; acdd exits 0 with every SIP call recorded.
 kill -TERM "$PID"
 sipp_run stopping 3001 -sf "$(refusal 503 0 '      a=rtpmap:0 PCMU/8000')" || fail "an INVITE while stopping did not get 503"
@@ -109,3 +160,25 @@ wait "$PID" || status=$?
 [ "$status" = 0 ] || fail "acdd exited $status after SIGTERM"
 pass "INVITE while stopping: 503; acdd exited 0"
 
+# 7. --max-calls: a second daemon that takes one call at a time. One caller waits in the night line's queue (its own
+# SIPp, with media ports well apart from the next one's); a second INVITE meanwhile gets 503, and the first call
+# ends as an abandon, recorded.
+start_acdd "$work/acdd-max" "$CENTRE" --start 'mon 10:00' --db "$work/max.sqlite" --sip "127.0.0.1:$SIP_PORT" \
+    --speed 1 --max-calls 1
+PID=$ACDD_PID
+pids+=("$PID")
+mkdir -p "$work/holder"
+(cd "$work/holder" && timeout 60 sipp "127.0.0.1:$SIP_PORT" -s 3002 -sf "$SCEN/abandon.xml" -m 1 -i 127.0.0.1 \
+    -p 25500 -mp 33000 -nostdin -trace_err > screen.txt 2>&1) &
+holder=$!
+for _ in $(seq 50); do
+    curl -s "$BASE/metrics" | grep -q '^acd_queue_calls_waiting{queue="nobody"} 1' && break
+    sleep 0.1
+done
+sipp_run over 3001 -sf "$(refusal 503 0 '      a=rtpmap:0 PCMU/8000')" || fail "an INVITE over --max-calls 1 did not get 503"
+wait "$holder" || fail "the call held while the second was refused failed: $(tail -5 "$work/holder/screen.txt")"
+kill -TERM "$PID"
+wait "$PID" || fail "acdd --max-calls 1 did not exit cleanly"
+got=$(sqlite3 "$work/max.sqlite" "SELECT count(*) || '|' || group_concat(outcome) FROM calls WHERE channel = 'sip'")
+[ "$got" = "1|abandoned" ] || fail "with --max-calls 1, the calls table holds '$got'"
+pass "--max-calls 1: a second INVITE while one call waits gets 503; the waiting call is recorded as abandoned"

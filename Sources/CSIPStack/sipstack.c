@@ -43,6 +43,8 @@ struct sipcall {
     bool marker;
     uint32_t ts;
     uint64_t last_rx;
+    char callid[128];  ///< the INVITE's Call-ID and From tag, to refuse a second INVITE of the same dialog
+    char ftag[64];
 };
 
 struct sipstack {
@@ -134,7 +136,9 @@ static void on_digits(void *arg, const char *digits, int len) {
 static void on_rtp(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg) {
     struct sipcall *call = arg;
     sipstack_t *st = call->st;
-    if (!sa_cmp(src, &call->raddr, SA_ADDR)) {
+    // Only from where the caller's SDP says it takes media: phones send from that address and port (symmetric RTP,
+    // RFC 4961); anything else is a stranger's.
+    if (!sa_cmp(src, &call->raddr, SA_ALL)) {
         atomic_fetch_add(&st->counters[C_RTP_IGNORED], 1);
         return;
     }
@@ -196,9 +200,41 @@ static const struct sdp_format *audio_format(struct sdp_media *media) {
     return u ? u : sdp_media_rformat(media, "PCMA");
 }
 
+/// What libre lets through but RFC 3261 refuses: a request with no Via (dropped: there is nowhere to answer), no
+/// Call-ID, From tag or CSeq, a Content-Length that is not a number or (over UDP) more than the bytes that came
+/// (18.3), or Max-Forwards 0 (16.3). Replies where it can and returns true when the request is one of those.
+static bool refused_as_malformed(sipstack_t *st, const struct sip_msg *msg) {
+    const char *why = NULL;
+    uint16_t code = 400;
+    if (!pl_isset(&msg->via.sentby)) {
+        atomic_fetch_add(&st->counters[C_REJECTED], 1);
+        return true;
+    }
+    if (!pl_isset(&msg->callid)) why = "no Call-ID";
+    else if (!pl_isset(&msg->from.tag)) why = "no tag in From";
+    else if (!pl_isset(&msg->cseq.met)) why = "no CSeq";
+    else if (pl_isset(&msg->clen)) {
+        bool digits = msg->clen.l > 0 && msg->clen.l <= 9;
+        for (size_t i = 0; digits && i < msg->clen.l; i++) digits = msg->clen.p[i] >= '0' && msg->clen.p[i] <= '9';
+        if (!digits) why = "Content-Length is not a number";
+        else if (msg->tp == SIP_TRANSP_UDP && pl_u32(&msg->clen) > (msg->mb ? mbuf_get_left(msg->mb) : 0))
+            why = "Content-Length is more than the datagram holds";
+    }
+    if (!why && pl_isset(&msg->maxfwd) && pl_u32(&msg->maxfwd) == 0) {
+        why = "Max-Forwards is 0";
+        code = 483;
+    }
+    if (!why) return false;
+    atomic_fetch_add(&st->counters[C_REJECTED], 1);
+    (void)sip_treplyf(NULL, NULL, st->sip, msg, false, code, code == 483 ? "Too Many Hops" : "Bad Request",
+                      "Warning: 399 acdd \"%s\"\r\nContent-Length: 0\r\n\r\n", why);
+    return true;
+}
+
 static void on_connect(const struct sip_msg *msg, void *arg) {
     sipstack_t *st = arg;
     atomic_fetch_add(&st->counters[C_INVITES], 1);
+    if (refused_as_malformed(st, msg)) return;
     uint16_t refuse = atomic_load(&st->refuse);
     if (refuse) {
         atomic_fetch_add(&st->counters[C_REJECTED], 1);
@@ -211,6 +247,16 @@ static void on_connect(const struct sip_msg *msg, void *arg) {
                           "Warning: 399 acdd \"an INVITE without an SDP offer is not supported\"\r\n"
                           "Content-Length: 0\r\n\r\n");
         return;
+    }
+    // A new INVITE (no To tag) with the Call-ID and From tag of a call already here is a merged or looped request
+    // (RFC 3261 8.2.2.2), or a flood: 482, and the call it names goes on as it was.
+    for (struct le *le = st->calls.head; le; le = le->next) {
+        const struct sipcall *other = le->data;
+        if (!pl_strcmp(&msg->callid, other->callid) && !pl_strcmp(&msg->from.tag, other->ftag)) {
+            atomic_fetch_add(&st->counters[C_REJECTED], 1);
+            (void)sip_treply(NULL, st->sip, msg, 482, "Loop Detected");
+            return;
+        }
     }
     struct sipcall *call = mem_zalloc(sizeof(*call), call_destructor);
     if (!call) {
@@ -250,6 +296,8 @@ static void on_connect(const struct sip_msg *msg, void *arg) {
     call->raddr = *sdp_media_raddr(call->media);
     call->dtmf = dtmf_rx_init(NULL, on_digits, call);
     call->id = ++st->next_id;
+    (void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
+    (void)pl_strcpy(&msg->from.tag, call->ftag, sizeof(call->ftag));
 
     char user[128] = "", callid[256] = "", remote[64] = "";
     (void)pl_strcpy(&msg->uri.user, user, sizeof(user));
@@ -275,6 +323,7 @@ static void on_connect(const struct sip_msg *msg, void *arg) {
 static bool on_request(const struct sip_msg *msg, void *arg) {
     sipstack_t *st = arg;
     if (!pl_strcmp(&msg->met, "OPTIONS")) {
+        if (refused_as_malformed(st, msg)) return true;
         (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
                           ALLOW_HEADER "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");
         return true;
