@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 
 #include <re.h>
 #include <spandsp.h>
@@ -425,6 +426,18 @@ int sipstack_send(sipcall_t *call, const int16_t samples[160]) {
 uint16_t sipstack_rtp_port(const sipcall_t *call) { return sa_port(rtp_local(call->rtp)); }
 
 static int setup(sipstack_t *st) {
+    // Every call holds sockets, and libre's event loop serves only as many descriptors as it is told (1,024 unless
+    // told): raise this process's soft limit to its hard one and let the loop use it all.
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+        if (files.rlim_cur < files.rlim_max) {
+            files.rlim_cur = files.rlim_max;
+            (void)setrlimit(RLIMIT_NOFILE, &files);
+            (void)getrlimit(RLIMIT_NOFILE, &files);
+        }
+        int most = files.rlim_cur > 65536 ? 65536 : (int)files.rlim_cur;
+        (void)fd_setsize(most);
+    }
     int err = sa_set_str(&st->laddr, st->cfg.host, st->cfg.port);
     if (err) {
         snprintf(st->start_why, sizeof(st->start_why), "'%s' is not an IP address", st->cfg.host);
