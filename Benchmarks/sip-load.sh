@@ -45,9 +45,9 @@ probe=$(python3 scripts/sip/rtp_capture.py "$PORT" 3001 tests/sip/centre/flows/p
 c1=$(cpu_ticks "$ACDD_PID")
 t1=$(date +%s.%N)
 up_after=$(metric acd_sip_calls)
-p50=$(curl -s "$BASE/metrics" | awk '/^acd_sip_tick_lateness_seconds\{quantile="0.5"\}/ { print $2 * 1000 }')
-p99=$(curl -s "$BASE/metrics" | awk '/^acd_sip_tick_lateness_seconds\{quantile="0.99"\}/ { print $2 * 1000 }')
-pmax=$(curl -s "$BASE/metrics" | awk '/^acd_sip_tick_lateness_seconds\{quantile="1"\}/ { print $2 * 1000 }')
+p50=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_tick_lateness_p50_seconds" { print $2 * 1000 }')
+p99=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_tick_lateness_p99_seconds" { print $2 * 1000 }')
+pmax=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_tick_lateness_max_seconds" { print $2 * 1000 }')
 wait "$sipp_pid" || true
 held_ok=$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "SuccessfulCall(C)") c = i } END { print $c }' \
     "$work/held-stats.csv")

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libsqlite3-dev libsndfile1-dev libglpk-dev pkg-config sqlite3 curl python3-venv prometheus slurm-wlm munge linux-perf
-    libre-dev libspandsp-dev libsamplerate0-dev sip-tester espeak-ng)
+    libre-dev libspandsp-dev libsamplerate0-dev sip-tester espeak-ng baresip)
 venv() {
     if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements.txt .venv/requirements.txt; then
         python3 -m venv .venv

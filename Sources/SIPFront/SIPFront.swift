@@ -170,12 +170,11 @@ package final class SIPFront: Service, @unchecked Sendable {
                 descriptor: MetricNameDescriptor(
                     namespace: "acd", metricName: "sip_calls", unitName: "",
                     helpText: "SIP calls the front holds now, ringing or up."))
-            let lateness = ["0.5", "0.99", "1"].map { q in
+            let lateness = [("p50", "median"), ("p99", "99th percentile"), ("max", "largest")].map { name, what in
                 registry.makeGauge(
                     descriptor: MetricNameDescriptor(
-                        namespace: "acd", metricName: "sip_tick_lateness", unitName: "seconds",
-                        helpText: "How late the 20 ms media beat ran, over its last 4096 beats (82 s), by quantile."),
-                    labels: [("quantile", q)])
+                        namespace: "acd", metricName: "sip_tick_lateness_\(name)", unitName: "seconds",
+                        helpText: "How late the 20 ms media beat ran: the \(what) over its last 4096 beats (82 s)."))
             }
             let seen = Mutex([UInt64](repeating: 0, count: 5))
             return { [weak self] in
