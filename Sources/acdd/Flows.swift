@@ -3,11 +3,12 @@ import ACDReports
 import ArgumentParser
 import Foundation
 import IVRFlows
+import SIPFront
 
 struct Flows: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check IVR/EVR flows, run their scripted test calls, and draw them.",
-        subcommands: [FlowsCheck.self, FlowsTest.self, FlowsGraph.self])
+        subcommands: [FlowsCheck.self, FlowsTest.self, FlowsGraph.self, FlowsPrompts.self])
 }
 
 struct FlowsCheck: ParsableCommand {
@@ -160,4 +161,147 @@ struct FlowsGraph: ParsableCommand {
 
 enum GraphFormat: String, ExpressibleByArgument, CaseIterable {
     case dot, mermaid
+}
+
+struct FlowsPrompts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prompts",
+        abstract: "List a flow set's text prompts with their timing, and record them with espeak-ng (--speak).",
+        discussion: """
+            Every prompt given as text, once each: where it is written (FILE:LINE), its words, the seconds the \
+            engine gives it, and whether it has a recording. A recording is prompts/spoken-HASH.wav beside the \
+            flow file, named by the voice, the flow's speaking rate and the text (docs/flows.md, "Prompts"). \
+            With one, the engine times the step by the recording's length and a SIP caller hears it; without, \
+            the engine times it at the flow's words_per_minute and the daemon speaks it at start.
+            --speak writes the missing recordings with espeak-ng (voice en-gb, at the flow's speaking rate; \
+            --force rewrites them all). Each file is written whole or not at all. Changing a prompt's text makes a \
+            new file; old ones are listed with --format json under "unused" and can be deleted.
+            """)
+
+    @Argument(help: "A flow-set folder (scenario.yaml and flows/).")
+    var path: String
+
+    @Flag(help: "Record the text prompts that have no recording yet, with espeak-ng.")
+    var speak = false
+
+    @Flag(help: "With --speak: record every text prompt again.")
+    var force = false
+
+    @Option(name: .shortAndLong, help: "Output: text (a table) or json.")
+    var format: CheckFormat = .text
+
+    struct Row: Encodable {
+        var file: String
+        var line: Int
+        var text: String
+        var words: Int
+        var estimatedSeconds: Double
+        var recordedSeconds: Double?
+        var recording: String
+        var written: Bool
+    }
+
+    struct Report: Encodable {
+        var prompts: [Row]
+        var recorded: Int
+        var written: Int
+        var unused: [String]
+    }
+
+    func run() throws {
+        let scenario = try loadScenario(path, overrides: [])
+        var seen = Set<String>()
+        var prompts: [StepPrompt] = []
+        for flow in scenario.flowPrompts {
+            for case let prompt? in flow {
+                guard let recording = prompt.spokenPath, seen.insert(recording).inserted else { continue }
+                prompts.append(prompt)
+            }
+        }
+        prompts.sort { ($0.prompt.location.file, $0.prompt.location.line) < ($1.prompt.location.file, $1.prompt.location.line) }
+        if speak && !PhoneAudio.canSpeak {
+            throw ValidationError("espeak-ng is not installed: apt-get install espeak-ng")
+        }
+        let todo = prompts.filter { force || !FileManager.default.fileExists(atPath: $0.spokenPath!) }
+        if speak && !todo.isEmpty {
+            FileHandle.standardError.write(Data("recording \(todo.count) text prompts with espeak-ng\n".utf8))
+        }
+        var rows: [Row] = []
+        var written = 0
+        let terminal = isatty(2) != 0
+        for prompt in prompts {
+            let text = prompt.prompt.text ?? ""
+            let recording = prompt.spokenPath!
+            var didWrite = false
+            if speak && (force || !FileManager.default.fileExists(atPath: recording)) {
+                try Self.record(text, to: recording, wordsPerMinute: prompt.wordsPerMinute)
+                written += 1
+                didWrite = true
+                if terminal {
+                    FileHandle.standardError.write(Data("\r  \(written)/\(todo.count)".utf8))
+                }
+            }
+            let words = text.split(whereSeparator: { $0.isWhitespace }).count
+            let seconds = FileManager.default.fileExists(atPath: recording)
+                ? try? PromptAudio.info(path: recording).seconds : nil
+            rows.append(
+                Row(
+                    file: prompt.prompt.location.file, line: prompt.prompt.location.line, text: text, words: words,
+                    estimatedSeconds: Double(words) / prompt.wordsPerMinute * 60, recordedSeconds: seconds,
+                    recording: recording, written: didWrite))
+        }
+        if terminal && written > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        let folders = Set(prompts.map { URL(fileURLWithPath: $0.spokenPath!).deletingLastPathComponent().path })
+        var unused: [String] = []
+        for folder in folders.sorted() {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for name in names.sorted() where name.hasPrefix("spoken-") && name.hasSuffix(".wav") {
+                let file = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+                if !seen.contains(file) { unused.append(file) }
+            }
+        }
+        let recorded = rows.filter { $0.recordedSeconds != nil }.count
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let report = Report(prompts: rows, recorded: recorded, written: written, unused: unused)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        case .text:
+            let base = FileManager.default.currentDirectoryPath + "/"
+            print("| where | words | estimate s | recorded s | text |")
+            print("|---|---:|---:|---:|---|")
+            for row in rows {
+                let file = row.file.hasPrefix(base) ? String(row.file.dropFirst(base.count)) : row.file
+                let text = row.text.count > 60 ? String(row.text.prefix(57)) + "..." : row.text
+                let recordedText = row.recordedSeconds.map { String(format: "%.2f", $0) } ?? "none"
+                print(
+                    "| \(file):\(row.line) | \(row.words) | \(String(format: "%.2f", row.estimatedSeconds)) | "
+                        + "\(recordedText) | \(text.replacingOccurrences(of: "|", with: "\\|")) |")
+            }
+            let estimate = rows.reduce(0) { $0 + $1.estimatedSeconds }
+            let heard = rows.compactMap(\.recordedSeconds).reduce(0, +)
+            print(
+                "\(rows.count) text prompts, \(recorded) recorded (\(written) written now); estimates total "
+                    + String(format: "%.1f s", estimate)
+                    + (recorded > 0 ? String(format: ", recordings %.1f s", heard) : "")
+                    + (unused.isEmpty ? "" : "; \(unused.count) recordings no prompt uses (--format json lists them)"))
+        }
+    }
+
+    /// espeak-ng into a scratch file beside the recording, then renamed over it: a file is whole or absent.
+    static func record(_ text: String, to path: String, wordsPerMinute: Double) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let scratch = folder.appendingPathComponent(".\(UUID().uuidString).wav.part").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        do {
+            try PhoneAudio.speak(text, to: scratch, wordsPerMinute: wordsPerMinute, voice: SpokenPrompt.voice)
+        } catch {
+            throw ValidationError("\(path): \(error.reason)")
+        }
+        guard rename(scratch, path) == 0 else {
+            throw ValidationError("\(path): cannot be written (\(String(cString: strerror(errno))))")
+        }
+    }
 }

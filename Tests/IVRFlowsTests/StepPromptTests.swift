@@ -53,4 +53,45 @@ import Testing
             #expect(error.description.contains("scenario.yaml:14:13: entries[1].number: "), "\(error)")
         }
     }
+
+    @Test("a text prompt with a recording (acdd flows prompts --speak) is timed by the recording, not by its words")
+    func recordedTextPrompt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spoken-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["scenario.yaml", "flows"] {
+            try FileManager.default.copyItem(
+                at: Self.root.appendingPathComponent("tests/sip/centre/\(name)"), to: folder.appendingPathComponent(name))
+        }
+        func noMatch() throws -> (seconds: Double, prompt: StepPrompt) {
+            let scenario = try Scenario.load(path: folder.path)
+            let flow = try #require(scenario.model.flows.firstIndex { $0.name == "main" })
+            let step = try #require(scenario.model.flows[flow].steps.firstIndex { $0.name == "menu#1/no-match" })
+            return (scenario.model.flows[flow].steps[step].duration.mean, try #require(scenario.flowPrompts[flow][step]))
+        }
+        let estimated = try noMatch()
+        // The no-match step plays "Sorry, that is not one of the options.": 8 words at the flow's rate.
+        #expect(abs(estimated.seconds - 8 / estimated.prompt.wordsPerMinute * 60) < 1e-9)
+        let recording = try #require(estimated.prompt.spokenPath)
+        #expect(recording.hasPrefix(folder.appendingPathComponent("flows/prompts/spoken-").path))
+        // A recording of exactly 1.25 s: 10,000 frames of 16-bit mono at 8 kHz.
+        try Self.silentWAV(frames: 10_000, rate: 8000).write(to: URL(fileURLWithPath: recording))
+        #expect(abs(try noMatch().seconds - 1.25) < 1e-9)
+        // A recording that is not audio is an error at the prompt, naming the file.
+        try Data("not a wav".utf8).write(to: URL(fileURLWithPath: recording))
+        let error = try #require(throws: InputError.self) { try noMatch() }
+        #expect(error.description.contains("main.yaml:18:"), "\(error)")
+        #expect(error.description.contains("the recording of this text prompt, \(recording)"), "\(error)")
+    }
+
+    /// A canonical 44-byte-header WAV of silence.
+    static func silentWAV(frames: Int, rate: Int) -> Data {
+        func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xff) } }
+        func le16(_ v: Int) -> [UInt8] { (0..<2).map { UInt8((v >> (8 * $0)) & 0xff) } }
+        let bytes = frames * 2
+        var d: [UInt8] = Array("RIFF".utf8) + le32(36 + bytes) + Array("WAVEfmt ".utf8) + le32(16) + le16(1) + le16(1)
+        d += le32(rate) + le32(rate * 2) + le16(2) + le16(16) + Array("data".utf8) + le32(bytes)
+        d += [UInt8](repeating: 0, count: bytes)
+        return Data(d)
+    }
 }

@@ -88,8 +88,16 @@ package struct StepPrompt: Sendable, Equatable {
     package var timeout: Double?
 
     /// The prompt's audio file, if it has one, as a path.
-    package var audioPath: String? {
-        prompt.audio.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: folder).appendingPathComponent($0).path }
+    package var audioPath: String? { prompt.audio.map { Self.resolve($0, folder: folder) } }
+
+    /// The recording `acdd flows prompts --speak` makes of a text prompt (it may not exist yet).
+    package var spokenPath: String? {
+        prompt.text.map { SpokenPrompt.path(text: $0, folder: folder, wordsPerMinute: wordsPerMinute) }
+    }
+
+    /// An audio path as a flow file gives it: absolute, or relative to the flow file's folder.
+    package static func resolve(_ audio: String, folder: String) -> String {
+        audio.hasPrefix("/") ? audio : URL(fileURLWithPath: folder).appendingPathComponent(audio).path
     }
 }
 
@@ -475,15 +483,27 @@ package struct FlowCompiler {
         return .histogram(HistogramTable(bins: [(early, early, share), (full, full, 1 - share)]))
     }
 
-    /// A prompt's length: audio read with libsndfile (relative to the flow file), text at the flow's speaking rate.
+    /// A prompt's length: audio read with libsndfile (relative to the flow file); text by its recording when
+    /// `acdd flows prompts --speak` has made one, else at the flow's speaking rate.
     private mutating func duration(_ prompt: Prompt, _ scope: Scope) throws(InputError) -> Double {
+        let folder = URL(fileURLWithPath: scope.document.file).deletingLastPathComponent().path
         if let text = prompt.text {
+            let recorded = SpokenPrompt.path(text: text, folder: folder, wordsPerMinute: scope.document.wordsPerMinute)
+            if let known = promptCache[recorded] { return known }
+            if FileManager.default.fileExists(atPath: recorded) {
+                do {
+                    let seconds = try PromptAudio.info(path: recorded).seconds
+                    promptCache[recorded] = seconds
+                    return seconds
+                } catch {
+                    throw prompt.location.error("the recording of this text prompt, \(recorded): \(error.reason)")
+                }
+            }
             let words = text.split(whereSeparator: { $0.isWhitespace }).count
             return Double(words) / scope.document.wordsPerMinute * 60
         }
         let audio = prompt.audio ?? ""
-        let folder = URL(fileURLWithPath: scope.document.file).deletingLastPathComponent()
-        let path = audio.hasPrefix("/") ? audio : folder.appendingPathComponent(audio).path
+        let path = StepPrompt.resolve(audio, folder: folder)
         if let known = promptCache[path] { return known }
         do {
             let seconds = try PromptAudio.info(path: path).seconds
