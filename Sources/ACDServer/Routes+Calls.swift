@@ -100,7 +100,7 @@ extension Daemon {
             }
             intent = k
         }
-        guard let caller = CallerKind(rawValue: body.caller ?? "external") else {
+        guard let caller = CallerKind(rawValue: body.caller ?? "external"), caller != .telephone else {
             throw Problem(
                 .unprocessableContent, code: "bad-value", "caller is 'external' or 'modelled'", field: "caller")
         }

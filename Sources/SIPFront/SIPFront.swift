@@ -226,7 +226,7 @@ package final class SIPFront: Service, @unchecked Sendable {
             // A caller who gave up while it rang (CANCEL) never reaches the engine.
             guard table.withLock({ $0.legs[id] != nil }) else { return }
         }
-        let request = CallRequest(target: .entry(entry), caller: .external)
+        let request = CallRequest(target: .entry(entry), caller: .telephone)
         let call: CallID
         do {
             call = try await daemon.engine.place(request, reserve: 1024, maxCalls: daemon.configuration.maxCalls).0

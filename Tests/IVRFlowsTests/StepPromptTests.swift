@@ -94,4 +94,35 @@ import Testing
         d += [UInt8](repeating: 0, count: bytes)
         return Data(d)
     }
+
+    @Test("a caller on the telephone hears a play step whole; an API caller is cut short by the caller model's barge-in")
+    func telephoneCallersHearPromptsWhole() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("barge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: Self.root.appendingPathComponent("tests/sip/centre/flows"), to: folder.appendingPathComponent("flows"))
+        let centre = try String(
+            contentsOf: Self.root.appendingPathComponent("tests/sip/centre/scenario.yaml"), encoding: .utf8)
+        // Every modelled caller barges in on the greeting (1.877 s of audio) after 0.5 s.
+        try centre.replacingOccurrences(
+            of: "interval: 1h", with: "interval: 1h\ncallers: { barge_in: 100%, key_time: 0.5s }"
+        ).write(to: folder.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+        let main = folder.appendingPathComponent("flows/main.yaml")
+        try String(contentsOf: main, encoding: .utf8).replacingOccurrences(of: "barge_in: false", with: "barge_in: true")
+            .write(to: main, atomically: true, encoding: .utf8)
+        let scenario = try Scenario.load(path: folder.path)
+        let clock = ManualClock()
+        let live = LiveEngine(model: scenario.model, seed: 1, clock: clock)
+        await live.start()
+        await clock.advance(to: 36000)
+        let api = try await live.place(CallRequest(target: .entry(EntryID(0)), caller: .external)).id
+        let phone = try await live.place(CallRequest(target: .entry(EntryID(0)), caller: .telephone)).id
+        await clock.advance(by: 1)
+        #expect(await live.location(of: api) == .ivr(node: "main/menu", awaitingInput: true))
+        #expect(await live.location(of: phone) == .ivr(node: "main/welcome", awaitingInput: false))
+        await clock.advance(by: 0.9)
+        #expect(await live.location(of: phone) == .ivr(node: "main/menu", awaitingInput: true))
+        await live.shutdown()
+    }
 }

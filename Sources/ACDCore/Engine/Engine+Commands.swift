@@ -20,8 +20,10 @@ extension Engine {
                 throw LiveError(.unknownEntry, "no entry #\(e.rawValue); the model has \(model.entries.count)")
             }
             let mark = events.count
-            if request.caller == .external {
-                c = enterFlowExternally(entry: e.index, intent: request.intent ?? drawIntent(entry: e.index), at: time)
+            if request.caller != .modelled {
+                c = enterFlowExternally(
+                    entry: e.index, intent: request.intent ?? drawIntent(entry: e.index),
+                    hearsWhole: request.caller == .telephone, at: time)
             } else {
                 c = enterFlow(entry: e.index, at: time, intent: request.intent, repeating: false)
             }
@@ -45,7 +47,7 @@ extension Engine {
             c = allocateCall()
             let i = q.index
             calls[Int(c)].priority = UInt8(request.priority)
-            calls[Int(c)].external = request.caller == .external
+            calls[Int(c)].external = request.caller != .modelled
             calls[Int(c)].intent = Int16(request.intent ?? -1)
             if reportsEvents {
                 events.append(
@@ -53,7 +55,7 @@ extension Engine {
                         time: time, kind: .callArrived, call: CallID(slot: c, generation: calls[Int(c)].generation),
                         queue: q))
             }
-            let (talk, patience) = drawWork(queue: i, external: request.caller == .external)
+            let (talk, patience) = drawWork(queue: i, external: request.caller != .modelled)
             enter(call: c, queue: i, at: time, talk: talk, patience: patience, attempt: 0)
         }
         return CallID(slot: c, generation: calls[Int(c)].generation)
@@ -265,7 +267,11 @@ package struct CallRequest: Sendable, Equatable {
 /// Who decides what a caller does.
 package enum CallerKind: String, Sendable, Equatable, Codable {
     /// A person or a load generator: keys, phrases and hang-ups come by command; they never give up by themselves.
+    /// What they cannot say by command is drawn from the caller model: cutting a play step short (barge-in).
     case external
+    /// A person on the telephone (the SIP front): as `external`, and they hear every prompt whole unless they act,
+    /// so a play step lasts its prompt's length.
+    case telephone
     /// The scenario's caller model: the caller's path, patience and hang-ups are drawn as in a simulation.
     case modelled
 }

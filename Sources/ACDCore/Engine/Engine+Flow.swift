@@ -27,6 +27,8 @@ struct FlowPlan: Sendable {
     var durations: ContiguousArray<Distribution> = []
     /// Per step, what a live caller's input picks there (steps where the caller decides).
     var inputs: ContiguousArray<StepInput?> = []
+    /// Per step, an external caller's time there when it is not drawn (`FlowStep.heardDuration`).
+    var heardDurations: ContiguousArray<Double?> = []
     var callBacks: ContiguousArray<CallBack?> = []
     var repeatWindow: ContiguousArray<Double> = []
     var flowBase: ContiguousArray<Int> = []
@@ -54,6 +56,7 @@ struct FlowPlan: Sendable {
                 durations.append(step.duration)
                 callBacks.append(step.callBack)
                 inputs.append(step.input)
+                heardDurations.append(step.heardDuration)
                 switch step.action {
                 case .route(let to, let weights):
                     compiled.kind = .route

@@ -2,14 +2,15 @@
 /// input that comes by command. Each move is ``FlowPlan/follow(_:intent:branch:interval:)``, the same the simulator's
 /// walk in ``Engine/enterFlow(entry:at:intent:repeating:)`` makes.
 extension Engine {
-    /// An external caller dials entry `e` as type `intent` at `t`.
-    mutating func enterFlowExternally(entry e: Int, intent: Int, at t: Double) -> Int32 {
+    /// An external caller dials entry `e` as type `intent` at `t`; `hearsWhole`: a telephone caller.
+    mutating func enterFlowExternally(entry e: Int, intent: Int, hearsWhole: Bool = false, at t: Double) -> Int32 {
         let c = allocateCall()
         let counted = t >= warmup
         if counted { flowTallies.callers[e] &+= 1 }
         calls.withUnsafeMutableBufferPointer { slots in
             slots[Int(c)].state = .inFlow
             slots[Int(c)].external = true
+            slots[Int(c)].hearsWhole = hearsWhole
             slots[Int(c)].entry = Int16(e)
             slots[Int(c)].intent = Int16(intent)
             slots[Int(c)].arrival = t
@@ -43,7 +44,8 @@ extension Engine {
                 notePrompt(call: c, step: step, at: t)
                 return
             }
-            let duration = flowPlan.durations[step].sample(&flowStream)
+            let whole = calls[Int(c)].hearsWhole ? flowPlan.heardDurations[step] : nil
+            let duration = whole ?? flowPlan.durations[step].sample(&flowStream)
             if duration > 0 {
                 notePrompt(call: c, step: step, at: t, kind: .callPlaying)
                 calendar.schedule(.flowAdvance, at: t + duration, subject: c, tag: calls[Int(c)].generation)

@@ -34,6 +34,7 @@ extension FlowPlan {
         }
         durations += other.durations
         inputs += other.inputs
+        heardDurations += other.heardDurations
         callBacks += other.callBacks
         repeatWindow += other.repeatWindow
         flowPatience += other.flowPatience

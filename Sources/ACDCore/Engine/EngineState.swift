@@ -120,6 +120,8 @@ struct CallSlot: Sendable {
     var balking = false
     /// The caller's input comes from outside (live calls): the flow waits at input steps for it.
     var external = false
+    /// A caller on the telephone: hears every prompt whole (``CallerKind/telephone``).
+    var hearsWhole = false
     /// The queue a transferred call was first offered to, or -1.
     var firstQueue: Int16 = -1
     /// The agent talking to the call, or -1.

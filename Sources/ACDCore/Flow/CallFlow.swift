@@ -87,6 +87,9 @@ package struct FlowStep: Sendable, Equatable {
     /// On a route step where the caller decides (a menu attempt, a speech prompt, a self-service task, a signpost):
     /// which input takes which target. A caller from the caller model draws the target by `weights` instead.
     package var input: StepInput?
+    /// On a play step a caller may cut short: how long it lasts for a caller on the telephone, who hears the whole
+    /// prompt (the caller model's barge-in share is for modelled callers and those driven through the API).
+    package var heardDuration: Double?
 
     package enum Action: Sendable, Equatable {
         /// On to one of `targets`, with weights that depend on the caller's intent: `weights[intent][i]` for

@@ -221,9 +221,11 @@ package struct FlowCompiler {
         switch node.kind {
         case .play(let prompt, let bargeIn, let next):
             stepPrompts[i] = heard(prompt, scope, bargeIn: bargeIn)
+            let seconds = try duration(prompt, scope)
             steps[i] = FlowStep(
-                name: name, duration: promptTime(try duration(prompt, scope), bargeIn: bargeIn, extra: 0),
+                name: name, duration: promptTime(seconds, bargeIn: bargeIn, extra: 0),
                 action: .route(targets: [try go(next)], weights: every([1])))
+            if bargeIn { steps[i].heardDuration = seconds }
         case .menu(let menu):
             try buildMenu(i, name, menu, scope)
         case .speech(let speech):
