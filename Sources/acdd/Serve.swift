@@ -169,10 +169,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func parseListen() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { throw ValidationError("--listen is HOST:PORT, e.g. 127.0.0.1:8080") }
-        return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        guard let address = Self.hostPort(listen) else {
+            throw ValidationError("--listen is HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        return address
     }
 
     /// `mon 08:00` (the model's first week) or `2020-03-23 08:00` (a date of the period) as engine seconds.
