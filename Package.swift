@@ -43,6 +43,8 @@ var package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(
+            name: "CPocketSphinx", pkgConfig: "pocketsphinx", providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
         // libre (SIP, SDP, RTP, RFC 4733) and spandsp (G.711, in-band DTMF) behind a small C face: docs/sip.md.
         .target(
             name: "CSIPStack",
@@ -52,7 +54,7 @@ var package = Package(
         .target(
             name: "SIPFront",
             dependencies: [
-                "ACDCore", "IVRFlows", "ACDServer", "CSIPStack", "CSampleRate", "CSndFile",
+                "ACDCore", "IVRFlows", "ACDServer", "CSIPStack", "CSampleRate", "CSndFile", "CPocketSphinx",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

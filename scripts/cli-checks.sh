@@ -306,5 +306,27 @@ else
 fi
 rm -rf "$pdir"
 
+# acdd flows listen: every phrase of every Leeds speech step spoken by espeak-ng into PocketSphinx; one figure per
+# step in the flow's own format, the same on a second run (a fixed dither seed), and the OOV word reported.
+if command -v espeak-ng > /dev/null && [ -d /usr/share/pocketsphinx/model/en-us/en-us ]; then
+    l1=$("$acdd" flows listen flows/leeds --voices en-gb,en-us --speeds 170 --format json 2>/dev/null)
+    l2=$("$acdd" flows listen flows/leeds --voices en-gb,en-us --speeds 170 --format json 2>/dev/null)
+    python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+steps = {s["step"]: s for s in d}
+assert sorted(steps) == ["general/ask", "housing/ask"], sorted(steps)
+assert steps["housing/ask"]["utterances"] == 24 and steps["general/ask"]["utterances"] == 22, d
+for s in d:
+    assert sum(map(sum, s["counts"])) == s["utterances"], s
+    right = sum(s["counts"][i][i] for i in range(len(s["intents"])))
+    assert abs(s["recognition"] - right / s["utterances"]) < 1e-12 and 0.5 <= s["recognition"] <= 1, s
+assert steps["housing/ask"]["unknownWords"] == ["lettings"], steps["housing/ask"]
+assert sys.argv[1] == sys.argv[2], "two runs differ"
+' "$l1" "$l2" && pass || fail "flows listen flows/leeds: $l1"
+else
+    fail "espeak-ng or pocketsphinx-en-us is missing: flows listen not checked (scripts/install-deps.sh installs them)"
+fi
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libsqlite3-dev libsndfile1-dev libglpk-dev pkg-config sqlite3 curl python3-venv prometheus slurm-wlm munge linux-perf
-    libre-dev libspandsp-dev libsamplerate0-dev sip-tester espeak-ng baresip)
+    libre-dev libspandsp-dev libsamplerate0-dev sip-tester espeak-ng baresip
+    libpocketsphinx-dev pocketsphinx-en-us)
 venv() {
     if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements.txt .venv/requirements.txt; then
         python3 -m venv .venv

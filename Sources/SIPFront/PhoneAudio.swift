@@ -36,8 +36,11 @@ package final class PhoneAudio: Sendable {
         return PhoneAudio(samples: converted.map { Int16(max(-1, min(1, $0)) * 32767) })
     }
 
-    private static func resample(_ input: [Float], from rate: Int, path: String) throws(PromptAudio.ReadError) -> [Float] {
-        let ratio = Double(sampleRate) / Double(rate)
+    /// `input` at `rate` converted to `target` Hz with libsamplerate's medium-quality sinc converter.
+    static func resample(
+        _ input: [Float], from rate: Int, to target: Int = sampleRate, path: String
+    ) throws(PromptAudio.ReadError) -> [Float] {
+        let ratio = Double(target) / Double(rate)
         var output = [Float](repeating: 0, count: Int((Double(input.count) * ratio).rounded(.up)) + 16)
         let (status, produced) = input.withUnsafeBufferPointer { inp in
             output.withUnsafeMutableBufferPointer { out in

@@ -8,7 +8,7 @@ import SIPFront
 struct Flows: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check IVR/EVR flows, run their scripted test calls, and draw them.",
-        subcommands: [FlowsCheck.self, FlowsTest.self, FlowsGraph.self, FlowsPrompts.self])
+        subcommands: [FlowsCheck.self, FlowsTest.self, FlowsGraph.self, FlowsPrompts.self, FlowsListen.self])
 }
 
 struct FlowsCheck: ParsableCommand {
@@ -302,6 +302,130 @@ struct FlowsPrompts: ParsableCommand {
         }
         guard rename(scratch, path) == 0 else {
             throw ValidationError("\(path): cannot be written (\(String(cString: strerror(errno))))")
+        }
+    }
+}
+
+struct FlowsListen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listen",
+        abstract: "Measure how well the speech steps' recogniser hears their phrases (espeak-ng into PocketSphinx).",
+        discussion: """
+            For every speech step, each phrase is spoken by espeak-ng in several voices and speeds, brought to \
+            telephone audio (8 kHz), and heard by the recogniser a SIP caller meets: PocketSphinx with a grammar of \
+            the step's phrases (docs/sip.md, "Speech"). Prints per step the measured recognition and confusion in \
+            the flow file's own format, to paste over the modelled ones, and the table of what was said against \
+            what was heard. Words the dictionary lacks are listed: their phrases cannot be heard. Synthetic \
+            voices are easier to hear than callers on real lines, so treat the figures as an upper bound.
+            """)
+
+    @Argument(help: "A flow-set folder (scenario.yaml and flows/).")
+    var path: String
+
+    @Option(help: "espeak-ng voices, comma-separated.")
+    var voices = "en-gb,en-us,en-gb+f3,en-us+m3"
+
+    @Option(help: "Speaking rates in words per minute, comma-separated.")
+    var speeds = "140,170,200"
+
+    @Option(name: .shortAndLong, help: "Output: text or json.")
+    var format: CheckFormat = .text
+
+    struct StepResult: Encodable {
+        var step: String
+        var file: String
+        var line: Int
+        var intents: [String]
+        var utterances: Int
+        /// counts[said][heard]: heard is an intent index, or intents.count for nothing heard.
+        var counts: [[Int]]
+        var recognition: Double
+        var confusion: [String: [String: Double]]
+        var unknownWords: [String]
+    }
+
+    func run() throws {
+        let scenario = try loadScenario(path, overrides: [])
+        guard PhoneAudio.canSpeak else { throw ValidationError("espeak-ng is not installed: apt-get install espeak-ng") }
+        let voiceList = voices.split(separator: ",").map(String.init)
+        let speedList = speeds.split(separator: ",").compactMap { Double($0) }
+        guard !voiceList.isEmpty, !speedList.isEmpty else { throw ValidationError("--voices and --speeds need a value") }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("acdd-listen-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var results: [StepResult] = []
+        let terminal = isatty(2) != 0
+        for (f, flow) in scenario.model.flows.enumerated() {
+            var seen = Set<Int>()
+            for (s, step) in flow.steps.enumerated() {
+                guard let input = step.input, input.kind == .speech, seen.insert(step.node ?? s).inserted else { continue }
+                let routes = Array(input.labels.prefix { !$0.isEmpty })
+                let recognizer: Recognizer
+                do { recognizer = try Recognizer(labels: routes) } catch { throw ValidationError("\(flow.name)/\(step.name): \(error)") }
+                let intents = routes.map { $0[0] }
+                var counts = Array(repeating: Array(repeating: 0, count: intents.count + 1), count: intents.count)
+                var done = 0
+                let total = routes.reduce(0) { $0 + max($1.count - 1, 1) } * voiceList.count * speedList.count
+                for (r, labels) in routes.enumerated() {
+                    for phrase in labels.count > 1 ? Array(labels.dropFirst()) : labels {
+                        for voice in voiceList {
+                            for speed in speedList {
+                                let file = scratch.appendingPathComponent("u.wav").path
+                                try PhoneAudio.speak(phrase, to: file, wordsPerMinute: speed, voice: voice)
+                                let heard = recognizer.recognize(try PhoneAudio.read(path: file).samples)
+                                counts[r][heard?.label ?? intents.count] += 1
+                                done += 1
+                                if terminal {
+                                    FileHandle.standardError.write(Data("\r\(flow.name)/\(step.name): \(done)/\(total)".utf8))
+                                }
+                            }
+                        }
+                    }
+                }
+                if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+                let said = counts.map { $0.reduce(0, +) }
+                let right = (0..<intents.count).reduce(0) { $0 + counts[$1][$1] }
+                var confusion: [String: [String: Double]] = [:]
+                for a in intents.indices {
+                    for b in intents.indices where a != b && counts[a][b] > 0 {
+                        confusion[intents[a], default: [:]][intents[b]] = Double(counts[a][b]) / Double(said[a])
+                    }
+                }
+                let location = scenario.flowPrompts[f][s]?.prompt.location
+                results.append(
+                    StepResult(
+                        step: "\(flow.name)/\(flow.steps[step.node ?? s].name)", file: location?.file ?? "",
+                        line: location?.line ?? 0, intents: intents, utterances: said.reduce(0, +), counts: counts,
+                        recognition: Double(right) / Double(max(said.reduce(0, +), 1)), confusion: confusion,
+                        unknownWords: recognizer.unknownWords))
+            }
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        case .text:
+            if results.isEmpty { print("no speech steps") }
+            let base = FileManager.default.currentDirectoryPath + "/"
+            func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+            for r in results {
+                let file = r.file.hasPrefix(base) ? String(r.file.dropFirst(base.count)) : r.file
+                print("\(r.step) (\(file):\(r.line)): \(r.utterances) utterances, \(voiceList.count) voices x \(speedList.count) speeds")
+                let pairs = r.confusion.keys.sorted().map { a in
+                    "\(a): { " + r.confusion[a]!.keys.sorted().map { "\($0): \(percent(r.confusion[a]![$0]!))" }
+                        .joined(separator: ", ") + " }"
+                }
+                print("  measured:  recognition: \(percent(r.recognition))" + (pairs.isEmpty ? "" : ", confusion: { \(pairs.joined(separator: ", ")) }"))
+                print("  | said \\ heard | " + r.intents.joined(separator: " | ") + " | nothing |")
+                print("  |---|" + String(repeating: "---:|", count: r.intents.count + 1))
+                for (a, row) in r.counts.enumerated() {
+                    print("  | \(r.intents[a]) | " + row.map(String.init).joined(separator: " | ") + " |")
+                }
+                if !r.unknownWords.isEmpty {
+                    print("  not in the dictionary (their phrases cannot be heard): " + r.unknownWords.joined(separator: ", "))
+                }
+            }
         }
     }
 }
