@@ -3,7 +3,7 @@
 # SIPp's built-in uac; keys as RFC 4733 telephone-events and as in-band tones; the audio a caller hears against the
 # prompt file and its heard duration (scripts/sip/rtp_capture.py); an abandon from the queue; CANCEL while ringing;
 # 404 for an unknown number, 488 for no common codec; RTP from a stranger ignored; a corpus of hostile SIP
-# (scripts/sip/hostile.py); a load run at 10 calls a second with SIPp's statistics kept; 503 while stopping and over
+# (scripts/sip/hostile.py); callers who speak to a speech menu (scripts/sip/say.py); a load run at 10 calls a second with SIPp's statistics kept; 503 while stopping and over
 # --max-calls. Every answered call is a `calls` row with channel `sip` and the IVR path the keys chose. Needs a built
 # acdd (ACDD), sipp, python3, curl and sqlite3. SIPp's load statistics are left in OUT (default out/sip-checks).
 set -euo pipefail
@@ -136,7 +136,38 @@ live=$(curl -s "$BASE/v1/calls" | python3 -c 'import json, sys; print(len(json.l
 kill -0 "$PID" || fail "acdd died under the hostile corpus"
 pass "hostile SIP: $(grep -c 'hostile: ok' "$work/hostile.txt") cases answered as they should be (see scripts/sip/hostile.py), one call made by 10,000 same-Call-ID INVITEs, acdd still serving"
 
-# 5c. A load run: SIPp's load scenario (tests/sip/scenarios/load.xml: the greeting and the menu, key 1 as RFC 4733,
+# 5c. Speech: callers on the speech line (3003) say a phrase (espeak-ng, sent as PCMU RTP by scripts/sip/say.py) after
+# its prompt; acdd's endpointer and recogniser (PocketSphinx with the step's grammar) route them. The phrase set is
+# the check's own: the flow's phrases in voices `flows listen` does not use by default, and phrases the flow does not
+# list. Every call must be routed by what was heard (each a `calls` row through speech/ask), and the share routed
+# to the right queue is reported; at least half must be, or the speech path is broken.
+before=$(rows)
+said=0
+right=0
+while IFS='|' read -r phrase voice want; do
+    python3 scripts/sip/say.py "$SIP_PORT" 3003 "$phrase" "$voice" 2.0 5 > /dev/null \
+        || fail "the speech caller saying '$phrase' failed"
+    said=$((said + 1))
+    settle $((before + said))
+    got=$(q "SELECT c.queue || '|' || p.path FROM calls c JOIN ivr_paths p ON p.id = c.ivr_path
+        WHERE c.channel = 'sip' ORDER BY c.rowid DESC LIMIT 1")
+    case "$got" in
+        "sales|speech/ask > speech/sales" | "help|speech/ask > speech/help") ;;
+        *) fail "the speech caller saying '$phrase' was recorded as '$got'" ;;
+    esac
+    [ "${got%%|*}" = "$want" ] && right=$((right + 1))
+done << 'PHRASES'
+sales|en-us|sales
+a new order|en-gb+f3|sales
+buy something|en-us+m3|sales
+support|en-us|help
+it does not work|en-gb+f3|help
+broken|en-us+m3|help
+PHRASES
+[ $((right * 2)) -ge "$said" ] || fail "speech: only $right of $said callers were routed to the queue they asked for"
+pass "speech over SIP: $said callers spoke (espeak-ng over RTP), each routed by what the recogniser heard; $right of $said to the queue they asked for"
+
+# 5d. A load run: SIPp's load scenario (tests/sip/scenarios/load.xml: the greeting and the menu, key 1 as RFC 4733,
 # BYE 4 s in) at a steady 10 calls a second for 10 s, so some 40 calls at once. Every call SIPp counts as successful is
 # a `calls` row, and none failed. SIPp's own statistics file (calls, failures, response times) is kept in $OUT.
 before=$(rows)
@@ -181,6 +212,10 @@ for _ in $(seq 50); do
 done
 sipp_run over 3001 -sf "$(refusal 503 0 '      a=rtpmap:0 PCMU/8000')" || fail "an INVITE over --max-calls 1 did not get 503"
 wait "$holder" || fail "the call held while the second was refused failed: $(tail -5 "$work/holder/screen.txt")"
+for _ in $(seq 50); do  # the held call's BYE reaches the engine (its hang-up is queued to it)
+    [ "$(curl -s "$BASE/v1/calls" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["calls"]))')" = 0 ] && break
+    sleep 0.1
+done
 kill -TERM "$PID"
 wait "$PID" || fail "acdd --max-calls 1 did not exit cleanly"
 got=$(sqlite3 "$work/max.sqlite" "SELECT count(*) || '|' || group_concat(outcome) FROM calls WHERE channel = 'sip'")

@@ -160,6 +160,7 @@ static void on_rtp(const struct sa *src, const struct rtp_header *hdr, struct mb
     const uint8_t *p = mbuf_buf(mb);
     for (size_t i = 0; i < n; i++) pcm[i] = hdr->pt == 8 ? alaw_to_linear(p[i]) : ulaw_to_linear(p[i]);
     dtmf_rx(call->dtmf, pcm, (int)n);
+    if (st->h.audio) st->h.audio(st->h.arg, call->id, pcm, n);
 }
 
 static int on_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg) {

@@ -38,6 +38,19 @@ package final class SIPFront: Service, @unchecked Sendable {
     let library: PromptLibrary
     /// Numbers callers dial, to entries: each entry's `number:` and its name.
     let numbers: [String: EntryID]
+    /// Speech steps' recognisers, by global step.
+    let listeners: [Int: Listener]
+
+    /// A speech step's recogniser and the queue it runs on.
+    final class Listener: @unchecked Sendable {
+        let recognizer: Recognizer
+        let labels: [[String]]
+        let queue = DispatchQueue(label: "acdd.sip.recognizer")
+        init(recognizer: Recognizer, labels: [[String]]) {
+            self.recognizer = recognizer
+            self.labels = labels
+        }
+    }
     private let table = Mutex(Table())
     /// The stack, from ``start()`` until ``stop()``. Commands are queued to it under this lock, so none can reach a
     /// stack that ``stop()`` is freeing.
@@ -81,6 +94,12 @@ package final class SIPFront: Service, @unchecked Sendable {
         var position = 0
         var loops = false
         var mode = Mode.ringing
+        /// The global step the caller is at, once a prompt or input step is reached.
+        var step: Int?
+        /// At a speech step: the caller's audio since just before they began to speak, and the endpointer's state.
+        var heard: [Int16] = []
+        var speaking = false
+        var quiet = 0
     }
 
     package init(daemon: Daemon, configuration: SIPConfiguration, logger: Logger) throws(PromptAudio.ReadError) {
@@ -95,6 +114,27 @@ package final class SIPFront: Service, @unchecked Sendable {
             if e < scenario.entryNumbers.count, let number = scenario.entryNumbers[e] { numbers[number] = EntryID(e) }
         }
         self.numbers = numbers
+        // One recogniser per speech step (its attempts share it), each with its own queue: recognition runs off the
+        // SIP thread, one utterance at a time.
+        var listeners: [Int: Listener] = [:]
+        var byLabels: [[[String]]: Listener] = [:]
+        for (step, input) in library.inputs.enumerated() {
+            guard let input, input.kind == .speech else { continue }
+            let routes = Array(input.labels.prefix { !$0.isEmpty })
+            if let known = byLabels[routes] {
+                listeners[step] = known
+                continue
+            }
+            do {
+                let listener = Listener(recognizer: try Recognizer(labels: routes), labels: routes)
+                listeners[step] = listener
+                byLabels[routes] = listener
+            } catch {
+                logger.warning(
+                    "speech step will hear nothing (no-input after its timeout)", metadata: ["why": "\(error)"])
+            }
+        }
+        self.listeners = listeners
         daemon.attach(front: self) { [weak self] events in self?.engineEvents(events) }
     }
 
@@ -118,6 +158,10 @@ package final class SIPFront: Service, @unchecked Sendable {
         handlers.digit = { arg, id, digit, inband in
             Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().digit(
                 id: id, key: Character(UnicodeScalar(UInt8(bitPattern: digit))), inband: inband != 0)
+        }
+        handlers.audio = { arg, id, samples, count in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().audio(
+                id: id, samples: UnsafeBufferPointer(start: samples, count: count))
         }
         handlers.closed = { arg, id, why in
             Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().closed(id: id, why: why)
@@ -277,6 +321,57 @@ package final class SIPFront: Service, @unchecked Sendable {
         Task { _ = try? await self.daemon.engine.input(input, call: call) }
     }
 
+    /// Speech is louder than this RMS (16-bit samples); a line's quiet is far below it.
+    static let speechLevel = 500.0
+    /// The caller has finished speaking after this much quiet (samples at 8 kHz: 0.7 s), or after 8 s of speech.
+    static let endQuiet = 5600
+    static let longest = 64_000
+    static let preRoll = 1600
+
+    /// The caller's audio (the stack's thread): at a speech step, an energy endpointer collects one utterance and
+    /// hands it to the step's recogniser; what it hears goes to the engine as the phrase (nothing heard: no match).
+    private func audio(id: UInt64, samples: UnsafeBufferPointer<Int16>) {
+        guard !listeners.isEmpty, !samples.isEmpty else { return }
+        var sumSquares = 0.0
+        for s in samples { sumSquares += Double(s) * Double(s) }
+        let loud = (sumSquares / Double(samples.count)).squareRoot() > Self.speechLevel
+        let utterance: (CallID, [Int16], Listener)? = table.withLock { t in
+            guard var leg = t.legs[id], let call = leg.call, let step = leg.step, let listener = listeners[step],
+                case .prompted(let input, let bargeIn, let timeout, let waitUntil, false) = leg.mode
+            else { return nil }
+            let playing = leg.audio.map { leg.position < $0.samples.count } ?? false
+            if playing && !bargeIn { return nil }
+            leg.heard.append(contentsOf: samples)
+            var done: (CallID, [Int16], Listener)?
+            if !leg.speaking {
+                if leg.heard.count > Self.preRoll { leg.heard.removeFirst(leg.heard.count - Self.preRoll) }
+                if loud {
+                    leg.speaking = true
+                    leg.quiet = 0
+                    if playing { leg.audio = nil }  // barge-in: the prompt stops
+                }
+            } else {
+                leg.quiet = loud ? 0 : leg.quiet + samples.count
+                if leg.quiet >= Self.endQuiet || leg.heard.count >= Self.longest {
+                    leg.mode = .prompted(input: input, bargeIn: bargeIn, timeout: timeout, waitUntil: waitUntil, sent: true)
+                    done = (call, leg.heard, listener)
+                    leg.heard = []
+                    leg.speaking = false
+                }
+            }
+            t.legs[id] = leg
+            return done
+        }
+        guard let (call, heard, listener) = utterance else { return }
+        listener.queue.async {
+            let result = listener.recognizer.recognize(heard)
+            let phrase = result.map { listener.labels[$0.label][0] } ?? ""
+            self.logger.debug(
+                "SIP speech", metadata: ["call": "\(call.rawValue)", "heard": "\(result?.phrase ?? "nothing")"])
+            Task { _ = try? await self.daemon.engine.input(.phrase(phrase), call: call) }
+        }
+    }
+
     private func closed(id: UInt64, why: Int32) {
         let call = table.withLock { t -> CallID? in
             guard let leg = t.legs.removeValue(forKey: id) else { return nil }
@@ -306,7 +401,7 @@ package final class SIPFront: Service, @unchecked Sendable {
                             leg.mode = .prompted(
                                 input: input, bargeIn: bargeIn, timeout: timeout,
                                 waitUntil: now + UInt64(timeout * 1000), sent: false)
-                        } else if let waitUntil, now >= waitUntil {
+                        } else if let waitUntil, now >= waitUntil, !leg.speaking {
                             leg.mode = .prompted(
                                 input: input, bargeIn: bargeIn, timeout: timeout, waitUntil: waitUntil, sent: true)
                             due.append((leg.call!, input.kind == .choice ? .phrase(Self.goOn(input)) : .silence))
@@ -371,6 +466,10 @@ package final class SIPFront: Service, @unchecked Sendable {
         switch event.type {
         case .callPlaying, .callPrompted:
             let step = event.step.flatMap { library.stepIndex[$0] }
+            leg.step = step
+            leg.heard = []
+            leg.speaking = false
+            leg.quiet = 0
             play(step.flatMap { library.audio[$0] }, on: &leg)
             if event.type == .callPlaying {
                 leg.mode = .playing

@@ -11,7 +11,7 @@ import Testing
     @Test("each step of the SIP checks' flows carries its own prompt, barge-in and timeout")
     func promptsByStep() throws {
         let scenario = try Scenario.load(path: Self.root.appendingPathComponent("tests/sip/centre").path)
-        #expect(scenario.entryNumbers == ["3001", "3002"])
+        #expect(scenario.entryNumbers == ["3001", "3002", "3003"])
         let flow = try #require(scenario.model.flows.firstIndex { $0.name == "main" })
         let steps = scenario.model.flows[flow].steps
         let prompts = scenario.flowPrompts[flow]
@@ -50,7 +50,7 @@ import Testing
             try centre.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: true, encoding: .utf8)
             let error = try #require(throws: InputError.self) { try Scenario.load(path: path) }
             #expect(error.description.contains(message), "\(error)")
-            #expect(error.description.contains("scenario.yaml:14:13: entries[1].number: "), "\(error)")
+            #expect(error.description.contains("scenario.yaml:15:13: entries[1].number: "), "\(error)")
         }
     }
 

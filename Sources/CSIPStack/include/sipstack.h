@@ -26,6 +26,8 @@ typedef struct sipstack_handlers {
                   const char *codec);
     /// A key from the caller: `inband` 0 for an RFC 4733 event, 1 for a tone heard in the audio.
     void (*digit)(void *arg, uint64_t id, char digit, int inband);
+    /// The caller's audio, decoded to 16-bit samples at 8 kHz, one RTP packet at a time (may be NULL: not wanted).
+    void (*audio)(void *arg, uint64_t id, const int16_t *samples, size_t count);
     /// The call's session is over (one of sipstack_end); `call` is not valid after this returns.
     void (*closed)(void *arg, uint64_t id, int why);
     /// Every 20 ms: the handler may call sipstack_send for each answered call.
