@@ -282,24 +282,24 @@ python3 -c 'import json, sys; f = json.load(sys.stdin)["figures"]; assert f["sen
 pdir=$(mktemp -d)
 cp -r tests/sip/centre "$pdir/"
 out=$("$acdd" flows prompts "$pdir/centre" --format json)
-python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d["prompts"]) == 2 and d["recorded"] == 0, d' \
+python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d["prompts"]) == 4 and d["recorded"] == 0, d' \
     <<<"$out" && pass || fail "flows prompts before --speak: $out"
 if command -v espeak-ng > /dev/null; then
     out=$("$acdd" flows prompts "$pdir/centre" --speak --format json 2>/dev/null)
     python3 -c '
 import json, sys, wave
 d = json.load(sys.stdin)
-assert d["recorded"] == 2 and d["written"] == 2, d
+assert d["recorded"] == 4 and d["written"] == 4, d
 for p in d["prompts"]:
     with wave.open(p["recording"]) as w:
         assert abs(w.getnframes() / w.getframerate() - p["recordedSeconds"]) < 1e-6, p
 assert not [n for n in __import__("os").listdir(sys.argv[1]) if n.endswith(".part")]
 ' "$pdir/centre/flows/prompts" <<<"$out" && pass || fail "flows prompts --speak: $out"
     out=$("$acdd" flows prompts "$pdir/centre" --speak 2>&1)
-    grep -q "^2 text prompts, 2 recorded (0 written now)" <<<"$out" && pass || fail "a second --speak: $out"
+    grep -q "^4 text prompts, 4 recorded (0 written now)" <<<"$out" && pass || fail "a second --speak: $out"
     sed -i 's/Sorry, that is not one of the options./Sorry, that is not a choice./' "$pdir/centre/flows/main.yaml"
     out=$("$acdd" flows prompts "$pdir/centre" --format json)
-    python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["recorded"] == 1 and len(d["unused"]) == 1, d' \
+    python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["recorded"] == 3 and len(d["unused"]) == 1, d' \
         <<<"$out" && pass || fail "a changed prompt text needs a new recording and leaves the old one unused: $out"
 else
     fail "espeak-ng is missing: flows prompts --speak not checked (scripts/install-deps.sh installs it)"

@@ -55,13 +55,12 @@ package final class Recognizer {
         phrases = kept
         unknownWords = Array(Set(unknown)).sorted()
         let alternatives = Array(Set(kept.flatMap { $0 })).sorted()
+        // From here every stored property is set, so a throw runs deinit, which frees the decoder.
         guard !alternatives.isEmpty else {
-            ps_free(decoder)
             throw Failure(description: "no phrase of the step has all its words in the dictionary")
         }
         let grammar = "#JSGF V1.0;\ngrammar step;\npublic <phrase> = \(alternatives.joined(separator: " | "));\n"
         guard ps_set_jsgf_string(decoder, "step", grammar) == 0, ps_set_search(decoder, "step") == 0 else {
-            ps_free(decoder)
             throw Failure(description: "PocketSphinx refused the step's grammar")
         }
     }
