@@ -32,7 +32,10 @@ package struct DaemonConfiguration: Sendable {
     package init(scenarioPath: String) { self.scenarioPath = scenarioPath }
 
     /// Anything but loopback needs a token.
-    package var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
+    package var isLoopback: Bool { Self.isLoopback(host) }
+
+    /// Whether a listening address is this machine's loopback.
+    package static func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
 }
 
 /// Everything one running daemon shares between its routes and services: the live engine (the only door to the

@@ -42,9 +42,7 @@ struct FlowsCheck: ParsableCommand {
                     file: p.location.file, line: p.location.line, column: p.location.column, field: p.location.field,
                     severity: p.severity.rawValue, message: p.location.message)
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(list), as: UTF8.self))
+            print(try flowsJSON(list))
         }
         if problems.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
     }
@@ -67,6 +65,13 @@ func loadFlowSet(_ path: String) throws -> FlowSet {
     } catch {
         throw failInput(error)
     }
+}
+
+/// The `flows` commands' JSON: pretty, keys sorted and as the types name them (camelCase).
+private func flowsJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
@@ -263,10 +268,7 @@ struct FlowsPrompts: ParsableCommand {
         let recorded = rows.filter { $0.recordedSeconds != nil }.count
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = Report(prompts: rows, recorded: recorded, written: written, unused: unused)
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try flowsJSON(Report(prompts: rows, recorded: recorded, written: written, unused: unused)))
         case .text:
             let base = FileManager.default.currentDirectoryPath + "/"
             print("| where | words | estimate s | recorded s | text |")
@@ -402,9 +404,7 @@ struct FlowsListen: ParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            print(try flowsJSON(results))
         case .text:
             if results.isEmpty { print("no speech steps") }
             let base = FileManager.default.currentDirectoryPath + "/"

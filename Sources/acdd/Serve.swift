@@ -117,7 +117,7 @@ struct Serve: AsyncParsableCommand {
             guard let (sipHost, sipPort) = Self.hostPort(sip), sipPort > 0 else {
                 throw ValidationError("--sip is HOST:PORT, e.g. 127.0.0.1:5060")
             }
-            if !["127.0.0.1", "::1"].contains(sipHost) && configuration.token == nil {
+            if !DaemonConfiguration.isLoopback(sipHost) && configuration.token == nil {
                 throw ValidationError("--sip binds to \(sipHost), not loopback: give --token-file")
             }
             guard sipRtpTimeout >= 0, sipRtpTimeout.isFinite else {

@@ -121,6 +121,9 @@ package struct FlowCompiler {
         /// Where `return` goes, inside a called flow.
         var returnTo: Int?
         var depth: Int
+
+        /// The folder of the flow file: prompt paths are relative to it.
+        var folder: String { URL(fileURLWithPath: document.file).deletingLastPathComponent().path }
     }
 
     package init(context: FlowContext) { self.context = context }
@@ -342,11 +345,8 @@ package struct FlowCompiler {
         let n = menu.options.count
         let input = StepInput(
             kind: .keys, labels: menu.options.map { [$0.key] } + [[], []], silence: n, noMatch: n + 1)
-        let attemptPrompts = (0...max(menu.retries, 0)).map { a in
-            heard(a == 0 ? menu.prompt : menu.repeatPrompt ?? menu.prompt, scope, bargeIn: menu.bargeIn,
-                timeout: menu.timeout)
-        }
-        let attemptPrompt = { (a: Int) in attemptPrompts[min(a, attemptPrompts.count - 1)] }
+        let attemptPrompt = attempts(
+            menu.prompt, menu.repeatPrompt, retries: menu.retries, scope, bargeIn: menu.bargeIn, timeout: menu.timeout)
         unroll(
             i, name, attempts: menu.retries + 1, exhausted: exhausted, input: input,
             failures: [("no-input", noInput), ("no-match", noMatch)],
@@ -412,10 +412,7 @@ package struct FlowCompiler {
         let n = speech.routes.count
         let labels = speech.routes.map { [$0.intent.name] + $0.phrases } + [[]]
         let input = StepInput(kind: .speech, labels: labels, silence: n, noMatch: n)
-        let attemptPrompts = (0...max(speech.retries, 0)).map { a in
-            heard(a == 0 ? speech.prompt : speech.repeatPrompt ?? speech.prompt, scope, bargeIn: true)
-        }
-        let attemptPrompt = { (a: Int) in attemptPrompts[min(a, attemptPrompts.count - 1)] }
+        let attemptPrompt = attempts(speech.prompt, speech.repeatPrompt, retries: speech.retries, scope, bargeIn: true)
         unroll(
             i, name, attempts: speech.retries + 1, exhausted: exhausted, input: input, failures: [("no-match", noMatch)],
             prompts: (attemptPrompt, [speech.noMatch.map { heard($0, scope, bargeIn: false) }])
@@ -468,10 +465,19 @@ package struct FlowCompiler {
 
     // MARK: Prompts
 
+    /// What a caller hears at attempt `a` (from 0) of a menu or speech step: the prompt, then the repeat prompt if any.
+    private func attempts(
+        _ prompt: Prompt, _ repeatPrompt: Prompt?, retries: Int, _ scope: Scope, bargeIn: Bool, timeout: Double? = nil
+    ) -> (Int) -> StepPrompt {
+        let first = heard(prompt, scope, bargeIn: bargeIn, timeout: timeout)
+        let again = heard(repeatPrompt ?? prompt, scope, bargeIn: bargeIn, timeout: timeout)
+        return { a in a == 0 ? first : again }
+    }
+
     /// What a caller on the telephone hears at a step that plays `prompt`.
     private func heard(_ prompt: Prompt, _ scope: Scope, bargeIn: Bool, timeout: Double? = nil) -> StepPrompt {
         StepPrompt(
-            prompt: prompt, folder: URL(fileURLWithPath: scope.document.file).deletingLastPathComponent().path,
+            prompt: prompt, folder: scope.folder,
             bargeIn: bargeIn, wordsPerMinute: scope.document.wordsPerMinute, timeout: timeout)
     }
 
@@ -488,7 +494,7 @@ package struct FlowCompiler {
     /// A prompt's length: audio read with libsndfile (relative to the flow file); text by its recording when
     /// `acdd flows prompts --speak` has made one, else at the flow's speaking rate.
     private mutating func duration(_ prompt: Prompt, _ scope: Scope) throws(InputError) -> Double {
-        let folder = URL(fileURLWithPath: scope.document.file).deletingLastPathComponent().path
+        let folder = scope.folder
         if let text = prompt.text {
             let recorded = SpokenPrompt.path(text: text, folder: folder, wordsPerMinute: scope.document.wordsPerMinute)
             if let known = promptCache[recorded] { return known }
