@@ -6,13 +6,12 @@ follows it (NEXT_WAV), also finds where that one starts in what was heard, so th
 the gap between the two onsets. Exits 1 if either correlation (the next prompt's over its first 1.5 s) is below
 0.95, or the heard duration is more than 40 ms from the file's.
 
-This test client has its own minimal SIP, because the check is on acdd's audio, not on SIP.
+Its SIP is scripts/sip/minisip.py: the check is on acdd's audio, not on SIP.
 Usage: python3 scripts/sip/rtp_capture.py SIP_PORT NUMBER WAV [SECONDS [NEXT_WAV]]
 """
 import array
 import math
 import os
-import random
 import socket
 import sys
 import time
@@ -22,44 +21,17 @@ import wave
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 import audioop  # noqa: E402  (in Python 3.11, Debian 12's)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from minisip import Call  # noqa: E402
+
 port, number, wav = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 4.0
 next_wav = sys.argv[5] if len(sys.argv) > 5 else None
-server = ("127.0.0.1", port)
-sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sip.bind(("127.0.0.1", 0))
-sip.settimeout(10)
 rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 rtp.bind(("127.0.0.1", 0))
 rtp.settimeout(0.5)
-me, media = sip.getsockname()[1], rtp.getsockname()[1]
-call_id = "%x@rtp-capture" % random.getrandbits(40)
-
-
-def request(method, cseq, to, body=b"", extra=""):
-    head = (
-        f"{method} sip:{number}@127.0.0.1:{port} SIP/2.0\r\n"
-        f"Via: SIP/2.0/UDP 127.0.0.1:{me};branch=z9hG4bK{random.getrandbits(40):x}\r\n"
-        f"From: <sip:capture@127.0.0.1>;tag=capture\r\nTo: {to}\r\nCall-ID: {call_id}\r\nCSeq: {cseq} {method}\r\n"
-        f"Contact: <sip:capture@127.0.0.1:{me}>\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
-    )
-    sip.sendto(head.encode() + body, server)
-
-
-sdp = (
-    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-    f"m=audio {media} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-).encode()
-request("INVITE", 1, f"<sip:{number}@127.0.0.1>", sdp, "Content-Type: application/sdp\r\n")
-to = None
-while to is None:
-    message = sip.recv(65535).decode(errors="replace")
-    status = message.split(" ", 2)[1] if message.startswith("SIP/2.0") else ""
-    if status.startswith(("4", "5", "6")):
-        sys.exit(f"rtp_capture: the INVITE got {message.splitlines()[0]}")
-    if status == "200":
-        to = next(line.split(":", 1)[1].strip() for line in message.split("\r\n") if line.lower().startswith("to:"))
-request("ACK", 1, to)
+call = Call(port, number, "capture", rtp.getsockname()[1])
+call.dial()
 packets = []
 start = time.time()
 while time.time() - start < seconds:
@@ -69,7 +41,7 @@ while time.time() - start < seconds:
         continue
     packets.append((time.time(), data))
     rtp.sendto(data[:12] + b"\xff" * 160, source)  # the caller's own (silent) audio, so the call stays up
-request("BYE", 2, to)
+call.bye()
 if len(packets) < 10:
     sys.exit(f"rtp_capture: only {len(packets)} RTP packets in {seconds} s")
 received = array.array("h", b"".join(audioop.ulaw2lin(d[12:], 2) for _, d in packets))
