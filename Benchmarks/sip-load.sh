@@ -45,6 +45,7 @@ probe=$(python3 scripts/sip/rtp_capture.py "$PORT" 3001 tests/sip/centre/flows/p
 c1=$(cpu_ticks "$ACDD_PID")
 t1=$(date +%s.%N)
 up_after=$(metric acd_sip_calls)
+rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$ACDD_PID/status")
 p50=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_tick_lateness_p50_seconds" { print $2 * 1000 }')
 p99=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_tick_lateness_p99_seconds" { print $2 * 1000 }')
 pmax=$(curl -s "$BASE/metrics" | awk '$1 == "acd_sip_tick_lateness_max_seconds" { print $2 * 1000 }')
@@ -57,9 +58,9 @@ cpu=$(python3 -c "print(f'{($c1 - $c0) / $hz / ($t1 - $t0) * 100:.1f}')")
 per_call=$(python3 -c "print(f'{($c1 - $c0) / $hz / ($t1 - $t0) * 100 / max(1, ($up + $up_after) / 2):.3f}')")
 spacing=$(echo "$probe" | sed -n 's/.*spacing p50 \([0-9.]*\) ms, p99 \([0-9.]*\) ms.*/\1 | \2/p')
 echo
-echo "| calls up (start, end of window) | SIPp calls ok / failed | beat lateness p50 / p99 / max ms (last 4096 beats) | probe caller's spacing p50 / p99 ms | acdd CPU % of one core | CPU % per call |"
-echo "|---:|---:|---:|---:|---:|---:|"
-echo "| $up, $up_after | $held_ok / $held_failed | $p50 / $p99 / $pmax | ${spacing:-?} | $cpu | $per_call |"
+echo "| calls up (start, end of window) | SIPp calls ok / failed | beat lateness p50 / p99 / max ms (last 4096 beats) | probe caller's spacing p50 / p99 ms | acdd CPU % of one core | CPU % per call | acdd RSS MB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| $up, $up_after | $held_ok / $held_failed | $p50 / $p99 / $pmax | ${spacing:-?} | $cpu | $per_call | $rss |"
 echo "probe: $probe" >&2
 
 # 2. Set-ups.
