@@ -324,6 +324,9 @@ for s in d:
 assert steps["housing/ask"]["unknownWords"] == ["lettings"], steps["housing/ask"]
 assert sys.argv[1] == sys.argv[2], "two runs differ"
 ' "$l1" "$l2" && pass || fail "flows listen flows/leeds: $l1"
+    err=$("$acdd" flows listen tests/sip/centre --voices en-gb,nosuchvoice 2>&1 >/dev/null)
+    [ $? -ne 0 ] && grep -q "voices: espeak-ng cannot speak with voice 'nosuchvoice'" <<<"$err" && pass \
+        || fail "flows listen with a voice espeak-ng lacks: $err"
 else
     fail "espeak-ng or pocketsphinx-en-us is missing: flows listen not checked (scripts/install-deps.sh installs them)"
 fi

@@ -355,6 +355,14 @@ struct FlowsListen: ParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("acdd-listen-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
+        for voice in voiceList {  // a voice espeak-ng lacks is named now, not as a scratch file's failure later
+            do {
+                try PhoneAudio.speak(
+                    "test", to: scratch.appendingPathComponent("voice.wav").path, wordsPerMinute: 160, voice: voice)
+            } catch {
+                throw ValidationError("--voices: espeak-ng cannot speak with voice '\(voice)' (espeak-ng --voices lists them)")
+            }
+        }
         var results: [StepResult] = []
         let terminal = isatty(2) != 0
         for (f, flow) in scenario.model.flows.enumerated() {
