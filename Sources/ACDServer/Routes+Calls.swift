@@ -135,7 +135,10 @@ extension Daemon {
 
     private func view(of call: CallID, location: CallLocation) async throws -> CallView {
         var view = CallView(id: call, location: location, model: model) { _ in "" }
-        if case .talking(_, let a) = location { view.agent = await engine.agentName(a) }
+        switch location {
+        case .talking(_, let a), .ringing(_, let a): view.agent = await engine.agentName(a)
+        default: break
+        }
         return view
     }
 
@@ -164,7 +167,7 @@ extension Daemon {
 
     private func listCalls(_ request: Request) async throws -> CallsView {
         let state = request.uri.queryParameters.get("state")
-        let states = ["ivr", "waiting", "talking"]
+        let states = ["ivr", "waiting", "ringing", "talking"]
         if let state, !states.contains(state) {
             throw Problem(
                 .unprocessableContent, code: "bad-value", "state is one of \(states.joined(separator: ", "))",
@@ -175,8 +178,10 @@ extension Daemon {
         for call in snapshot.calls {
             var view = CallView(id: call.id, location: call.location, model: model) { _ in "" }
             guard state == nil || view.state == state else { continue }
-            if case .talking(_, let a) = call.location {
+            switch call.location {
+            case .talking(_, let a), .ringing(_, let a):
                 view.agent = snapshot.agents.first { $0.id == a }.map(agentLabel)
+            default: break
             }
             view.dialled = call.dialled
             views.append(view)

@@ -5,7 +5,7 @@ import IVRFlows
 /// A call as the API shows it.
 struct CallView: Codable, Sendable, Equatable {
     var id: CallID
-    /// `ivr`, `waiting`, `talking` or `ended`.
+    /// `ivr`, `waiting`, `ringing` (an agent's phone rings with it), `talking` or `ended`.
     var state: String
     var node: String?
     var awaitingInput: Bool?
@@ -31,6 +31,10 @@ struct CallView: Codable, Sendable, Equatable {
             queue = model.queues[q.index].name
         case .talking(let q, let a):
             state = "talking"
+            queue = model.queues[q.index].name
+            agent = agentName(a)
+        case .ringing(let q, let a):
+            state = "ringing"
             queue = model.queues[q.index].name
             agent = agentName(a)
         case .ended:

@@ -50,6 +50,8 @@ package final class ExternalCallers: Sendable {
         var deadline = Double.infinity
         var token: UInt64 = 0
         var inQueue = false
+        /// An agent's phone rang with the call: a `call.queued` that follows (no answer) keeps the patience running.
+        var rang = false
     }
 
     private struct State {
@@ -194,6 +196,10 @@ package final class ExternalCallers: Sendable {
             due.append(
                 Due(call: id, planned: event.time, time: event.time + move.after, action: action, token: call.token))
         case .callQueued:
+            if call.rang {
+                call.rang = false
+                break
+            }
             call.token += 1
             call.inQueue = true
             let patience = event.queue.flatMap { q in program.model.queues.first { $0.name == q }?.patience }
@@ -203,6 +209,9 @@ package final class ExternalCallers: Sendable {
             }
         case .callAnswered:
             call.token += 1
+            call.rang = false
+        case .callRinging:
+            call.rang = true
         case .callEnded:
             s.calls[id] = nil
             s.tally.inSystem -= 1

@@ -488,7 +488,7 @@ package final class SIPFront: Service, @unchecked Sendable {
         case .callEnded:
             leg.audio = nil
             leg.mode = .ended
-        case .callArrived, .agentState:
+        case .callArrived, .agentState, .callRinging:
             break
         }
     }

@@ -110,6 +110,15 @@ extension Engine {
             agents[a].epoch &+= 1  // the talk-end event already scheduled no longer applies
             calls[Int(c)].talk = time - agents[a].busySince
             endTalk(agent: a, at: time)
+        case .ringing:
+            // The caller gives up while an agent's phone rings: an abandon, and the agent is free for the next call.
+            let a = Int(slot.agent)
+            agents[a].call = -1
+            calls[Int(c)].agent = -1
+            calls[Int(c)].callback = false
+            putBack(call: c)  // abandon() takes it out of its queue's counts again
+            abandon(call: c, generation: slot.generation, at: time)
+            agentAvailable(agent: a, at: time)
         case .free, .scheduled:
             throw LiveError(.unknownCall, "no call \(call.rawValue) in the system")
         }
@@ -128,14 +137,15 @@ extension Engine {
             return .ivr(node: nodeName(Int32(flowPlan.node(of: Int(slot.step)))), awaitingInput: slot.awaitingInput)
         case .waiting: return .waiting(QueueID(Int(slot.queue)))
         case .answered: return .talking(QueueID(Int(slot.queue)), AgentID(Int(slot.agent)))
+        case .ringing: return .ringing(QueueID(Int(slot.queue)), AgentID(Int(slot.agent)))
         case .free, .scheduled: return .ended
         }
     }
 
     // MARK: External agents
 
-    /// A new external agent of `group`, logged out.
-    package mutating func addExternalAgent(group: GroupID) throws(LiveError) -> AgentID {
+    /// A new external agent of `group`, logged out; `rings`: on a telephone, so offered calls ring first.
+    package mutating func addExternalAgent(group: GroupID, rings: Bool = false) throws(LiveError) -> AgentID {
         guard model.groups.indices.contains(group.index) else {
             throw LiveError(.unknownGroup, "no group #\(group.rawValue); the model has \(model.groups.count)")
         }
@@ -145,6 +155,7 @@ extension Engine {
         }
         var agent = AgentState(group: group.rawValue, next: -1)
         agent.external = true
+        agent.rings = rings
         agent.since = now
         agents.append(agent)
         if recording { wrapUpRecords.append(nil) }
@@ -199,6 +210,41 @@ extension Engine {
     package mutating func endTalk(agent: AgentID, at t: Double) throws(LiveError) {
         let a = try externalAgent(agent, [.talking], "end a talk")
         endTalk(agent: a, at: max(t, now))
+    }
+
+    /// The agent on a telephone answers the call their phone rings with: talk starts now, and the caller's wait ends.
+    package mutating func connect(agent: AgentID, at t: Double) throws(LiveError) {
+        let a = try externalAgent(agent, [.ringing], "answer a call")
+        connect(call: agents[a].call, agent: a, at: max(t, now))
+    }
+
+    /// The agent's phone was not answered in time, was busy, or is gone: the agent goes not ready, and the call goes
+    /// back to the head of its queue, keeping its place (as app_queue's ring-no-answer with autopause). Another idle
+    /// agent who may answer the queue takes it at once.
+    package mutating func ringNoAnswer(agent: AgentID, at t: Double) throws(LiveError) {
+        let a = try externalAgent(agent, [.ringing], "refuse a call")
+        let time = max(t, now)
+        let c = agents[a].call
+        agents[a].call = -1
+        agents[a].activity = .notReady
+        agents[a].since = time
+        noteAgent(a, at: time)
+        calls[Int(c)].agent = -1
+        putBack(call: c)
+        note(.callQueued, call: c, at: time)
+        let q = Int(calls[Int(c)].queue)
+        let next = idleAgent(forQueue: q)
+        if next >= 0 { answer(call: popHead(queue: q), agent: next, at: time) }
+    }
+
+    /// A call that rang an agent waits again, first in its queue's ring of its priority class.
+    mutating func putBack(call c: Int32) {
+        let q = Int(calls[Int(c)].queue)
+        calls[Int(c)].state = .waiting
+        let ring = ringBase[q] + min(Int(calls[Int(c)].priority), priorityClasses[q] - 1)
+        waiting[ring].pushFront(call: c, generation: calls[Int(c)].generation)
+        ringCount[ring] &+= 1
+        waitingCount[q] &+= 1
     }
 
     /// The agent ends wrap-up and is ready for the next call.
@@ -282,5 +328,7 @@ package enum CallLocation: Sendable, Equatable, Codable {
     case ivr(node: String, awaitingInput: Bool)
     case waiting(QueueID)
     case talking(QueueID, AgentID)
+    /// Offered to an agent on a telephone whose phone rings; the caller still waits.
+    case ringing(QueueID, AgentID)
     case ended
 }

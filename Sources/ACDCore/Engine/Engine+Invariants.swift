@@ -61,7 +61,7 @@ extension Engine {
             for agent in agents where Int(agent.group) == g {
                 if agent.activity == .idle { idle += 1 }
                 if agent.activity != .offShift { onShift += 1 }
-                if (agent.activity == .talking) != (agent.call >= 0) {
+                if (agent.activity == .talking || agent.activity == .ringing) != (agent.call >= 0) {
                     out.append("an agent of group \(g) is \(agent.activity) with call \(agent.call)")
                 }
             }

@@ -528,7 +528,30 @@ package struct Engine: Sendable {
 
     // MARK: Answer, talk, wrap-up
 
+    /// Agent `a` takes call `c`: at once, or, for an agent on a telephone, once their phone is answered.
+    @inline(__always)
     mutating func answer(call c: Int32, agent a: Int, at t: Double) {
+        if agents[a].rings {
+            ring(call: c, agent: a, at: t)
+            return
+        }
+        connect(call: c, agent: a, at: t)
+    }
+
+    /// Offers call `c` to agent `a` on a telephone: the agent's phone rings (the front dials it on the
+    /// `callRinging` event); the caller still waits. ``connect(agent:at:)`` or ``ringNoAnswer(agent:at:)`` follows.
+    mutating func ring(call c: Int32, agent a: Int, at t: Double) {
+        calls[Int(c)].state = .ringing
+        calls[Int(c)].agent = Int32(a)
+        agents[a].activity = .ringing
+        agents[a].call = c
+        agents[a].since = t
+        note(.callRinging, call: c, at: t)
+        noteAgent(a, at: t)
+    }
+
+    /// The agent talks to the caller from `t`: the wait ends here.
+    mutating func connect(call c: Int32, agent a: Int, at t: Double) {
         var slot = calls[Int(c)]
         let q = Int(slot.queue)
         let wait = t - slot.arrival

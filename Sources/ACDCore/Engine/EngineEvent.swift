@@ -8,6 +8,8 @@ package struct EngineEvent: Sendable, Equatable {
         case callQueued
         /// An agent answered a call (`call`, `queue`, `agent`).
         case callAnswered
+        /// A call is offered to an agent on a telephone, whose phone must ring (`call`, `queue`, `agent`).
+        case callRinging
         /// A call ended (`call`, `outcome`; `queue` and `agent` when it had them).
         case callEnded
         /// An agent's state changed (`agent`, `activity`).
@@ -48,13 +50,13 @@ extension Engine {
     mutating func note(_ kind: EngineEvent.Kind, call c: Int32, at t: Double) {
         guard reportsEvents else { return }
         let slot = calls[Int(c)]
-        let inQueue = kind != .callArrived || slot.state == .waiting || slot.state == .answered
+        let inQueue = kind != .callArrived || slot.state == .waiting || slot.state == .answered || slot.state == .ringing
         events.append(
             EngineEvent(
                 time: t, kind: kind, call: CallID(slot: c, generation: slot.generation),
                 entry: slot.entry >= 0 ? EntryID(Int(slot.entry)) : nil,
                 queue: inQueue && slot.queue >= 0 ? QueueID(Int(slot.queue)) : nil,
-                agent: kind == .callAnswered && slot.agent >= 0 ? AgentID(Int(slot.agent)) : nil))
+                agent: (kind == .callAnswered || kind == .callRinging) && slot.agent >= 0 ? AgentID(Int(slot.agent)) : nil))
     }
 
     /// Reports that external caller `c` waits for input at `step`, or hears a timed step (`callPlaying`).

@@ -1,5 +1,6 @@
 /// An agent's state machine: `offShift -> idle -> talking -> wrapUp -> idle ... -> offShift`; external agents also go
-/// `idle <-> notReady`, and leave talk and wrap-up when they say so.
+/// `idle <-> notReady`, and leave talk and wrap-up when they say so; an agent on a telephone goes `idle -> ringing`
+/// first, then `talking` on answering or `notReady` when the phone is not answered.
 
 struct AgentState: Sendable {
     var group: Int32
@@ -19,6 +20,9 @@ struct AgentState: Sendable {
     var talkTime = 0.0
     /// Counts the agent's answers, so that a talk-end event of a talk cut short (the caller hung up) is ignored.
     var epoch: UInt32 = 0
+    /// An external agent on a telephone: a call offered to them rings first (``AgentActivity/ringing``) and is talked
+    /// to only once they answer (``Engine/connect(agent:at:)``), or goes back to the head of its queue.
+    var rings = false
 
     init(group: Int32, next: Int32) {
         self.group = group
@@ -33,6 +37,8 @@ package enum AgentActivity: UInt8, Sendable, CaseIterable, CustomStringConvertib
     case talking
     case wrapUp
     case notReady
+    /// An external agent's phone rings with a call offered to them (agents on telephones only).
+    case ringing
 
     package var description: String {
         switch self {
@@ -41,6 +47,7 @@ package enum AgentActivity: UInt8, Sendable, CaseIterable, CustomStringConvertib
         case .talking: "talking"
         case .wrapUp: "wrap-up"
         case .notReady: "not-ready"
+        case .ringing: "ringing"
         }
     }
 }
@@ -89,6 +96,8 @@ struct CallSlot: Sendable {
         case inFlow
         case waiting
         case answered
+        /// Offered to an agent on a telephone whose phone rings; still waiting (its wait runs on).
+        case ringing
     }
 
     var queue: Int32 = 0
@@ -147,6 +156,14 @@ struct CallRing: Sendable {
     mutating func push(call: Int32, generation: UInt32) {
         if count == buffer.count { grow() }
         buffer[(head + count) & (buffer.count - 1)] = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: call))
+        count += 1
+    }
+
+    /// Puts a call back at the head (a call that rang an agent who did not answer keeps its place).
+    mutating func pushFront(call: Int32, generation: UInt32) {
+        if count == buffer.count { grow() }
+        head = (head - 1) & (buffer.count - 1)
+        buffer[head] = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: call))
         count += 1
     }
 

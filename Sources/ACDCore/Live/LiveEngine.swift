@@ -183,6 +183,7 @@ package actor LiveEngine: Service {
             case .callArrived: .callArrived
             case .callQueued: .callQueued
             case .callAnswered: .callAnswered
+            case .callRinging: .callRinging
             case .callEnded: .callEnded
             case .agentState: .agentState
             case .callPrompted: .callPrompted
@@ -275,7 +276,9 @@ package actor LiveEngine: Service {
     // MARK: Agents
 
     /// Logs an external agent in to `group` (not ready), creating the agent on first log-in under `name`.
-    package func logIn(agent name: String, group: GroupID) throws(LiveError) -> AgentID {
+    /// `rings`: the agent is on a telephone (the SIP front), so offered calls ring first (``connect(agent:)``,
+    /// ``ringNoAnswer(agent:reason:)``); fixed at the agent's first log-in.
+    package func logIn(agent name: String, group: GroupID, rings: Bool = false) throws(LiveError) -> AgentID {
         guard !name.isEmpty, name.count <= 64 else { throw LiveError(.badValue, "an agent id has 1 to 64 characters") }
         let known = agentByName[name]
         let id = try command { engine, t throws(LiveError) in
@@ -288,7 +291,7 @@ package actor LiveEngine: Service {
                 }
                 id = known
             } else {
-                id = try engine.addExternalAgent(group: group)
+                id = try engine.addExternalAgent(group: group, rings: rings)
             }
             try engine.logIn(agent: id, at: t)
             return id
@@ -319,6 +322,20 @@ package actor LiveEngine: Service {
     package func endTalk(agent name: String) throws(LiveError) {
         let id = try agent(named: name)
         try command { engine, t throws(LiveError) in try engine.endTalk(agent: id, at: t) }
+    }
+
+    /// An agent on a telephone answered the call their phone rang with.
+    package func connect(agent name: String) throws(LiveError) {
+        let id = try agent(named: name)
+        try command { engine, t throws(LiveError) in try engine.connect(agent: id, at: t) }
+    }
+
+    /// An agent's phone did not answer (`reason`: `no-answer`, `busy`, `unregistered`): not ready with the reason;
+    /// the call goes back to the head of its queue.
+    package func ringNoAnswer(agent name: String, reason: String) throws(LiveError) {
+        let id = try agent(named: name)
+        try command { engine, t throws(LiveError) in try engine.ringNoAnswer(agent: id, at: t) }
+        notReadyReasons[id] = reason
     }
 
     package func endWrapUp(agent name: String) throws(LiveError) {

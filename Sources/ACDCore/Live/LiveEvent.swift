@@ -5,6 +5,7 @@ package struct LiveEvent: Sendable, Codable, Equatable {
         case callArrived = "call.arrived"
         case callQueued = "call.queued"
         case callAnswered = "call.answered"
+        case callRinging = "call.ringing"
         case callEnded = "call.ended"
         case agentState = "agent.state"
         case callPrompted = "call.prompted"
@@ -31,7 +32,7 @@ package struct LiveEvent: Sendable, Codable, Equatable {
 }
 
 extension AgentActivity {
-    /// The name the API uses: `logged-out`, `ready`, `talking`, `wrap-up`, `not-ready`.
+    /// The name the API uses: `logged-out`, `ready`, `talking`, `wrap-up`, `not-ready`, `ringing`.
     package init?(name: String) {
         guard let found = Self.allCases.first(where: { $0.description == name }) else { return nil }
         self = found

@@ -32,6 +32,8 @@ package struct AgentCounts: Sendable, Codable, Equatable {
     package var wrapUp = 0
     package var notReady = 0
     package var loggedOut = 0
+    /// Agents on telephones whose phone rings with a call.
+    package var ringing = 0
 
     package init() {}
 
@@ -41,6 +43,7 @@ package struct AgentCounts: Sendable, Codable, Equatable {
         wrapUp += counts[Int(AgentActivity.wrapUp.rawValue)]
         notReady += counts[Int(AgentActivity.notReady.rawValue)]
         loggedOut += counts[Int(AgentActivity.offShift.rawValue)]
+        ringing += counts[Int(AgentActivity.ringing.rawValue)]
     }
 }
 
