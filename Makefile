@@ -22,6 +22,7 @@ test: deps
 	scripts/sweep-checks.sh
 	PY=.venv/bin/python scripts/daemon-checks.sh
 	scripts/sip-checks.sh
+	scripts/sip-agent-checks.sh
 	scripts/digital-twin.sh
 	$(SWIFT) test -c release
 	Benchmarks/check.sh

@@ -331,5 +331,18 @@ else
     fail "espeak-ng or pocketsphinx-en-us is missing: flows listen not checked (scripts/install-deps.sh installs them)"
 fi
 
+# --sip-agents: a file naming a group the scenario lacks, or a rota group, is refused at once with its line.
+adir=$(mktemp -d)
+printf 'agents:\n  - name: ann\n    group: desk\n    password: x\n  - name: cy\n    group: nobody here\n    password: y\n' \
+    > "$adir/rota.yaml"
+err=$("$acdd" serve tests/sip/centre --sip 127.0.0.1:0 --sip-agents "$adir/rota.yaml" --listen 127.0.0.1:0 2>&1)
+[ $? -ne 0 ] && grep -q "rota.yaml:3:12: agents\[0\].group: group 'desk' is staffed by its rota" <<<"$err" && pass \
+    || fail "--sip-agents with a rota group: $err"
+sed -i 's/group: desk/group: phone agents/' "$adir/rota.yaml"
+err=$("$acdd" serve tests/sip/agents-centre --sip 127.0.0.1:0 --sip-agents "$adir/rota.yaml" --listen 127.0.0.1:0 2>&1)
+[ $? -ne 0 ] && grep -q "rota.yaml:6:12: agents\[1\].group: no group 'nobody here' in the scenario" <<<"$err" && pass \
+    || fail "--sip-agents with an unknown group: $err"
+rm -rf "$adir"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -15,7 +15,11 @@ SIP_PORT=${SIP_PORT:-25060}
 OUT=${OUT:-$PWD/out/sip-checks}
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
+cleanup() {
+    for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done
+    pkill -9 -f "baresip -n 127.0.0.1 -f $work/" 2>/dev/null || true  # the subshell's kill does not reach it
+    [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
 trap cleanup EXIT
 fail() { echo "sip-checks: FAIL: $*" >&2; exit 1; }
 pass() { echo "sip-checks: ok: $*"; }

@@ -191,6 +191,9 @@ package final class ChannelRegistry: Sendable {
         package var callID: String
         package var remote: String
         package var codec: String?
+        /// Agents whose phones rang with the call without taking it, in order; then the one who answered.
+        package var tried: [String] = []
+        package var answeredBy: String?
 
         package init(channel: String, callID: String, remote: String, codec: String? = nil) {
             self.channel = channel
@@ -204,6 +207,13 @@ package final class ChannelRegistry: Sendable {
 
     package func register(_ call: CallID, _ leg: Leg) { legs.withLock { $0[call] = leg } }
     package func leg(of call: CallID) -> Leg? { legs.withLock { $0[call] } }
+    /// An agent's phone rang with the call and did not take it (a call of the API gets a leg for this).
+    package func noteTried(_ call: CallID, agent: String) {
+        legs.withLock { $0[call, default: Leg(channel: "api", callID: "", remote: "")].tried.append(agent) }
+    }
+    package func noteAnswered(_ call: CallID, agent: String) {
+        legs.withLock { $0[call, default: Leg(channel: "api", callID: "", remote: "")].answeredBy = agent }
+    }
     /// The leg of a call whose record is being written: forgotten after.
     func take(_ call: CallID) -> Leg? { legs.withLock { $0.removeValue(forKey: call) } }
 }

@@ -99,7 +99,11 @@ package final class RecordWriter: Service, Sendable {
         batch.time = await engine.now
         batch.arrivals = arrivals
         batch.agentNames = await engine.agentNamesByID
-        for r in records { if let leg = channels.take(r.id) { batch.channels[r.id] = leg.channel } }
+        for r in records {
+            guard let leg = channels.take(r.id) else { continue }
+            batch.channels[r.id] = leg.channel
+            if !leg.tried.isEmpty { batch.tried[r.id] = leg.tried.joined(separator: ",") }
+        }
         batch.intervals = await intervalRows(now: batch.time, final: final)
         do {
             try store.withLock { store in

@@ -13,7 +13,7 @@ final class CallRecordWriter {
     init(_ db: SQLiteDatabase, model: CentreModel, table: String = "calls") throws {
         self.db = db
         self.model = model
-        let places = Array(repeating: "?", count: 19).joined(separator: ",")
+        let places = Array(repeating: "?", count: 20).joined(separator: ",")
         row = try db.prepare("INSERT INTO \(table) VALUES (\(places))")
         pathRow = try db.prepare("INSERT OR IGNORE INTO ivr_paths (path) VALUES (?)")
         pathID = try db.prepare("SELECT id FROM ivr_paths WHERE path = ?")
@@ -21,13 +21,15 @@ final class CallRecordWriter {
 
     /// - Parameter agents: the names agents go by (the daemon's), else their numbers.
     /// - Parameter channels: calls that came in on another channel than `channel`.
+    /// - Parameter tried: per call, the agents whose phones rang with it unanswered (`a,b`).
     func write(
         _ records: some Sequence<CallRecord>, run: Int, agents: [AgentID: String] = [:],
-        channels: [CallID: String] = [:], channel: String = "model"
+        channels: [CallID: String] = [:], channel: String = "model", tried: [CallID: String] = [:]
     ) throws {
         for r in records {
             var values = Self.values(of: r, run: run, model: model)
             values.append(channels[r.id] ?? channel)
+            values.append(tried[r.id])
             if let agent = r.agent, let name = agents[agent] { values[9] = name }
             if !r.path.isEmpty { values[6] = try pathNumber(r.path) }
             try row.run(values)

@@ -24,6 +24,8 @@ package final class CallStore {
         package var agentNames: [AgentID: String] = [:]
         /// Calls that came in by telephone (`sip`); the rest came through the API.
         package var channels: [CallID: String] = [:]
+        /// Calls offered to agents' phones that did not take them: the agents, comma-separated.
+        package var tried: [CallID: String] = [:]
 
         package init() {}
     }
@@ -125,7 +127,8 @@ package final class CallStore {
         try db.transaction {
             for a in batch.arrivals { try opened.run([run, a.call.rawValue, a.entry, a.queue, a.time]) }
             try records.write(
-                batch.records, run: run, agents: batch.agentNames, channels: batch.channels, channel: "api")
+                batch.records, run: run, agents: batch.agentNames, channels: batch.channels, channel: "api",
+                tried: batch.tried)
             for r in batch.records { try closed.run([run, r.id.rawValue]) }
             for row in batch.intervals { try write(row) }
             try db.prepare("UPDATE runs SET last_commit = ? WHERE id = ?").run([batch.time, run])

@@ -69,6 +69,10 @@ package enum Schema {
         ALTER TABLE calls ADD COLUMN channel TEXT NOT NULL DEFAULT 'model';
         UPDATE calls SET channel = 'api' WHERE run_id IN (SELECT id FROM runs WHERE mode = 'live');
         """,
+        // 5: agents whose SIP phones rang with the call and did not take it, in order (comma-separated; NULL: none).
+        """
+        ALTER TABLE calls ADD COLUMN agents_tried TEXT;
+        """,
     ]
 
     /// Brings the file to the newest version.

@@ -16,14 +16,19 @@
 #include <re.h>
 #include <spandsp.h>
 
-#define ALLOW_HEADER "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+#define ALLOW_HEADER "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER\r\n"
+#define NONCE_LIFETIME 300
 #define LATENESS_KEPT 4096
 
-enum { CMD_ANSWER = 1, CMD_REJECT, CMD_HANGUP, CMD_STOP };
+enum { CMD_ANSWER = 1, CMD_REJECT, CMD_HANGUP, CMD_STOP, CMD_DIAL, CMD_BRIDGE };
 
 struct command {
     uint64_t id;
     uint16_t code;
+    uint64_t other;  ///< CMD_BRIDGE: the second call
+    int alaw;        ///< CMD_DIAL: offer PCMA first
+    char *uri;       ///< CMD_DIAL: whom to call, and as whom
+    char *from;
 };
 
 struct sipcall {
@@ -41,7 +46,9 @@ struct sipcall {
     bool alaw;
     int telev_pt;
     bool answered;
+    bool outgoing;  ///< placed by sipstack_dial (we are the UAC)
     bool marker;
+    struct sipcall *peer;  ///< the bridged call our audio is relayed to, and theirs to us
     uint32_t ts;
     uint64_t last_rx;
     char callid[128];  ///< the INVITE's Call-ID and From tag, to refuse a second INVITE of the same dialog
@@ -61,9 +68,10 @@ struct sipstack {
     uint64_t next_tick_us;
     struct list calls;
     struct mbuf *tx;
-    uint64_t next_id;
+    _Atomic uint64_t next_id;
     _Atomic uint16_t refuse;
-    _Atomic uint64_t counters[5];
+    _Atomic uint64_t counters[SIPSTACK_COUNTERS];
+    uint8_t secret[16];  ///< signs the digest nonces this stack hands out
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t ready;
@@ -75,7 +83,7 @@ struct sipstack {
     size_t lateness_next;
 };
 
-enum { C_INVITES, C_REJECTED, C_ANSWERED, C_RTP_SENT, C_RTP_IGNORED };
+enum { C_INVITES, C_REJECTED, C_ANSWERED, C_RTP_SENT, C_RTP_IGNORED, C_REGISTERS, C_AUTH_FAILED, C_RELAYED, C_DIALLED };
 
 static uint64_t now_us(void) {
     struct timespec t;
@@ -86,6 +94,7 @@ static uint64_t now_us(void) {
 static const char *reason_of(uint16_t code) {
     switch (code) {
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
@@ -109,6 +118,7 @@ static struct sipcall *find_call(sipstack_t *st, uint64_t id) {
 static void call_destructor(void *arg) {
     struct sipcall *call = arg;
     list_unlink(&call->le);
+    if (call->peer) call->peer->peer = NULL;
     mem_deref(call->sess);
     mem_deref(call->rtp);
     mem_deref(call->media);
@@ -120,18 +130,44 @@ static void call_destructor(void *arg) {
 /// Ends a call's session from our side and tells the handler; frees the call.
 static void end_call(struct sipcall *call, int why, uint16_t ringing_code) {
     sipstack_t *st = call->st;
-    if (call->sess && !call->answered && ringing_code) {
+    // An outgoing call not yet answered is cancelled by dereferencing its session.
+    if (call->sess && !call->answered && !call->outgoing && ringing_code) {
         (void)sipsess_reject(call->sess, ringing_code, reason_of(ringing_code), NULL);
     }
     // Dereferencing an answered session sends its BYE.
     uint64_t id = call->id;
     mem_deref(call);
-    st->h.closed(st->h.arg, id, why);
+    st->h.closed(st->h.arg, id, why, 0);
 }
 
 static void on_digits(void *arg, const char *digits, int len) {
     struct sipcall *call = arg;
     for (int i = 0; i < len; i++) call->st->h.digit(call->st->h.arg, call->id, digits[i], 1);
+}
+
+/// A bridged call's audio packet, straight on to its peer in the peer's codec (G.711 mu-law and A-law convert byte
+/// by byte); the peer's own sequence numbers and timestamps.
+static void relay(struct sipcall *from, const struct rtp_header *hdr, struct mbuf *mb) {
+    struct sipcall *to = from->peer;
+    sipstack_t *st = from->st;
+    if (!to->answered || !to->sess || (hdr->pt != 0 && hdr->pt != 8)) return;
+    size_t n = mbuf_get_left(mb);
+    if (n > 480) n = 480;
+    struct mbuf *out = st->tx;
+    out->pos = RTP_HEADER_SIZE;
+    out->end = RTP_HEADER_SIZE;
+    const uint8_t *p = mbuf_buf(mb);
+    bool in_alaw = hdr->pt == 8;
+    if (in_alaw == to->alaw) {
+        (void)mbuf_write_mem(out, p, n);
+    } else {
+        for (size_t i = 0; i < n; i++) (void)mbuf_write_u8(out, in_alaw ? alaw_to_ulaw(p[i]) : ulaw_to_alaw(p[i]));
+    }
+    out->pos = RTP_HEADER_SIZE;
+    if (rtp_send(to->rtp, &to->raddr, false, to->marker || hdr->m, (uint8_t)to->pt, to->ts, out) == 0)
+        atomic_fetch_add(&st->counters[C_RELAYED], 1);
+    to->marker = false;
+    to->ts += (uint32_t)n;
 }
 
 static void on_rtp(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg) {
@@ -144,6 +180,10 @@ static void on_rtp(const struct sa *src, const struct rtp_header *hdr, struct mb
         return;
     }
     call->last_rx = now_us();
+    if (call->peer) {
+        relay(call, hdr, mb);
+        return;
+    }
     if (call->telev_pt >= 0 && hdr->pt == call->telev_pt) {
         int event = -1;
         bool end = false;
@@ -183,15 +223,21 @@ static void on_established(const struct sip_msg *msg, void *arg) {
     (void)arg;
 }
 
+static bool call_was_refused(const struct sip_msg *msg) { return msg && msg->scode >= 300; }
+
 static void on_close(int err, const struct sip_msg *msg, void *arg) {
     struct sipcall *call = arg;
-    (void)msg;
     sipstack_t *st = call->st;
     uint64_t id = call->id;
     // The session is over; it must not send anything more.
     call->sess = mem_deref(call->sess);
     mem_deref(call);
-    st->h.closed(st->h.arg, id, (err == 0 || err == ECONNRESET) ? SIPSTACK_END_REMOTE : SIPSTACK_END_ERROR);
+    // An outgoing call refused (486 busy, 480, 603, ...) before it was answered.
+    if (call_was_refused(msg)) {
+        st->h.closed(st->h.arg, id, SIPSTACK_END_REFUSED, msg->scode);
+        return;
+    }
+    st->h.closed(st->h.arg, id, (err == 0 || err == ECONNRESET) ? SIPSTACK_END_REMOTE : SIPSTACK_END_ERROR, 0);
 }
 
 /// Picks the call's audio codec from the offer: the first of PCMU and PCMA in the caller's order.
@@ -297,7 +343,7 @@ static void on_connect(const struct sip_msg *msg, void *arg) {
     call->telev_pt = events ? events->pt : -1;
     call->raddr = *sdp_media_raddr(call->media);
     call->dtmf = dtmf_rx_init(NULL, on_digits, call);
-    call->id = ++st->next_id;
+    call->id = atomic_fetch_add(&st->next_id, 1) + 1;
     (void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
     (void)pl_strcpy(&msg->from.tag, call->ftag, sizeof(call->ftag));
 
@@ -321,6 +367,106 @@ static void on_connect(const struct sip_msg *msg, void *arg) {
     }
 }
 
+// MARK: Registrar (agents' phones)
+
+/// A nonce: when it was made and a signature of that time with the stack's secret, so any nonce this stack made can
+/// be checked without keeping it, and one older than NONCE_LIFETIME is stale.
+static void make_nonce(const sipstack_t *st, uint64_t made, char out[33]) {
+    uint8_t sig[MD5_SIZE];
+    (void)md5_printf(sig, "%llx:%w", (unsigned long long)made, st->secret, sizeof(st->secret));
+    (void)re_snprintf(out, 33, "%016llx%w", (unsigned long long)made, sig, (size_t)8);
+}
+
+/// 0: the nonce is ours and fresh; 1: ours but stale; -1: not ours.
+static int check_nonce(const sipstack_t *st, const struct pl *nonce) {
+    if (nonce->l != 32) return -1;
+    char made_hex[17];
+    memcpy(made_hex, nonce->p, 16);
+    made_hex[16] = 0;
+    char *end = NULL;
+    unsigned long long made = strtoull(made_hex, &end, 16);
+    if (!end || *end) return -1;
+    char expected[33];
+    make_nonce(st, made, expected);
+    if (pl_strcmp(nonce, expected)) return -1;
+    uint64_t now = (uint64_t)time(NULL);
+    return now >= made && now - made <= NONCE_LIFETIME ? 0 : 1;
+}
+
+static void challenge(sipstack_t *st, const struct sip_msg *msg, bool stale) {
+    char nonce[33];
+    make_nonce(st, (uint64_t)time(NULL), nonce);
+    (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 401, "Unauthorized",
+                      "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n"
+                      "Content-Length: 0\r\n\r\n",
+                      st->cfg.realm, nonce, stale ? ", stale=true" : "");
+}
+
+/// REGISTER (RFC 3261 10.3) with digest authentication (RFC 2617, MD5, qop auth): a request without credentials, or
+/// with a stale nonce, is challenged (401); wrong credentials get 403 and are counted; a verified one is handed to
+/// the registered handler with its Contact and the expiry granted.
+static void on_register(sipstack_t *st, const struct sip_msg *msg) {
+    if (refused_as_malformed(st, msg)) return;
+    atomic_fetch_add(&st->counters[C_REGISTERS], 1);
+    const struct sip_hdr *auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+    struct httpauth_digest_resp resp;
+    if (!auth || httpauth_digest_response_decode(&resp, &auth->val) != 0) {
+        challenge(st, msg, false);
+        return;
+    }
+    int nonce = check_nonce(st, &resp.nonce);
+    if (nonce != 0) {
+        challenge(st, msg, nonce == 1);
+        return;
+    }
+    char user[65] = "";
+    uint8_t ha1[MD5_SIZE];
+    bool known = resp.username.l < sizeof(user) && pl_strcpy(&resp.username, user, sizeof(user)) == 0 &&
+                 !pl_strcmp(&resp.realm, st->cfg.realm) && st->h.credential(st->h.arg, user, ha1) == 0;
+    if (!known || httpauth_digest_response_auth(&resp, &msg->met, ha1) != 0) {
+        atomic_fetch_add(&st->counters[C_AUTH_FAILED], 1);
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 403, "Forbidden",
+                          "Warning: 399 acdd \"unknown agent or wrong password\"\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
+    uint32_t expires = st->cfg.max_expires;
+    const struct sip_hdr *eh = sip_msg_hdr(msg, SIP_HDR_EXPIRES);
+    if (eh) expires = pl_u32(&eh->val);
+    char contact[256] = "";
+    const struct sip_hdr *ch = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+    if (ch && !pl_strcmp(&ch->val, "*")) {
+        expires = 0;
+        strcpy(contact, "*");
+    } else if (ch) {
+        struct sip_addr addr;
+        struct pl value;
+        if (sip_addr_decode(&addr, &ch->val) != 0 || addr.auri.l >= sizeof(contact)) {
+            (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 400, "Bad Request",
+                              "Warning: 399 acdd \"the Contact is not a SIP address\"\r\nContent-Length: 0\r\n\r\n");
+            return;
+        }
+        (void)pl_strcpy(&addr.auri, contact, sizeof(contact));
+        if (msg_param_decode(&addr.params, "expires", &value) == 0) expires = pl_u32(&value);
+    }
+    if (contact[0] && contact[0] != '*' && expires > 0 && expires < 60) {
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 423, "Interval Too Brief",
+                          "Min-Expires: 60\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
+    if (expires > st->cfg.max_expires) expires = st->cfg.max_expires;
+    char remote[64] = "";
+    (void)re_snprintf(remote, sizeof(remote), "%J", &msg->src);
+    int code = st->h.registered(st->h.arg, user, contact, expires, remote);
+    if (code) {
+        (void)sip_treply(NULL, st->sip, msg, (uint16_t)code, reason_of((uint16_t)code));
+    } else if (contact[0] && contact[0] != '*' && expires > 0) {
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
+                          "Contact: <%s>;expires=%u\r\nContent-Length: 0\r\n\r\n", contact, expires);
+    } else {
+        (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK", "Content-Length: 0\r\n\r\n");
+    }
+}
+
 /// Requests outside a session that no session listener takes: OPTIONS is answered (PBXes probe with it).
 static bool on_request(const struct sip_msg *msg, void *arg) {
     sipstack_t *st = arg;
@@ -330,7 +476,90 @@ static bool on_request(const struct sip_msg *msg, void *arg) {
                           ALLOW_HEADER "Accept: application/sdp\r\nContent-Length: 0\r\n\r\n");
         return true;
     }
+    if (!pl_strcmp(&msg->met, "REGISTER")) {
+        on_register(st, msg);
+        return true;
+    }
     return false;
+}
+
+// MARK: Calls to agents (we are the UAC)
+
+static int on_dial_answer(const struct sip_msg *msg, void *arg) {
+    struct sipcall *call = arg;
+    int err = sdp_decode(call->sdp, msg->mb, false);
+    if (err) return err;
+    const struct sdp_format *audio = audio_format(call->media);
+    if (!audio) return EPROTO;
+    call->pt = audio->pt;
+    call->alaw = !strcasecmp(audio->name, "PCMA");
+    const struct sdp_format *events = sdp_media_rformat(call->media, "telephone-event");
+    call->telev_pt = events ? events->pt : -1;
+    call->raddr = *sdp_media_raddr(call->media);
+    return 0;
+}
+
+static void on_dial_progress(const struct sip_msg *msg, void *arg) {
+    (void)msg;
+    (void)arg;
+}
+
+static void on_dial_established(const struct sip_msg *msg, void *arg) {
+    struct sipcall *call = arg;
+    (void)msg;
+    call->answered = true;
+    call->marker = true;
+    call->last_rx = now_us();
+    call->st->h.answered(call->st->h.arg, call->id);
+}
+
+static void dial(sipstack_t *st, const struct command *cmd) {
+    struct sipcall *call = mem_zalloc(sizeof(*call), call_destructor);
+    if (!call) {
+        st->h.closed(st->h.arg, cmd->id, SIPSTACK_END_ERROR, 0);
+        return;
+    }
+    call->st = st;
+    call->id = cmd->id;
+    call->outgoing = true;
+    call->telev_pt = -1;
+    const char *first = cmd->alaw ? "8" : "0", *second = cmd->alaw ? "0" : "8";
+    int err = rtp_listen(&call->rtp, IPPROTO_UDP, &st->laddr, st->cfg.rtp_min_port, st->cfg.rtp_max_port, false,
+                         on_rtp, NULL, call);
+    err = err ? err : sdp_session_alloc(&call->sdp, &st->laddr);
+    err = err ? err : sdp_media_add(&call->media, call->sdp, "audio", sa_port(rtp_local(call->rtp)), "RTP/AVP");
+    err = err ? err
+              : sdp_format_add(NULL, call->media, false, first, cmd->alaw ? "PCMA" : "PCMU", 8000, 1, NULL, NULL, NULL,
+                               false, NULL);
+    err = err ? err
+              : sdp_format_add(NULL, call->media, false, second, cmd->alaw ? "PCMU" : "PCMA", 8000, 1, NULL, NULL,
+                               NULL, false, NULL);
+    err = err ? err
+              : sdp_format_add(NULL, call->media, false, "101", "telephone-event", 8000, 1, NULL, NULL, NULL, false,
+                               "0-15");
+    err = err ? err : telev_alloc(&call->telev, 20);
+    call->dtmf = dtmf_rx_init(NULL, on_digits, call);
+    list_append(&st->calls, &call->le, call);
+    struct mbuf *offer = NULL;
+    char from[160];
+    (void)re_snprintf(from, sizeof(from), "sip:%s@%J", cmd->from, &st->laddr);
+    err = err ? err : sdp_encode(&offer, call->sdp, true);
+    err = err ? err
+              : sipsess_connect(&call->sess, st->sock, cmd->uri, NULL, from, "acdd", NULL, 0, "application/sdp", offer,
+                                NULL, NULL, false, on_offer, on_dial_answer, on_dial_progress, on_dial_established,
+                                NULL, NULL, on_close, call, ALLOW_HEADER);
+    mem_deref(offer);
+    atomic_fetch_add(&st->counters[C_DIALLED], 1);
+    if (err) end_call(call, SIPSTACK_END_ERROR, 0);
+}
+
+static void bridge(sipstack_t *st, uint64_t a, uint64_t b) {
+    struct sipcall *x = find_call(st, a), *y = find_call(st, b);
+    if (!x || !y || x == y) return;
+    if (x->peer) x->peer->peer = NULL;
+    if (y->peer) y->peer->peer = NULL;
+    x->peer = y;
+    y->peer = x;
 }
 
 static void answer(sipstack_t *st, struct sipcall *call) {
@@ -368,6 +597,12 @@ static void on_command(int kind, void *data, void *arg) {
     case CMD_HANGUP:
         if (call) end_call(call, SIPSTACK_END_LOCAL, 480);
         break;
+    case CMD_DIAL:
+        dial(st, cmd);
+        break;
+    case CMD_BRIDGE:
+        bridge(st, cmd->id, cmd->other);
+        break;
     case CMD_STOP:
         atomic_store(&st->refuse, 503);
         while (st->calls.head) end_call(st->calls.head->data, SIPSTACK_END_LOCAL, 503);
@@ -375,6 +610,10 @@ static void on_command(int kind, void *data, void *arg) {
         // Let the BYEs and final responses go out before the loop ends.
         tmr_start(&st->quit, 300, quit, st);
         break;
+    }
+    if (cmd) {
+        free(cmd->uri);
+        free(cmd->from);
     }
     free(cmd);
 }
@@ -407,7 +646,7 @@ static void on_tick(void *arg) {
 }
 
 int sipstack_send(sipcall_t *call, const int16_t samples[160]) {
-    if (!call->answered || !call->sess) return EINVAL;
+    if (!call->answered || !call->sess || call->peer) return EINVAL;
     sipstack_t *st = call->st;
     struct mbuf *mb = st->tx;
     mb->pos = RTP_HEADER_SIZE;
@@ -459,7 +698,8 @@ static int setup(sipstack_t *st) {
     err = sipsess_listen(&st->sock, st->sip, 64, on_connect, st);
     err = err ? err : sip_listen(&st->lsnr, st->sip, true, on_request, st);
     err = err ? err : mqueue_alloc(&st->mq, on_command, st);
-    st->tx = mbuf_alloc(RTP_HEADER_SIZE + 160);
+    st->tx = mbuf_alloc(RTP_HEADER_SIZE + 480);
+    rand_bytes(st->secret, sizeof(st->secret));
     if (err || !st->tx) {
         snprintf(st->start_why, sizeof(st->start_why), "the SIP stack could not start: %s", strerror(err ? err : ENOMEM));
         return err ? err : ENOMEM;
@@ -506,6 +746,8 @@ int sipstack_start(sipstack_t **out, const sipstack_config *config, const sipsta
     st->h = *handlers;
     st->cfg = *config;
     st->cfg.host = strdup(config->host);
+    st->cfg.realm = strdup(config->realm && config->realm[0] ? config->realm : "acdd");
+    if (!st->cfg.max_expires) st->cfg.max_expires = 3600;
     list_init(&st->calls);
     tmr_init(&st->tick);
     tmr_init(&st->quit);
@@ -515,6 +757,7 @@ int sipstack_start(sipstack_t **out, const sipstack_config *config, const sipsta
     if (rc) {
         snprintf(err, errlen, "cannot start the SIP thread: %s", strerror(rc));
         free((void *)st->cfg.host);
+        free((void *)st->cfg.realm);
         free(st);
         return rc;
     }
@@ -526,6 +769,7 @@ int sipstack_start(sipstack_t **out, const sipstack_config *config, const sipsta
         snprintf(err, errlen, "%s", st->start_why[0] ? st->start_why : strerror(rc));
         pthread_join(st->thread, NULL);
         free((void *)st->cfg.host);
+        free((void *)st->cfg.realm);
         free(st);
         return rc;
     }
@@ -533,12 +777,46 @@ int sipstack_start(sipstack_t **out, const sipstack_config *config, const sipsta
     return 0;
 }
 
+static void push_command(sipstack_t *st, int kind, struct command *cmd) {
+    if (mqueue_push(st->mq, kind, cmd) != 0) {
+        free(cmd->uri);
+        free(cmd->from);
+        free(cmd);
+    }
+}
+
 static void push(sipstack_t *st, int kind, uint64_t id, uint16_t code) {
-    struct command *cmd = malloc(sizeof(*cmd));
+    struct command *cmd = calloc(1, sizeof(*cmd));
     if (!cmd) return;
     cmd->id = id;
     cmd->code = code;
-    if (mqueue_push(st->mq, kind, cmd) != 0) free(cmd);
+    push_command(st, kind, cmd);
+}
+
+uint64_t sipstack_dial(sipstack_t *st, const char *uri, const char *from_user, int alaw) {
+    uint64_t id = atomic_fetch_add(&st->next_id, 1) + 1;
+    struct command *cmd = calloc(1, sizeof(*cmd));
+    if (!cmd) return 0;
+    cmd->id = id;
+    cmd->alaw = alaw;
+    cmd->uri = strdup(uri);
+    cmd->from = strdup(from_user && from_user[0] ? from_user : "acdd");
+    if (!cmd->uri || !cmd->from) {
+        free(cmd->uri);
+        free(cmd->from);
+        free(cmd);
+        return 0;
+    }
+    push_command(st, CMD_DIAL, cmd);
+    return id;
+}
+
+void sipstack_bridge(sipstack_t *st, uint64_t a, uint64_t b) {
+    struct command *cmd = calloc(1, sizeof(*cmd));
+    if (!cmd) return;
+    cmd->id = a;
+    cmd->other = b;
+    push_command(st, CMD_BRIDGE, cmd);
 }
 
 void sipstack_answer(sipstack_t *st, uint64_t id) { push(st, CMD_ANSWER, id, 0); }
@@ -552,11 +830,12 @@ void sipstack_stop(sipstack_t *st) {
     pthread_mutex_destroy(&st->lock);
     pthread_cond_destroy(&st->ready);
     free((void *)st->cfg.host);
+    free((void *)st->cfg.realm);
     free(st);
 }
 
-void sipstack_counters(sipstack_t *st, uint64_t out[5]) {
-    for (int i = 0; i < 5; i++) out[i] = atomic_load(&st->counters[i]);
+void sipstack_counters(sipstack_t *st, uint64_t out[SIPSTACK_COUNTERS]) {
+    for (int i = 0; i < SIPSTACK_COUNTERS; i++) out[i] = atomic_load(&st->counters[i]);
 }
 
 size_t sipstack_tick_lateness(sipstack_t *st, int64_t *out, size_t max) {
@@ -569,3 +848,9 @@ size_t sipstack_tick_lateness(sipstack_t *st, int64_t *out, size_t max) {
     pthread_mutex_unlock(&st->lock);
     return n;
 }
+
+void sipstack_ha1(const char *user, const char *realm, const char *password, uint8_t out[16]) {
+    (void)md5_printf(out, "%s:%s:%s", user, realm, password);
+}
+
+uint64_t sipstack_now_ms(void) { return now_us() / 1000u; }

@@ -19,6 +19,8 @@ package struct SIPConfiguration: Sendable {
     package var holdMusic: String?
     /// Seconds a call rings before acdd answers it and places it in the engine.
     package var ring = 0.0
+    /// Agents who may register phones (`--sip-agents`); none: agents log in by the API only.
+    package var agents = SIPAgentBook()
 
     package init() {}
 }
@@ -51,7 +53,13 @@ package final class SIPFront: Service, @unchecked Sendable {
             self.labels = labels
         }
     }
-    private let table = Mutex(Table())
+    let table = Mutex(Table())
+    /// Registrations' log-ins and log-outs, one at a time in the order the REGISTERs came (a phone that unregisters
+    /// and registers again must be logged out before it is logged in).
+    let registrar: AsyncStream<@Sendable () async -> Void>.Continuation
+    private let registrarJobs: AsyncStream<@Sendable () async -> Void>
+    /// The second of the stack's clock when registrations were last checked for expiry.
+    private let lastExpiryCheck = Atomic<UInt64>(0)
     /// The stack, from ``start()`` until ``stop()``. Commands are queued to it under this lock, so none can reach a
     /// stack that ``stop()`` is freeing.
     private let stack = Mutex<StackPointer?>(nil)
@@ -61,13 +69,36 @@ package final class SIPFront: Service, @unchecked Sendable {
     }
 
     /// Runs `body` with the stack unless it has stopped.
-    private func withStack(_ body: (OpaquePointer) -> Void) {
+    func withStack(_ body: (OpaquePointer) -> Void) {
         stack.withLock { if let s = $0 { body(s.raw) } }
     }
 
     struct Table: Sendable {
         var legs: [UInt64: Leg] = [:]
         var byCall: [CallID: UInt64] = [:]
+        /// Agents' phones by agent name: where to ring them, until when.
+        var registrations: [String: Registration] = [:]
+        /// Calls to agents' phones, by the stack's id; and the one ringing or talking for each caller's call.
+        var agentLegs: [UInt64: AgentLeg] = [:]
+        var agentLegByCall: [CallID: UInt64] = [:]
+        /// Per agent, a count of wrap-ups begun: a wrap-up timer ends only its own.
+        var wrapUps: [String: Int] = [:]
+    }
+
+    struct Registration: Sendable {
+        var contact: String
+        var remote: String
+        /// Monotonic milliseconds (the stack's clock) when it lapses.
+        var expires: UInt64
+    }
+
+    /// A call from acdd to an agent's phone, offering them `call`.
+    struct AgentLeg: Sendable {
+        var agent: String
+        var call: CallID
+        var answered = false
+        /// Set when acdd ends the leg itself (the caller went, the ring timed out): its close is expected.
+        var ending = false
     }
 
     enum Mode: Sendable {
@@ -88,6 +119,8 @@ package final class SIPFront: Service, @unchecked Sendable {
 
     struct Leg: Sendable {
         let handle: Handle
+        /// The caller's codec is PCMA (else PCMU): an agent's phone is offered it first.
+        var alaw = false
         var call: CallID?
         var lastEvent = 0
         var audio: PhoneAudio?
@@ -135,6 +168,7 @@ package final class SIPFront: Service, @unchecked Sendable {
             }
         }
         self.listeners = listeners
+        (registrarJobs, registrar) = AsyncStream<@Sendable () async -> Void>.makeStream()
         daemon.attach(front: self) { [weak self] events in self?.engineEvents(events) }
     }
 
@@ -142,8 +176,14 @@ package final class SIPFront: Service, @unchecked Sendable {
     package func start() throws(SIPError) {
         var config = sipstack_config()
         let host = strdup(configuration.host)
-        defer { free(host) }
+        let realm = strdup(configuration.agents.realm)
+        defer {
+            free(host)
+            free(realm)
+        }
         config.host = UnsafePointer(host)
+        config.realm = UnsafePointer(realm)
+        config.max_expires = 3600
         config.port = UInt16(configuration.port)
         config.rtp_min_port = UInt16(configuration.rtpPorts.lowerBound)
         config.rtp_max_port = UInt16(configuration.rtpPorts.upperBound)
@@ -163,8 +203,22 @@ package final class SIPFront: Service, @unchecked Sendable {
             Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().audio(
                 id: id, samples: UnsafeBufferPointer(start: samples, count: count))
         }
-        handlers.closed = { arg, id, why in
-            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().closed(id: id, why: why)
+        handlers.closed = { arg, id, why, status in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().closed(id: id, why: why, status: status)
+        }
+        handlers.credential = { arg, user, ha1 in
+            let front = Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue()
+            guard let agent = front.configuration.agents.agents[String(cString: user!)] else { return -1 }
+            for i in 0..<16 { ha1![i] = agent.ha1[i] }
+            return 0
+        }
+        handlers.registered = { arg, user, contact, expires, remote in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().registered(
+                user: String(cString: user!), contact: String(cString: contact!), expires: expires,
+                remote: String(cString: remote!))
+        }
+        handlers.answered = { arg, id in
+            Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().agentAnswered(id: id)
         }
         handlers.tick = { arg, now in Unmanaged<SIPFront>.fromOpaque(arg!).takeUnretainedValue().tick(now: now) }
         var started: OpaquePointer?
@@ -174,12 +228,14 @@ package final class SIPFront: Service, @unchecked Sendable {
             throw SIPError(message: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         stack.withLock { $0 = StackPointer(raw: started) }
+        let jobs = registrarJobs
+        Task { for await job in jobs { await job() } }
         addMetrics()
         logger.info(
             "acdd answering SIP",
             metadata: [
                 "address": "sip:\(configuration.host):\(configuration.port)", "transports": "udp, tcp",
-                "entries": "\(numbers.count)",
+                "entries": "\(numbers.count)", "agents": "\(configuration.agents.agents.count)",
             ])
     }
 
@@ -193,6 +249,7 @@ package final class SIPFront: Service, @unchecked Sendable {
     /// After the daemon's services have stopped: the BYEs queued are sent, any call left is hung up, the stack ends.
     package func stop() {
         guard let stopping = stack.withLock({ s in defer { s = nil }; return s }) else { return }
+        registrar.finish()
         sipstack_stop(stopping.raw)
     }
 
@@ -209,7 +266,15 @@ package final class SIPFront: Service, @unchecked Sendable {
                 counter("sip_calls_answered", "SIP calls answered (200 OK sent)."),
                 counter("sip_rtp_sent_packets", "RTP packets sent to callers."),
                 counter("sip_rtp_ignored_packets", "RTP packets ignored: not from the address the caller's SDP gave."),
+                counter("sip_registers", "REGISTER requests from agents' phones."),
+                counter("sip_registers_refused", "REGISTERs refused for an unknown agent or a wrong password (403)."),
+                counter("sip_rtp_relayed_packets", "RTP packets relayed between a caller and an agent's phone."),
+                counter("sip_agent_calls", "Calls placed to agents' phones (offers)."),
             ]
+            let registered = registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "acd", metricName: "sip_agents_registered", unitName: "",
+                    helpText: "Agents whose phones are registered now."))
             let calls = registry.makeGauge(
                 descriptor: MetricNameDescriptor(
                     namespace: "acd", metricName: "sip_calls", unitName: "",
@@ -220,22 +285,25 @@ package final class SIPFront: Service, @unchecked Sendable {
                         namespace: "acd", metricName: "sip_tick_lateness_\(name)", unitName: "seconds",
                         helpText: "How late the 20 ms media beat ran: the \(what) over its last 4096 beats (82 s)."))
             }
-            let seen = Mutex([UInt64](repeating: 0, count: 5))
+            let n = Int(SIPSTACK_COUNTERS)
+            let seen = Mutex([UInt64](repeating: 0, count: n))
             return { [weak self] in
                 guard let self else { return }
-                var now = [UInt64](repeating: 0, count: 5)
+                var now = [UInt64](repeating: 0, count: n)
                 var late = [Int64](repeating: 0, count: 4096)
-                var n = 0
+                var kept = 0
                 self.withStack { s in
                     sipstack_counters(s, &now)
-                    n = sipstack_tick_lateness(s, &late, late.count)
+                    kept = sipstack_tick_lateness(s, &late, late.count)
                 }
                 seen.withLock { before in
-                    for i in 0..<5 where now[i] > before[i] { counters[i].increment(by: Int64(now[i] - before[i])) }
+                    for i in 0..<n where now[i] > before[i] { counters[i].increment(by: Int64(now[i] - before[i])) }
                     before = zip(before, now).map { max($0, $1) }
                 }
-                calls.set(Double(self.table.withLock { $0.legs.count }))
-                let sorted = late.prefix(n).sorted()
+                let (legs, phones) = self.table.withLock { ($0.legs.count, $0.registrations.count) }
+                calls.set(Double(legs))
+                registered.set(Double(phones))
+                let sorted = late.prefix(kept).sorted()
                 for (gauge, q) in zip(lateness, [0.5, 0.99, 1.0]) where !sorted.isEmpty {
                     gauge.set(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
                 }
@@ -256,7 +324,7 @@ package final class SIPFront: Service, @unchecked Sendable {
         }
         let full = table.withLock { t in
             guard t.legs.count < daemon.configuration.maxCalls else { return true }
-            t.legs[id] = Leg(handle: Handle(raw: handle))
+            t.legs[id] = Leg(handle: Handle(raw: handle), alaw: codec == "PCMA")
             return false
         }
         if full { return 503 }
@@ -372,7 +440,15 @@ package final class SIPFront: Service, @unchecked Sendable {
         }
     }
 
-    private func closed(id: UInt64, why: Int32) {
+    private func closed(id: UInt64, why: Int32, status: UInt16) {
+        if let leg = table.withLock({ t -> AgentLeg? in
+            guard let leg = t.agentLegs.removeValue(forKey: id) else { return nil }
+            if t.agentLegByCall[leg.call] == id { t.agentLegByCall[leg.call] = nil }
+            return leg
+        }) {
+            agentLegClosed(leg, why: why, status: status)
+            return
+        }
         let call = table.withLock { t -> CallID? in
             guard let leg = t.legs.removeValue(forKey: id) else { return nil }
             if let call = leg.call { t.byCall[call] = nil }
@@ -386,8 +462,21 @@ package final class SIPFront: Service, @unchecked Sendable {
         Task { try? await self.daemon.engine.hangUp(call: call) }
     }
 
-    /// Every 20 ms: one frame to every answered call; prompts that have played start their step's wait.
+    /// Every 20 ms: one frame to every answered call; prompts that have played start their step's wait. Once a
+    /// second, registrations that have lapsed are dropped (their agents are logged out).
     private func tick(now: UInt64) {
+        if now / 1000 != lastExpiryCheck.load(ordering: .relaxed) {
+            lastExpiryCheck.store(now / 1000, ordering: .relaxed)
+            let lapsed = table.withLock { t -> [String] in
+                let gone = t.registrations.filter { $0.value.expires <= now }.map(\.key)
+                for name in gone { t.registrations[name] = nil }
+                return gone
+            }
+            for name in lapsed {
+                logger.notice("SIP agent's registration lapsed", metadata: ["agent": "\(name)"])
+                registrar.yield { await self.unregistered(agent: name) }
+            }
+        }
         var due: [(CallID, CallerInput)] = []
         withUnsafeTemporaryAllocation(of: Int16.self, capacity: 160) { frame in
             table.withLock { t in
@@ -445,6 +534,7 @@ package final class SIPFront: Service, @unchecked Sendable {
 
     private func engineEvents(_ events: [LiveEvent]) {
         var hangUps: [UInt64] = []
+        if !configuration.agents.agents.isEmpty { agentEvents(events, hangUps: &hangUps) }
         table.withLock { t in
             for event in events {
                 guard let call = event.call, let id = t.byCall[call], var leg = t.legs[id] else { continue }

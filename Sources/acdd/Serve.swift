@@ -32,8 +32,15 @@ struct Serve: AsyncParsableCommand {
             and is answered by the model's agents. Unknown numbers get 404; calls over --max-calls, or while \
             stopping, 503. See docs/sip.md.
 
+            With --sip-agents FILE agents answer on SIP phones: each phone REGISTERs with its agent's name and \
+            password (digest), logging the agent in, not ready; ready and not ready come from the API. A call \
+            offered to the agent rings their phone; on answer acdd bridges the caller and the agent (RTP relayed, \
+            PCMU and PCMA converted). Unanswered after the ring time, busy or unregistered: the agent goes not ready \
+            and the call goes back to the head of its queue.
+
             Example: acdd serve flows/leeds --speed 60 --db acdd.sqlite
                      acdd serve flows/leeds --sip 127.0.0.1:5060
+                     acdd serve tests/sip/centre --sip 127.0.0.1:5060 --sip-agents tests/sip/agents.yaml
             """)
 
     @Argument(help: "The scenario file, or a folder with scenario.yaml.")
@@ -75,6 +82,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Music on hold for SIP callers: an audio file (default: a generated chime).")
     var sipHold: String?
 
+    @Option(help: "Agents who may register SIP phones: a YAML file of names, groups and passwords (docs/sip.md).")
+    var sipAgents: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -113,6 +123,15 @@ struct Serve: AsyncParsableCommand {
             throw failInput(error)
         }
         var front: SIPFront?
+        if sipAgents != nil && sip == nil { throw ValidationError("--sip-agents needs --sip HOST:PORT") }
+        var agentBook = SIPAgentBook()
+        if let sipAgents {
+            do {
+                agentBook = try SIPAgentBook.load(path: sipAgents, model: daemon.scenario.model)
+            } catch {
+                throw failInput(error)
+            }
+        }
         if let sip {
             guard let (sipHost, sipPort) = Self.hostPort(sip), sipPort > 0 else {
                 throw ValidationError("--sip is HOST:PORT, e.g. 127.0.0.1:5060")
@@ -129,6 +148,7 @@ struct Serve: AsyncParsableCommand {
             sipConfiguration.holdMusic = sipHold
             guard sipRing >= 0, sipRing <= 60 else { throw ValidationError("--sip-ring is 0 to 60 seconds") }
             sipConfiguration.ring = sipRing
+            sipConfiguration.agents = agentBook
             do {
                 let sipFront = try SIPFront(daemon: daemon, configuration: sipConfiguration, logger: logger)
                 try sipFront.start()

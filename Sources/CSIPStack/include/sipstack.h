@@ -16,6 +16,7 @@ enum sipstack_end {
     SIPSTACK_END_RTP_TIMEOUT = 1,  ///< no RTP from the caller for the configured time (a BYE was sent)
     SIPSTACK_END_LOCAL = 2,        ///< we hung up or rejected (sipstack_hangup, sipstack_reject, stop)
     SIPSTACK_END_ERROR = 3,        ///< the session failed (transport error, no ACK)
+    SIPSTACK_END_REFUSED = 4,      ///< an outgoing call (sipstack_dial) got a final refusal: `status` says which
 };
 
 typedef struct sipstack_handlers {
@@ -28,8 +29,16 @@ typedef struct sipstack_handlers {
     void (*digit)(void *arg, uint64_t id, char digit, int inband);
     /// The caller's audio, decoded to 16-bit samples at 8 kHz, one RTP packet at a time (may be NULL: not wanted).
     void (*audio)(void *arg, uint64_t id, const int16_t *samples, size_t count);
-    /// The call's session is over (one of sipstack_end); `call` is not valid after this returns.
-    void (*closed)(void *arg, uint64_t id, int why);
+    /// The call's session is over (one of sipstack_end; `status`: the SIP status of a refusal, else 0); `call` is
+    /// not valid after this returns.
+    void (*closed)(void *arg, uint64_t id, int why, uint16_t status);
+    /// The stored digest HA1 (MD5 of "user:realm:password", 16 bytes) of agent `user`: return 0 when known.
+    int (*credential)(void *arg, const char *user, uint8_t ha1[16]);
+    /// A REGISTER whose digest the stack verified: `contact` is the phone's Contact URI ("" for a query, "*" for
+    /// all of the agent's), `expires` the seconds granted (0: unregister). Return 0 to accept it (200 OK), or a status (403, 500, ...).
+    int (*registered)(void *arg, const char *user, const char *contact, uint32_t expires, const char *remote);
+    /// An outgoing call (sipstack_dial) was answered: media runs.
+    void (*answered)(void *arg, uint64_t id);
     /// Every 20 ms: the handler may call sipstack_send for each answered call.
     void (*tick)(void *arg, uint64_t now_ms);
 } sipstack_handlers;
@@ -40,6 +49,8 @@ typedef struct sipstack_config {
     uint16_t rtp_min_port;     ///< RTP ports are taken from [min, max)
     uint16_t rtp_max_port;
     uint32_t rtp_timeout_ms;   ///< an answered call with no RTP in for this long is hung up; 0: never
+    const char *realm;         ///< the digest realm REGISTERs are challenged with
+    uint32_t max_expires;      ///< the longest registration granted, in seconds (shorter asks are kept)
 } sipstack_config;
 
 /// Starts the stack's thread listening on `host:port`. On failure returns an errno and writes why to `err`.
@@ -56,13 +67,28 @@ void sipstack_refuse(sipstack_t *st, uint16_t code);
 /// Hangs up every call, stops the thread and frees the stack.
 void sipstack_stop(sipstack_t *st);
 
+/// Calls `uri` (an agent's registered Contact) from `from_user`, offering the caller's codec first (`alaw`). Returns
+/// the new call's id at once; the handlers follow on the stack's thread (answered, or closed with the refusal).
+uint64_t sipstack_dial(sipstack_t *st, const char *uri, const char *from_user, int alaw);
+/// Bridges two answered calls: each one's RTP audio is relayed to the other (PCMU and PCMA transcoded between), and
+/// neither takes sipstack_send audio any more. Either call's end undoes it.
+void sipstack_bridge(sipstack_t *st, uint64_t a, uint64_t b);
+
 /// From the tick handler only: sends 20 ms (160 samples at 8 kHz) of audio to an answered call, in its codec.
 int sipstack_send(sipcall_t *call, const int16_t samples[160]);
 /// The RTP port the stack bound for this call (for logs and the call view).
 uint16_t sipstack_rtp_port(const sipcall_t *call);
-/// Counters: INVITEs seen, rejected at once, calls answered, RTP packets sent, RTP packets ignored (wrong source).
-void sipstack_counters(sipstack_t *st, uint64_t out[5]);
+/// Counters (SIPSTACK_COUNTERS of them): INVITEs seen, rejected at once, calls answered, RTP packets sent, RTP
+/// packets ignored (wrong source), REGISTERs taken, REGISTERs refused for their credentials, RTP packets relayed
+/// between bridged calls, calls dialled.
+#define SIPSTACK_COUNTERS 9
+void sipstack_counters(sipstack_t *st, uint64_t out[SIPSTACK_COUNTERS]);
 /// The tick's lateness, in microseconds, over the last ticks: writes up to `max` values, returns how many.
 size_t sipstack_tick_lateness(sipstack_t *st, int64_t *out, size_t max);
+
+/// The stack's clock (CLOCK_MONOTONIC) in milliseconds, as the tick handler gets it.
+uint64_t sipstack_now_ms(void);
+/// HA1 of HTTP digest (RFC 2617): MD5 of "user:realm:password".
+void sipstack_ha1(const char *user, const char *realm, const char *password, uint8_t out[16]);
 
 #endif
