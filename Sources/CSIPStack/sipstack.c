@@ -11,7 +11,9 @@
 #include <string.h>
 #include <time.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <linux/sockios.h>
 
 #include <re.h>
 #include <spandsp.h>
@@ -19,6 +21,7 @@
 #define ALLOW_HEADER "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER\r\n"
 #define NONCE_LIFETIME 300
 #define LATENESS_KEPT 4096
+#define RELAY_KEPT 65536  // about 2 s of packets with 300 calls bridged
 
 enum { CMD_ANSWER = 1, CMD_REJECT, CMD_HANGUP, CMD_STOP, CMD_DIAL, CMD_BRIDGE };
 
@@ -81,6 +84,9 @@ struct sipstack {
     int64_t lateness[LATENESS_KEPT];
     size_t lateness_count;
     size_t lateness_next;
+    int64_t relay_delay[RELAY_KEPT];  ///< kernel receive to our send, per relayed packet (microseconds)
+    size_t relay_count;
+    size_t relay_next;
 };
 
 enum { C_INVITES, C_REJECTED, C_ANSWERED, C_RTP_SENT, C_RTP_IGNORED, C_REGISTERS, C_AUTH_FAILED, C_RELAYED, C_DIALLED };
@@ -158,14 +164,30 @@ static void relay(struct sipcall *from, const struct rtp_header *hdr, struct mbu
     out->end = RTP_HEADER_SIZE;
     const uint8_t *p = mbuf_buf(mb);
     bool in_alaw = hdr->pt == 8;
+    // When the kernel took the packet in (SIOCGSTAMPNS: the last datagram read on the socket), so the relay's delay
+    // counts the wait for the event loop too, not only this function.
+    struct timespec rx;
+    int fd = udp_sock_fd(rtp_sock(from->rtp), AF_INET);
+    bool stamped = fd >= 0 && ioctl(fd, SIOCGSTAMPNS, &rx) == 0;
     if (in_alaw == to->alaw) {
         (void)mbuf_write_mem(out, p, n);
     } else {
         for (size_t i = 0; i < n; i++) (void)mbuf_write_u8(out, in_alaw ? alaw_to_ulaw(p[i]) : ulaw_to_alaw(p[i]));
     }
     out->pos = RTP_HEADER_SIZE;
-    if (rtp_send(to->rtp, &to->raddr, false, to->marker || hdr->m, (uint8_t)to->pt, to->ts, out) == 0)
+    if (rtp_send(to->rtp, &to->raddr, false, to->marker || hdr->m, (uint8_t)to->pt, to->ts, out) == 0) {
         atomic_fetch_add(&st->counters[C_RELAYED], 1);
+        if (stamped) {
+            struct timespec sent;
+            clock_gettime(CLOCK_REALTIME, &sent);
+            int64_t us = (int64_t)(sent.tv_sec - rx.tv_sec) * 1000000 + (sent.tv_nsec - rx.tv_nsec) / 1000;
+            pthread_mutex_lock(&st->lock);
+            st->relay_delay[st->relay_next] = us;
+            st->relay_next = (st->relay_next + 1) % RELAY_KEPT;
+            if (st->relay_count < RELAY_KEPT) st->relay_count++;
+            pthread_mutex_unlock(&st->lock);
+        }
+    }
     to->marker = false;
     to->ts += (uint32_t)n;
 }
@@ -854,3 +876,11 @@ void sipstack_ha1(const char *user, const char *realm, const char *password, uin
 }
 
 uint64_t sipstack_now_ms(void) { return now_us() / 1000u; }
+
+size_t sipstack_relay_delay(sipstack_t *st, int64_t *out, size_t max) {
+    pthread_mutex_lock(&st->lock);
+    size_t n = st->relay_count < max ? st->relay_count : max;
+    for (size_t i = 0; i < n; i++) out[i] = st->relay_delay[(st->relay_next + RELAY_KEPT - n + i) % RELAY_KEPT];
+    pthread_mutex_unlock(&st->lock);
+    return n;
+}

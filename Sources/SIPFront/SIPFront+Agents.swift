@@ -171,7 +171,15 @@ extension SIPFront {
                 return
             }
             self.daemon.channels.noteAnswered(leg.call, agent: leg.agent)
-            if let callerLeg { self.withStack { sipstack_bridge($0, callerLeg, id) } }
+            guard let callerLeg else { return }
+            let up = self.table.withLock { t -> Bool in
+                guard var leg = t.legs[callerLeg], case .talking = leg.mode else { return false }
+                leg.mode = .bridged
+                leg.audio = nil
+                t.legs[callerLeg] = leg
+                return true
+            }
+            if up { self.withStack { sipstack_bridge($0, callerLeg, id) } }
         }
     }
 

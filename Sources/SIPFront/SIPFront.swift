@@ -109,6 +109,8 @@ package final class SIPFront: Service, @unchecked Sendable {
         case prompted(input: StepInput, bargeIn: Bool, timeout: Double, waitUntil: UInt64?, sent: Bool)
         case queued
         case talking
+        /// Talking to an agent on a SIP phone: the stack relays the two calls' media; the beat sends nothing.
+        case bridged
         case ended
     }
 
@@ -286,15 +288,25 @@ package final class SIPFront: Service, @unchecked Sendable {
                         helpText: "How late the 20 ms media beat ran: the \(what) over its last 4096 beats (82 s)."))
             }
             let n = Int(SIPSTACK_COUNTERS)
+            let relay = [("p50", "median"), ("p99", "99th percentile"), ("max", "largest")].map { name, what in
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "acd", metricName: "sip_relay_delay_\(name)", unitName: "seconds",
+                        helpText: "How long a bridged call's RTP packet waited in acdd, from the kernel taking it in "
+                            + "to acdd sending it on: the \(what) over the last 65536 packets relayed."))
+            }
             let seen = Mutex([UInt64](repeating: 0, count: n))
             return { [weak self] in
                 guard let self else { return }
                 var now = [UInt64](repeating: 0, count: n)
                 var late = [Int64](repeating: 0, count: 4096)
                 var kept = 0
+                var delays = [Int64](repeating: 0, count: 65536)
+                var relayed = 0
                 self.withStack { s in
                     sipstack_counters(s, &now)
                     kept = sipstack_tick_lateness(s, &late, late.count)
+                    relayed = sipstack_relay_delay(s, &delays, delays.count)
                 }
                 seen.withLock { before in
                     for i in 0..<n where now[i] > before[i] { counters[i].increment(by: Int64(now[i] - before[i])) }
@@ -303,6 +315,10 @@ package final class SIPFront: Service, @unchecked Sendable {
                 let (legs, phones) = self.table.withLock { ($0.legs.count, $0.registrations.count) }
                 calls.set(Double(legs))
                 registered.set(Double(phones))
+                let relaySorted = delays.prefix(relayed).sorted()
+                for (gauge, q) in zip(relay, [0.5, 0.99, 1.0]) where !relaySorted.isEmpty {
+                    gauge.set(Double(relaySorted[min(relaySorted.count - 1, Int(Double(relaySorted.count) * q))]) / 1e6)
+                }
                 let sorted = late.prefix(kept).sorted()
                 for (gauge, q) in zip(lateness, [0.5, 0.99, 1.0]) where !sorted.isEmpty {
                     gauge.set(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
@@ -481,6 +497,7 @@ package final class SIPFront: Service, @unchecked Sendable {
         withUnsafeTemporaryAllocation(of: Int16.self, capacity: 160) { frame in
             table.withLock { t in
                 for (id, var leg) in t.legs where leg.call != nil {
+                    if case .bridged = leg.mode { continue }
                     fill(frame, from: &leg)
                     if sipstack_send(leg.handle.raw, frame.baseAddress) != 0 { continue }
                     advance(&leg)

@@ -86,6 +86,9 @@ void sipstack_counters(sipstack_t *st, uint64_t out[SIPSTACK_COUNTERS]);
 /// The tick's lateness, in microseconds, over the last ticks: writes up to `max` values, returns how many.
 size_t sipstack_tick_lateness(sipstack_t *st, int64_t *out, size_t max);
 
+/// The relay's delay, in microseconds, over the last packets relayed between bridged calls: from the kernel taking
+/// the packet in to acdd sending it on. Writes up to `max` values, returns how many.
+size_t sipstack_relay_delay(sipstack_t *st, int64_t *out, size_t max);
 /// The stack's clock (CLOCK_MONOTONIC) in milliseconds, as the tick handler gets it.
 uint64_t sipstack_now_ms(void);
 /// HA1 of HTTP digest (RFC 2617): MD5 of "user:realm:password".
