@@ -92,7 +92,7 @@ def wait_for_menu(call_id):
 
 
 for path in ["/healthz", "/readyz", "/v1/flows", "/v1/queues", "/v1/queues?day=0", "/v1/agents", "/v1/calls",
-             "/v1/queues/council-tax/intervals", "/metrics", "/"]:
+             "/v1/queues/council-tax/intervals", "/metrics", "/", "/agent"]:
     call("GET", path, expect=200)
 
 c = call("POST", "/v1/calls", {"entry": "main number", "intent": "council-tax"}, expect=201)

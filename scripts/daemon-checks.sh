@@ -122,3 +122,11 @@ if "$ACDD" serve "$CENTRE" --listen 0.0.0.0:0 --db "$work/open.sqlite" > /dev/nu
 fi
 grep -q "token-file" "$work/open.err" || fail "the refusal does not mention --token-file"
 pass "binding beyond loopback needs --token-file"
+
+# 7. The agent page in a real browser (headless Chromium, selenium, Debian's chromedriver), behind a token.
+printf 'agent-page-check-token-0123\n' > "$work/token"
+start "$work/page" "$CENTRE" --speed 10 --start 'mon 09:00' --db "$work/page.sqlite" --token-file "$work/token"
+$PY scripts/agent_page_check.py "$BASE" agent-page-check-token-0123 "$work/agent-page.png" \
+    || { cp "$work/agent-page.png" /tmp/acdd-agent-page-failed.png 2>/dev/null || true; fail "the agent page"; }
+stop "$PID"
+pass "the agent page: log in, ready brings the call (entry, type, path, wait), wrap-up, not ready, log out"

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libsqlite3-dev libsndfile1-dev libglpk-dev pkg-config sqlite3 curl python3-venv prometheus slurm-wlm munge linux-perf
+    chromium chromium-driver kamailio
     libre-dev libspandsp-dev libsamplerate0-dev sip-tester espeak-ng baresip
     libpocketsphinx-dev pocketsphinx-en-us)
 venv() {

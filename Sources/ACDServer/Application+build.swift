@@ -50,6 +50,11 @@ extension Daemon {
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: Wallboard.page)))
         }
+        router.get("agent") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: AgentPage.page(groups: self.model.groups))))
+        }
     }
 
     func updateMetrics() async {

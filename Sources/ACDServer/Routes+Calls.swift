@@ -151,17 +151,21 @@ extension Daemon {
             if let arrived = history.first(where: { $0.type == .callArrived }) { view.dialled = arrived.time }
             view.sip = channels.leg(of: id)
             view.channel = view.sip?.channel ?? "api"
+            view.summarise(history, now: await engine.now)
             return view
         }
-        guard let ended = history.last(where: { $0.type == .callEnded }) else {
+        // Gone from the engine: ended. An external agent's call has no record (nor outcome) until their wrap-up ends.
+        guard let last = history.last else {
             throw Problem(.notFound, code: "unknown-call", "no call \(id.rawValue) in the system or in recent events")
         }
+        let ended = history.last(where: { $0.type == .callEnded })
         var view = CallView(id: id, location: .ended, model: model) { _ in "" }
-        view.outcome = ended.outcome
-        view.queue = ended.queue
-        view.agent = ended.agent
+        view.outcome = ended?.outcome
+        view.queue = ended?.queue ?? history.last(where: { $0.queue != nil })?.queue
+        view.agent = ended?.agent ?? history.last(where: { $0.type == .callAnswered })?.agent
         view.dialled = history.first(where: { $0.type == .callArrived })?.time
         view.history = history
+        view.summarise(history, now: (ended ?? last).time)
         return view
     }
 

@@ -18,6 +18,13 @@ struct CallView: Codable, Sendable, Equatable {
     /// How the call came in: `api`, or `sip` with its SIP Call-ID, the caller's address and the codec.
     var channel: String?
     var sip: ChannelRegistry.Leg?
+    /// `GET /v1/calls/{id}` only, from the kept events: the entry dialled, the caller's type, the flow steps the
+    /// caller was taken through (`flow/step`, in order), and the seconds waited in the queue (to the answer, or so
+    /// far), which the agent page shows.
+    var entry: String?
+    var intent: String?
+    var path: [String]?
+    var waited: Double?
 
     init(id: CallID, location: CallLocation, model: CentreModel, agentName: (AgentID) -> String) {
         self.id = id
@@ -39,6 +46,24 @@ struct CallView: Codable, Sendable, Equatable {
             agent = agentName(a)
         case .ended:
             state = "ended"
+        }
+    }
+}
+
+extension CallView {
+    /// Fills ``entry``, ``intent``, ``path`` and ``waited`` from a call's kept events; `now` is the engine's time.
+    mutating func summarise(_ history: [LiveEvent], now: Double) {
+        entry = history.first(where: { $0.type == .callArrived })?.entry
+        intent = history.last(where: { $0.intent != nil })?.intent
+        var steps: [String] = []
+        for event in history where event.type == .callPrompted || event.type == .callPlaying {
+            if let step = event.step, steps.last != step { steps.append(step) }
+        }
+        path = steps
+        if let queued = history.last(where: { $0.type == .callQueued })?.time {
+            let end = history.last(where: { $0.type == .callAnswered && $0.time >= queued })?.time
+                ?? history.last(where: { $0.type == .callEnded && $0.time >= queued })?.time ?? now
+            waited = max(0, end - queued)
         }
     }
 }

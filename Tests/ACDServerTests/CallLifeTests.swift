@@ -77,6 +77,47 @@ import Testing
         #expect(try daemon.rows("PRAGMA integrity_check").first?.first as? String == "ok")
     }
 
+    /// What the agent page shows of a call, from `GET /v1/calls/{id}`: entry, caller type, IVR path and the wait,
+    /// exact on the manual clock; after the talk the call is `ended` with no outcome until the wrap-up ends.
+    @Test func callSummaryForTheAgentPage() async throws {
+        let daemon = try TestDaemon()
+        try await daemon.run { client in
+            let page = try await client.get("/agent")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"const groups = ["desk","housing"];"#))
+            let id = try #require(
+                try await client.post("/v1/calls", #"{"entry": "main number", "intent": "council-tax"}"#)
+                    .json["id"] as? Int)
+            await daemon.clock.advance(by: 30)
+            _ = try await client.post("/v1/calls/\(id)/input", #"{"digits": "1"}"#)
+            await daemon.clock.advance(by: 45)
+            let waiting = try await client.get("/v1/calls/\(id)").json
+            #expect(waiting["state"] as? String == "waiting")
+            #expect(waiting["entry"] as? String == "main number")
+            #expect(waiting["intent"] as? String == "council-tax")
+            #expect(waiting["path"] as? [String] == ["main/welcome", "main/main-menu"])
+            #expect(waiting["waited"] as? Double == 45)
+            _ = try await client.post("/v1/agents/ann/login", #"{"group": "desk"}"#)
+            _ = try await client.post("/v1/agents/ann/ready")
+            await daemon.clock.advance(by: 60)
+            #expect(try await client.get("/v1/calls/\(id)").json["waited"] as? Double == 45)
+            _ = try await client.post("/v1/agents/ann/end-talk")
+            let inWrapUp = try await client.get("/v1/calls/\(id)")
+            #expect(inWrapUp.status == .ok)
+            #expect(inWrapUp.json["state"] as? String == "ended")
+            #expect(inWrapUp.json["outcome"] == nil)
+            #expect(inWrapUp.json["agent"] as? String == "ann")
+            #expect(inWrapUp.json["waited"] as? Double == 45)
+            await daemon.clock.advance(by: 10)
+            _ = try await client.post("/v1/agents/ann/end-wrap-up")
+            let ended = try await client.get("/v1/calls/\(id)").json
+            #expect(ended["outcome"] as? String == "answered")
+            #expect(ended["entry"] as? String == "main number")
+            #expect(ended["waited"] as? Double == 45)
+            #expect(try await client.get("/v1/calls/\(id + 1)").status == .notFound)
+        }
+    }
+
     @Test func abandonedInTheQueue() async throws {
         let daemon = try TestDaemon()
         try await daemon.run { client in
