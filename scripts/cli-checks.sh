@@ -342,6 +342,9 @@ sed -i 's/group: desk/group: phone agents/' "$adir/rota.yaml"
 err=$("$acdd" serve tests/sip/agents-centre --sip 127.0.0.1:0 --sip-agents "$adir/rota.yaml" --listen 127.0.0.1:0 2>&1)
 [ $? -ne 0 ] && grep -q "rota.yaml:6:12: agents\[1\].group: no group 'nobody here' in the scenario" <<<"$err" && pass \
     || fail "--sip-agents with an unknown group: $err"
+printf 'lockout: { failures: 10 }\nagents:\n  - name: ann\n    group: phone agents\n    password: x\n' > "$adir/lock.yaml"
+err=$("$acdd" serve tests/sip/agents-centre --sip 127.0.0.1:0 --sip-agents "$adir/lock.yaml" --listen 127.0.0.1:0 2>&1)
+[ $? -ne 0 ] && grep -q "lock.yaml:1:10: lockout: .*seconds" <<<"$err" && pass || fail "--sip-agents with a lockout lacking seconds: $err"
 rm -rf "$adir"
 
 echo "cli-checks: $passed passed, $failed failed"

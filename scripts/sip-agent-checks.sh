@@ -12,7 +12,16 @@
 #   6. the agent hangs up: the caller gets acdd's BYE, the agent's wrap-up (2 s) ends by itself and ann is ready;
 #   7. the caller hangs up while the agent's phone rings: the phone gets CANCEL, the call is abandoned;
 #   8. baresip (Debian's, a phone nobody here wrote) registers as ann with digest, auto-answers, and media is relayed;
-#   9. /metrics counts REGISTERs, refusals, offers and relayed packets, clean under promtool.
+#  10. a phone that vanishes while idle (registered for 2 s, then gone without unregistering): logged out when the
+#      registration lapses; a registration shorter than min-expires gets 423;
+#  11. a caller who vanishes while talking (RTP stops, no BYE): after the RTP timeout (4 s here) both sides get
+#      acdd's BYE, the call is answered and the agent goes to wrap-up as usual;
+#  12. an agent's phone that vanishes while talking: the caller gets acdd's BYE after the RTP timeout, and the agent
+#      is not ready (phone-lost) rather than offered the next call;
+#  13. a REGISTER flood with wrong passwords from one address: 10 get 403 and the rest no answer (the lockout);
+#      a right REGISTER from that address is not answered either until the window ends, then it is; calls are
+#      answered by a registered phone meanwhile;
+#   9. /metrics counts REGISTERs, refusals, lockouts, offers and relayed packets, clean under promtool.
 # Needs a built acdd (ACDD), sipp, baresip, python3, curl, sqlite3 and promtool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,7 +74,7 @@ probe() { (cd scripts/sip && timeout 40 python3 bridge_probe.py --port "$SIP_POR
 last() { q "SELECT outcome || '|' || coalesce(agent, '') || '|' || coalesce(agents_tried, '') FROM calls ORDER BY rowid DESC LIMIT 1"; }
 
 start_acdd "$work/acdd" tests/sip/agents-centre --start 'mon 10:00' --db "$work/agents.sqlite" \
-    --sip "127.0.0.1:$SIP_PORT" --sip-agents tests/sip/agents.yaml --speed 1 --log-level "${LOG_LEVEL:-info}"
+    --sip "127.0.0.1:$SIP_PORT" --sip-agents tests/sip/agents.yaml --sip-rtp-timeout 4 --speed 1 --log-level "${LOG_LEVEL:-info}"
 pids+=("$ACDD_PID")
 
 # 1. SIPp's digest: wrong password 403, right one 200, then Expires 0.
@@ -180,13 +189,81 @@ moved=$(( $(relayed) - before ))
 [ "$moved" -ge 200 ] || fail "only $moved RTP packets relayed between the caller and baresip"
 pass "baresip registered as ann (digest), answered by itself; $moved RTP packets relayed between caller and phone"
 
+# 10. A phone that vanishes while idle: registered for 2 s (min-expires is 2 here), then gone without unregistering.
+phones_done
+pkill -TERM -f "^baresip -n 127.0.0.1 -f $work/" 2>/dev/null || true  # one TERM (not timeout's too): baresip unregisters ann
+wait_state ann logged-out
+python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name bob --password bob-secret --expires 1 --seconds 0 \
+    --stay --summary "$work/phone-brief.json" 2>> "$work/phones.log"
+[ "$(field "$work/phone-brief.json" register)" = "[401, 423]" ] \
+    || fail "a 1 s registration got $(field "$work/phone-brief.json" register), not 401 then 423"
+python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name bob --password bob-secret --expires 2 --seconds 0 \
+    --stay --summary "$work/phone-lapse.json" 2>> "$work/phones.log"
+gone=$(date +%s.%N)
+wait_state bob not-ready
+for _ in $(seq 60); do [ "$(agent bob state)" = "logged-out" ] && break; sleep 0.1; done
+[ "$(agent bob state)" = "logged-out" ] || fail "bob's lapsed registration left bob $(agent bob state)"
+lapse=$(python3 -c "import time; print(round(time.time() - $gone, 1))")
+pass "a 1 s registration got 423 (min-expires 2); a phone that vanished without unregistering: bob logged out ${lapse} s after its 2 s registration"
+
+# 11. The caller vanishes while talking: no BYE, no more RTP. The agent's phone keeps sending its own RTP.
+phone ann ann-secret --seconds 60 --send
+ready ann
+probe --no-bye --seconds 2 > "$work/probe-11.json" || fail "the vanishing caller's probe failed"
+[ "$(field "$work/probe-11.json" acdd_bye)" = "True" ] || fail "the vanished caller got no BYE from acdd"
+waited=$(field "$work/probe-11.json" waited_for_bye)
+python3 -c "import sys; sys.exit(0 if 3.5 <= $waited <= 7 else 1)" || fail "acdd's BYE came $waited s after the caller's RTP stopped, not about the 4 s RTP timeout"
+settle 8
+[ "$(last)" = "answered|ann|" ] || fail "the vanished caller's call is recorded as '$(last)'"
+wait_state ann ready
+phones_done
+[ "$(field "$work/phone-ann.json" byes_received)" = "1" ] || fail "ann's phone got no BYE when the caller vanished"
+pass "a caller who vanished while talking: acdd's BYE to both sides ${waited} s after the RTP stopped (timeout 4 s), answered, ann ready after wrap-up"
+
+# 12. The agent's phone vanishes while talking: no BYE, its RTP stops; the caller keeps talking.
+phone ann ann-secret --seconds 9 --stay --send
+ready ann
+probe --no-bye --seconds 30 > "$work/probe-12.json" || fail "the caller's probe (agent's phone vanishes) failed"
+[ "$(field "$work/probe-12.json" acdd_bye)" = "True" ] || fail "the caller got no BYE when the agent's phone vanished"
+settle 9
+[ "$(last)" = "answered|ann|" ] || fail "the call whose agent's phone vanished is recorded as '$(last)'"
+wait_state ann not-ready
+[ "$(agent ann reason)" = "phone-lost" ] || fail "ann's reason is '$(agent ann reason)', not phone-lost"
+pass "an agent's phone that vanished while talking: the caller got acdd's BYE, ann is not ready (phone-lost)"
+phones=()
+
+# 13. A REGISTER flood with wrong passwords from one address (127.0.0.1, as every phone here): the lockout.
+phone bob bob-secret --seconds 60
+python3 scripts/sip/register_many.py --port "$SIP_PORT" --prefix flood --count 1 --flood 2000 > "$work/flood.json"
+python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name ann --password ann-secret --seconds 0 \
+    --summary "$work/phone-locked.json" 2>> "$work/phones.log"
+python3 - "$work/flood.json" "$work/phone-locked.json" <<'PY' || fail "the flood: $(cat "$work/flood.json"); the right REGISTER in the lockout: $(cat "$work/phone-locked.json")"
+import json, sys
+flood, locked = (json.load(open(p)) for p in sys.argv[1:])
+assert flood["codes"] == {"403": 10} and flood["unanswered"] == 1990, flood
+assert locked["register"] == [0], locked
+PY
+ready bob
+probe --seconds 1 --wait 8 > "$work/probe-13.json" || fail "the call during the lockout failed"
+settle 10
+[ "$(last)" = "answered|bob|" ] || fail "the call during the lockout is recorded as '$(last)'"
+sleep 1
+python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name ann --password ann-secret --seconds 0 --stay \
+    --summary "$work/phone-after.json" 2>> "$work/phones.log"
+[ "$(field "$work/phone-after.json" register)" = "[401, 200]" ] \
+    || fail "after the lockout ann's REGISTER got $(field "$work/phone-after.json" register)"
+phones_done
+pass "REGISTER flood: 2,000 wrong from one address, 10 got 403, 1,990 no answer ($(field "$work/flood.json" per_second) a second); a right REGISTER in the window unanswered, after it 200; a call answered by bob meanwhile"
+
 # 9. /metrics.
 curl -s "$BASE/metrics" > "$work/metrics.txt"
 promtool check metrics < "$work/metrics.txt" > "$work/promtool.txt" 2>&1 || fail "promtool: $(cat "$work/promtool.txt")"
 refused=$(sed -n 's/^acd_sip_registers_refused_total //p' "$work/metrics.txt")
 offers=$(sed -n 's/^acd_sip_agent_calls_total //p' "$work/metrics.txt")
-[ "$refused" = "1" ] || fail "acd_sip_registers_refused_total is $refused, not 1"
-pass "/metrics: $(sed -n 's/^acd_sip_registers_total //p' "$work/metrics.txt") REGISTERs, $refused refused, $offers offers to phones, $(relayed) packets relayed; promtool clean"
+locked=$(sed -n 's/^acd_sip_registers_locked_out_total //p' "$work/metrics.txt")
+[ "$refused" = "11" ] || fail "acd_sip_registers_refused_total is $refused, not 11 (1 in step 1, 10 in the flood)"
+[ "$locked" = "1991" ] || fail "acd_sip_registers_locked_out_total is $locked, not 1991 (1,990 of the flood and ann's)"
+pass "/metrics: $(sed -n 's/^acd_sip_registers_total //p' "$work/metrics.txt") REGISTERs, $refused refused, $locked locked out, $offers offers to phones, $(relayed) packets relayed; promtool clean"
 kill -TERM "$ACDD_PID"
 wait "$ACDD_PID" 2>/dev/null || true
 echo "sip-agent-checks: all passed"

@@ -58,6 +58,14 @@ struct sipcall {
     char ftag[64];
 };
 
+/// Refused REGISTERs from one address in the window that began at `since` (seconds, monotonic).
+struct lockout {
+    struct sa addr;
+    uint64_t since;
+    uint32_t failures;
+};
+#define LOCKOUT_SLOTS 1024
+
 struct sipstack {
     sipstack_handlers h;
     sipstack_config cfg;
@@ -84,12 +92,13 @@ struct sipstack {
     int64_t lateness[LATENESS_KEPT];
     size_t lateness_count;
     size_t lateness_next;
+    struct lockout lockouts[LOCKOUT_SLOTS];  ///< refused REGISTERs per source address (direct-mapped by hash)
     int64_t relay_delay[RELAY_KEPT];  ///< kernel receive to our send, per relayed packet (microseconds)
     size_t relay_count;
     size_t relay_next;
 };
 
-enum { C_INVITES, C_REJECTED, C_ANSWERED, C_RTP_SENT, C_RTP_IGNORED, C_REGISTERS, C_AUTH_FAILED, C_RELAYED, C_DIALLED };
+enum { C_INVITES, C_REJECTED, C_ANSWERED, C_RTP_SENT, C_RTP_IGNORED, C_REGISTERS, C_AUTH_FAILED, C_RELAYED, C_DIALLED, C_LOCKED_OUT };
 
 static uint64_t now_us(void) {
     struct timespec t;
@@ -424,12 +433,36 @@ static void challenge(sipstack_t *st, const struct sip_msg *msg, bool stale) {
                       st->cfg.realm, nonce, stale ? ", stale=true" : "");
 }
 
+/// The slot that counts refused REGISTERs from `src`'s address, its window restarted when over or taken by another.
+static struct lockout *lockout_of(sipstack_t *st, const struct sa *src, uint64_t now_s) {
+    struct lockout *slot = &st->lockouts[sa_hash(src, SA_ADDR) % LOCKOUT_SLOTS];
+    if (!sa_cmp(&slot->addr, src, SA_ADDR) || now_s - slot->since >= st->cfg.lockout_seconds) {
+        // Another address locked out in this slot keeps it until its window ends; `src` goes uncounted meanwhile
+        // (a collision must not lock out an innocent address).
+        if (!sa_cmp(&slot->addr, src, SA_ADDR) && slot->failures >= st->cfg.lockout_failures &&
+            now_s - slot->since < st->cfg.lockout_seconds)
+            return NULL;
+        slot->addr = *src;
+        slot->since = now_s;
+        slot->failures = 0;
+    }
+    return slot;
+}
+
 /// REGISTER (RFC 3261 10.3) with digest authentication (RFC 2617, MD5, qop auth): a request without credentials, or
 /// with a stale nonce, is challenged (401); wrong credentials get 403 and are counted; a verified one is handed to
 /// the registered handler with its Contact and the expiry granted.
 static void on_register(sipstack_t *st, const struct sip_msg *msg) {
     if (refused_as_malformed(st, msg)) return;
     atomic_fetch_add(&st->counters[C_REGISTERS], 1);
+    // An address that keeps guessing is not answered at all for the rest of its window (as fail2ban or Kamailio's
+    // pike would): no 401, no digest work, no 403 to learn from. Its good REGISTERs wait for the window's end too.
+    uint64_t now_s = now_us() / 1000000u;
+    struct lockout *lock = st->cfg.lockout_failures ? lockout_of(st, &msg->src, now_s) : NULL;
+    if (lock && lock->failures >= st->cfg.lockout_failures) {
+        atomic_fetch_add(&st->counters[C_LOCKED_OUT], 1);
+        return;
+    }
     const struct sip_hdr *auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
     struct httpauth_digest_resp resp;
     if (!auth || httpauth_digest_response_decode(&resp, &auth->val) != 0) {
@@ -447,6 +480,7 @@ static void on_register(sipstack_t *st, const struct sip_msg *msg) {
                  !pl_strcmp(&resp.realm, st->cfg.realm) && st->h.credential(st->h.arg, user, ha1) == 0;
     if (!known || httpauth_digest_response_auth(&resp, &msg->met, ha1) != 0) {
         atomic_fetch_add(&st->counters[C_AUTH_FAILED], 1);
+        if (lock) lock->failures++;
         (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 403, "Forbidden",
                           "Warning: 399 acdd \"unknown agent or wrong password\"\r\nContent-Length: 0\r\n\r\n");
         return;
@@ -470,9 +504,9 @@ static void on_register(sipstack_t *st, const struct sip_msg *msg) {
         (void)pl_strcpy(&addr.auri, contact, sizeof(contact));
         if (msg_param_decode(&addr.params, "expires", &value) == 0) expires = pl_u32(&value);
     }
-    if (contact[0] && contact[0] != '*' && expires > 0 && expires < 60) {
+    if (contact[0] && contact[0] != '*' && expires > 0 && expires < st->cfg.min_expires) {
         (void)sip_treplyf(NULL, NULL, st->sip, msg, false, 423, "Interval Too Brief",
-                          "Min-Expires: 60\r\nContent-Length: 0\r\n\r\n");
+                          "Min-Expires: %u\r\nContent-Length: 0\r\n\r\n", st->cfg.min_expires);
         return;
     }
     if (expires > st->cfg.max_expires) expires = st->cfg.max_expires;
@@ -770,6 +804,9 @@ int sipstack_start(sipstack_t **out, const sipstack_config *config, const sipsta
     st->cfg.host = strdup(config->host);
     st->cfg.realm = strdup(config->realm && config->realm[0] ? config->realm : "acdd");
     if (!st->cfg.max_expires) st->cfg.max_expires = 3600;
+    if (!st->cfg.min_expires) st->cfg.min_expires = 60;
+    if (st->cfg.min_expires > st->cfg.max_expires) st->cfg.min_expires = st->cfg.max_expires;
+    if (!st->cfg.lockout_seconds) st->cfg.lockout_failures = 0;
     list_init(&st->calls);
     tmr_init(&st->tick);
     tmr_init(&st->quit);

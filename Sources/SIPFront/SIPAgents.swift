@@ -10,6 +10,8 @@ import IVRFlows
 /// ```yaml
 /// realm: acdd            # the digest realm phones are challenged with (default acdd)
 /// ring-time: 15          # seconds an offered call rings before it goes back to its queue (default 15)
+/// min-expires: 60        # the shortest registration taken; a shorter ask gets 423 (default 60)
+/// lockout: { failures: 10, seconds: 60 }   # refused REGISTERs from one address before it goes unanswered
 /// agents:
 ///   - name: ann
 ///     group: Council Tax phones
@@ -30,6 +32,12 @@ package struct SIPAgentBook: Sendable {
 
     package var realm = "acdd"
     package var ringTime = 15.0
+    /// Registrations shorter than this get 423 Interval Too Brief.
+    package var minExpires = 60
+    /// After `lockoutFailures` refused REGISTERs from one address within `lockoutSeconds`, that address's REGISTERs
+    /// go unanswered until the window ends.
+    package var lockoutFailures = 10
+    package var lockoutSeconds = 60
     package var agents: [String: Agent] = [:]
 
     package init() {}
@@ -37,7 +45,7 @@ package struct SIPAgentBook: Sendable {
     /// Reads and checks the file against the scenario's groups; every mistake is located (file:line:column: field).
     package static func load(path: String, model: CentreModel) throws(InputError) -> SIPAgentBook {
         let root = try YAMLValue.load(path: path)
-        try root.expectKeys(["realm", "ring-time", "agents"], required: ["agents"])
+        try root.expectKeys(["realm", "ring-time", "min-expires", "lockout", "agents"], required: ["agents"])
         var book = SIPAgentBook()
         if let realm = root["realm"] {
             book.realm = try realm.string()
@@ -48,6 +56,23 @@ package struct SIPAgentBook: Sendable {
         if let ring = root["ring-time"] {
             book.ringTime = try ring.double()
             guard (1...120).contains(book.ringTime) else { throw ring.error("ring-time is 1 to 120 seconds") }
+        }
+        if let value = root["min-expires"] {
+            book.minExpires = try value.int()
+            guard (1...3600).contains(book.minExpires) else { throw value.error("min-expires is 1 to 3600 seconds") }
+        }
+        if let lockout = root["lockout"] {
+            try lockout.expectKeys(["failures", "seconds"], required: ["failures", "seconds"])
+            let failures = try lockout.required("failures")
+            book.lockoutFailures = try failures.int()
+            guard (0...10000).contains(book.lockoutFailures) else {
+                throw failures.error("lockout failures is 0 (never lock out) to 10000")
+            }
+            let seconds = try lockout.required("seconds")
+            book.lockoutSeconds = try seconds.int()
+            guard (1...86400).contains(book.lockoutSeconds) else {
+                throw seconds.error("lockout seconds is 1 to 86400")
+            }
         }
         let externalGroups = model.groups.indices.filter { model.groups[$0].external }
         for item in try root.required("agents").items() {

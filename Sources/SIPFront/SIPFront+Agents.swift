@@ -190,8 +190,17 @@ extension SIPFront {
             let reason = [486, 600, 603].contains(status) ? "busy" : "no-answer"
             Task { await self.notAnswered(agent: leg.agent, call: leg.call, reason: reason) }
         } else {
-            // The agent hung up (or their phone vanished: no RTP): the talk ends, the caller hears the BYE.
-            Task { try? await self.daemon.engine.endTalk(agent: leg.agent) }
+            // The agent hung up: the talk ends, the caller hears the BYE. A phone that vanished (no RTP from it for
+            // the RTP timeout) also ends the talk, and its agent is made not ready (`phone-lost`) after it, so no
+            // call is offered to a phone that may be gone; ready from the API or the agent page brings them back.
+            let lost = why == Int32(SIPSTACK_END_RTP_TIMEOUT.rawValue)
+            Task {
+                try? await self.daemon.engine.endTalk(agent: leg.agent)
+                if lost {
+                    logger.warning("SIP agent's phone sent no RTP: the call ended", metadata: ["agent": "\(leg.agent)"])
+                    try? await self.daemon.engine.notReady(agent: leg.agent, reason: "phone-lost")
+                }
+            }
         }
     }
 }

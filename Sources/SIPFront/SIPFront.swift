@@ -186,6 +186,9 @@ package final class SIPFront: Service, @unchecked Sendable {
         config.host = UnsafePointer(host)
         config.realm = UnsafePointer(realm)
         config.max_expires = 3600
+        config.min_expires = UInt32(configuration.agents.minExpires)
+        config.lockout_failures = UInt32(configuration.agents.lockoutFailures)
+        config.lockout_seconds = UInt32(configuration.agents.lockoutSeconds)
         config.port = UInt16(configuration.port)
         config.rtp_min_port = UInt16(configuration.rtpPorts.lowerBound)
         config.rtp_max_port = UInt16(configuration.rtpPorts.upperBound)
@@ -272,6 +275,9 @@ package final class SIPFront: Service, @unchecked Sendable {
                 counter("sip_registers_refused", "REGISTERs refused for an unknown agent or a wrong password (403)."),
                 counter("sip_rtp_relayed_packets", "RTP packets relayed between a caller and an agent's phone."),
                 counter("sip_agent_calls", "Calls placed to agents' phones (offers)."),
+                counter(
+                    "sip_registers_locked_out",
+                    "REGISTERs left unanswered: their address had too many refused in the lockout window."),
             ]
             let registered = registry.makeGauge(
                 descriptor: MetricNameDescriptor(

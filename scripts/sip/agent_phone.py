@@ -17,6 +17,7 @@ import random
 import re
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -174,11 +175,28 @@ class Phone:
                 self.media.sendto(packet, source)
                 self.summary["rtp_echoed"] += 1
 
+    def talk(self):
+        """--send: while a call is up, the phone sends its own 20 ms packets (as a real phone's microphone does),
+        so its leg has media whether or not the caller's does."""
+        seq, next_send = 0, time.time()
+        while not self.stop:
+            dialog = self.dialog
+            if dialog:
+                header = struct.pack("!BBHII", 0x80, 8 if self.args.codec == "PCMA" else 0, seq & 0xFFFF, seq * 160,
+                                     0x50484F4E)
+                self.media.sendto(header + bytes([0xD5 if self.args.codec == "PCMA" else 0xFF]) * 160, dialog[2])
+                self.summary["rtp_sent"] = self.summary.get("rtp_sent", 0) + 1
+                seq += 1
+            next_send += 0.02
+            time.sleep(max(0, next_send - time.time()))
+
     def run(self):
         status = self.register(self.args.expires)
         if status != 200:
             return
         threading.Thread(target=self.echo, daemon=True).start()
+        if self.args.send:
+            threading.Thread(target=self.talk, daemon=True).start()
         self.deadline = time.time() + self.args.seconds
         # SIGTERM: hang up the phone now (unregister unless --stay), as at the end of --seconds.
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "deadline", 0))
@@ -204,7 +222,9 @@ def main():
     parser.add_argument("--expires", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--sip-port", type=int, default=0)
-    parser.add_argument("--stay", action="store_true", help="do not unregister at the end")
+    parser.add_argument("--stay", action="store_true",
+                        help="at the end vanish: no unregistering, no BYE for a call that is up")
+    parser.add_argument("--send", action="store_true", help="send the phone's own RTP while a call is up")
     parser.add_argument("--verbose", action="store_true", help="say each REGISTER on stderr")
     parser.add_argument("--summary", help="write the JSON summary here (default: stdout)")
     args = parser.parse_args()

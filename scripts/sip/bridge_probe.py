@@ -78,11 +78,11 @@ def main():
             if n in sent:
                 rtts.append((time.time() - sent[n]) * 1000)
                 first_echo = first_echo or time.time()
+    vanished = time.time()
     bye = not ended.is_set() and not args.no_bye
     if bye:
         call.bye()
-    if args.no_bye:
-        ended.wait(20)
+    got_bye = ended.wait(20) if args.no_bye else ended.is_set()
     ended.set()
     rtts.sort()
 
@@ -91,7 +91,7 @@ def main():
 
     print(json.dumps({"sent": seq, "received": received, "echoed": len(rtts), "rtt_ms_p50": q(0.5),
                       "rtt_ms_p99": q(0.99), "rtt_ms_max": q(1.0), "caller_bye": bye,
-                      "acdd_bye": not bye and not args.no_bye or (args.no_bye and ended.is_set())}))
+                      "acdd_bye": got_bye, "waited_for_bye": round(time.time() - vanished, 2)}))
 
 
 if __name__ == "__main__":

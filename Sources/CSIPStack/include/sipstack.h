@@ -51,6 +51,10 @@ typedef struct sipstack_config {
     uint32_t rtp_timeout_ms;   ///< an answered call with no RTP in for this long is hung up; 0: never
     const char *realm;         ///< the digest realm REGISTERs are challenged with
     uint32_t max_expires;      ///< the longest registration granted, in seconds (shorter asks are kept)
+    uint32_t min_expires;      ///< a shorter ask gets 423 with Min-Expires; 0: 60
+    uint32_t lockout_failures; ///< after this many refused REGISTERs from one address in lockout_seconds, its
+                               ///< REGISTERs go unanswered until the window ends (counted); 0: never
+    uint32_t lockout_seconds;
 } sipstack_config;
 
 /// Starts the stack's thread listening on `host:port`. On failure returns an errno and writes why to `err`.
@@ -80,8 +84,8 @@ int sipstack_send(sipcall_t *call, const int16_t samples[160]);
 uint16_t sipstack_rtp_port(const sipcall_t *call);
 /// Counters (SIPSTACK_COUNTERS of them): INVITEs seen, rejected at once, calls answered, RTP packets sent, RTP
 /// packets ignored (wrong source), REGISTERs taken, REGISTERs refused for their credentials, RTP packets relayed
-/// between bridged calls, calls dialled.
-#define SIPSTACK_COUNTERS 9
+/// between bridged calls, calls dialled, REGISTERs dropped unanswered from a locked-out address.
+#define SIPSTACK_COUNTERS 10
 void sipstack_counters(sipstack_t *st, uint64_t out[SIPSTACK_COUNTERS]);
 /// The tick's lateness, in microseconds, over the last ticks: writes up to `max` values, returns how many.
 size_t sipstack_tick_lateness(sipstack_t *st, int64_t *out, size_t max);
