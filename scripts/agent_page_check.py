@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """The agent page in a real browser: headless Chromium driven by selenium through Debian's chromedriver.
 
-Usage: agent_page_check.py BASE TOKEN [SCREENSHOT.png]
+Usage: agent_page_check.py BASE TOKEN [--shot SCREENSHOT.png]
+       agent_page_check.py BASE --phone NAME --sip-port PORT --number NUMBER [--shot SCREENSHOT.png]
 
 Against an acdd serving Tests/ACDServerTests/Centre (the desk group is external) on a weekday morning, it logs in as
 an agent by clicking, places a caller through the API who keys 1 at the menu, and checks that the page shows no call
 while not ready; that clicking Ready brings the call, with its entry, caller type, IVR path, queue and wait; that End
 call gives wrap-up and End wrap-up gives ready; that Not ready with a reason reaches the API; and that Log out logs
 the agent out. Each step is also checked against the API, so the page cannot agree with itself only.
+
+With --phone (scripts/sip-agent-checks.sh: a daemon on loopback with no token, and NAME's test phone registered,
+answering after 2 s), the page attaches to the agent the REGISTER logged in, clicking Ready brings a SIP caller
+(scripts/sip/bridge_probe.py) whose call the page shows as offered while the phone rings, then current while it
+talks, then the wrap-up the daemon ends by itself.
 """
 import json
 import sys
@@ -19,15 +25,26 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-BASE, TOKEN = sys.argv[1], sys.argv[2]
-SHOT = sys.argv[3] if len(sys.argv) > 3 else None
-AGENT = "carol"
+import argparse
+import subprocess
+
+parser = argparse.ArgumentParser()
+parser.add_argument("base")
+parser.add_argument("token", nargs="?", default="")
+parser.add_argument("--shot", help="a screenshot of the page at the call (and at a failure)")
+parser.add_argument("--phone", help="an agent whose SIP phone has registered")
+parser.add_argument("--sip-port", type=int)
+parser.add_argument("--number")
+ARGS = parser.parse_args()
+BASE, TOKEN, SHOT = ARGS.base, ARGS.token, ARGS.shot
+AGENT = ARGS.phone or "carol"
 
 
 def api(method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(BASE + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + TOKEN)
+    if TOKEN:
+        req.add_header("Authorization", "Bearer " + TOKEN)
     if data is not None:
         req.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(req, timeout=10) as r:
@@ -74,6 +91,41 @@ for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=9
     options.add_argument(flag)
 options.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+def phone_run():
+    """The page beside a SIP phone: attach, ready, the offered call ringing, talking, wrap-up ended by the daemon."""
+    driver.get(f"{BASE}/agent?agent={AGENT}")
+    wait_for("the page to attach to the registered agent", lambda: text("state") == "not-ready")
+    print(f"agent-page: ok: /agent?agent={AGENT} attached to the agent the phone's REGISTER logged in (not-ready)")
+    click("ready")
+    wait_for("ready after clicking Ready", lambda: text("state") == "ready")
+    caller = subprocess.Popen(
+        [sys.executable, "bridge_probe.py", "--port", str(ARGS.sip_port), "--number", ARGS.number, "--seconds", "1",
+         "--wait", "20"], cwd="scripts/sip", stdout=subprocess.PIPE)
+    wait_for("the offered call while the phone rings", lambda: text("state") == "ringing" and text("call-id"))
+    offered = {k: text("call-" + k) for k in ["state", "entry", "channel", "queue"]}
+    if "offered" not in text("call-title").lower() or offered != {
+            "state": "ringing", "entry": "phones line", "channel": "sip", "queue": "help"}:
+        fail(f"while the phone rings the page shows {text('call-title')!r} {offered}")
+    if SHOT:
+        driver.save_screenshot(SHOT)
+    print(f"agent-page: ok: while the phone rang the page showed the offered call {text('call-id')}: {offered}")
+    wait_for("talking once the phone answered", lambda: text("state") == "talking", timeout=10)
+    call = text("call-id")
+    api_call = api("GET", f"/v1/calls/{call}")
+    if api_call.get("state") != "talking" or api_call.get("agent") != AGENT:
+        fail(f"the API shows call {call} as {api_call.get('state')} with {api_call.get('agent')}")
+    print(f"agent-page: ok: the phone answered: call {call} talking, waited {text('call-wait')!r} (the ring counts)")
+    wait_for("the wrap-up after the caller's BYE", lambda: text("state") == "wrap-up", timeout=30)
+    wait_for("ready when the daemon ends the wrap-up", lambda: text("state") == "ready", timeout=10)
+    caller.wait(timeout=30)
+    print("agent-page: ok: the caller hung up: wrap-up, then ready by the daemon's wrap-up timer, all shown")
+    driver.quit()
+    sys.exit(0)
+
+
+if ARGS.phone:
+    phone_run()
 
 # Without the token the page is refused like the API.
 driver.get(BASE + "/agent")

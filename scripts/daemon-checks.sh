@@ -126,7 +126,7 @@ pass "binding beyond loopback needs --token-file"
 # 7. The agent page in a real browser (headless Chromium, selenium, Debian's chromedriver), behind a token.
 printf 'agent-page-check-token-0123\n' > "$work/token"
 start "$work/page" "$CENTRE" --speed 10 --start 'mon 09:00' --db "$work/page.sqlite" --token-file "$work/token"
-$PY scripts/agent_page_check.py "$BASE" agent-page-check-token-0123 "$work/agent-page.png" \
+$PY scripts/agent_page_check.py "$BASE" agent-page-check-token-0123 --shot "$work/agent-page.png" \
     || { cp "$work/agent-page.png" /tmp/acdd-agent-page-failed.png 2>/dev/null || true; fail "the agent page"; }
 stop "$PID"
 pass "the agent page: log in, ready brings the call (entry, type, path, wait), wrap-up, not ready, log out"

@@ -12,6 +12,7 @@
 #   6. the agent hangs up: the caller gets acdd's BYE, the agent's wrap-up (2 s) ends by itself and ann is ready;
 #   7. the caller hangs up while the agent's phone rings: the phone gets CANCEL, the call is abandoned;
 #   8. baresip (Debian's, a phone nobody here wrote) registers as ann with digest, auto-answers, and media is relayed;
+#  8b. the agent page (/agent) in headless Chromium beside ann's phone: the offered call shown while it rings;
 #  10. a phone that vanishes while idle (registered for 2 s, then gone without unregistering): logged out when the
 #      registration lapses; a registration shorter than min-expires gets 423;
 #  11. a caller who vanishes while talking (RTP stops, no BYE): after the RTP timeout (4 s here) both sides get
@@ -27,18 +28,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ACDD=${ACDD:-.build/release/acdd}
 SIP_PORT=${SIP_PORT:-27060}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done
-    pkill -9 -f "baresip -n 127.0.0.1 -f $work/" 2>/dev/null || true  # the subshell's kill does not reach it
-    [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "sip-agent-checks: FAIL: $*" >&2; [ -f "$work/acdd.err" ] && tail -5 "$work/acdd.err" >&2; exit 1; }
-pass() { echo "sip-agent-checks: ok: $*"; }
-for tool in sipp baresip promtool; do command -v $tool > /dev/null || fail "$tool is missing (scripts/install-deps.sh)"; done
 . scripts/lib/acdd.sh
+check_prologue sip-agent-checks
+for tool in sipp baresip promtool; do command -v $tool > /dev/null || fail "$tool is missing (scripts/install-deps.sh)"; done
 
 q() { sqlite3 "$work/agents.sqlite" "$1"; }
 rows() { q "SELECT count(*) FROM calls"; }
@@ -189,10 +181,20 @@ moved=$(( $(relayed) - before ))
 [ "$moved" -ge 200 ] || fail "only $moved RTP packets relayed between the caller and baresip"
 pass "baresip registered as ann (digest), answered by itself; $moved RTP packets relayed between caller and phone"
 
-# 10. A phone that vanishes while idle: registered for 2 s (min-expires is 2 here), then gone without unregistering.
-phones_done
+# 8b. The agent page beside the phone (headless Chromium, selenium): attach to ann, Ready, the offered call shown
+# while the phone rings, talking, the wrap-up ended by the daemon.
 pkill -TERM -f "^baresip -n 127.0.0.1 -f $work/" 2>/dev/null || true  # one TERM (not timeout's too): baresip unregisters ann
 wait_state ann logged-out
+phone ann ann-secret --seconds 60 --answer-after 2
+PY=${PY:-.venv/bin/python}
+$PY scripts/agent_page_check.py "$BASE" --phone ann --sip-port "$SIP_PORT" --number 4001 --shot "$work/agent-page.png" \
+    > "$work/page.txt" 2>&1 || fail "the agent page beside ann's phone: $(cat "$work/page.txt")"
+settle 8
+[ "$(last)" = "answered|ann|" ] || fail "the call taken on the page's agent is recorded as '$(last)'"
+pass "the agent page beside a SIP phone: $(grep -c 'agent-page: ok' "$work/page.txt") steps (attach, Ready, the offered call while ringing, talking, wrap-up ended by the daemon)"
+
+# 10. A phone that vanishes while idle: registered for 2 s (min-expires is 2 here), then gone without unregistering.
+phones_done
 python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name bob --password bob-secret --expires 1 --seconds 0 \
     --stay --summary "$work/phone-brief.json" 2>> "$work/phones.log"
 [ "$(field "$work/phone-brief.json" register)" = "[401, 423]" ] \
@@ -213,7 +215,7 @@ probe --no-bye --seconds 2 > "$work/probe-11.json" || fail "the vanishing caller
 [ "$(field "$work/probe-11.json" acdd_bye)" = "True" ] || fail "the vanished caller got no BYE from acdd"
 waited=$(field "$work/probe-11.json" waited_for_bye)
 python3 -c "import sys; sys.exit(0 if 3.5 <= $waited <= 7 else 1)" || fail "acdd's BYE came $waited s after the caller's RTP stopped, not about the 4 s RTP timeout"
-settle 8
+settle 9
 [ "$(last)" = "answered|ann|" ] || fail "the vanished caller's call is recorded as '$(last)'"
 wait_state ann ready
 phones_done
@@ -225,7 +227,7 @@ phone ann ann-secret --seconds 9 --stay --send
 ready ann
 probe --no-bye --seconds 30 > "$work/probe-12.json" || fail "the caller's probe (agent's phone vanishes) failed"
 [ "$(field "$work/probe-12.json" acdd_bye)" = "True" ] || fail "the caller got no BYE when the agent's phone vanished"
-settle 9
+settle 10
 [ "$(last)" = "answered|ann|" ] || fail "the call whose agent's phone vanished is recorded as '$(last)'"
 wait_state ann not-ready
 [ "$(agent ann reason)" = "phone-lost" ] || fail "ann's reason is '$(agent ann reason)', not phone-lost"
@@ -234,6 +236,10 @@ phones=()
 
 # 13. A REGISTER flood with wrong passwords from one address (127.0.0.1, as every phone here): the lockout.
 phone bob bob-secret --seconds 60
+# Datagrams the kernel drops for a full receive buffer (the flood outruns acdd's reading) never reach acdd: counted
+# here from /proc/net/snmp so the lockout's count can be checked exactly.
+udp_drops() { awk '/^Udp:/ && $2 ~ /^[0-9]+$/ { print $6 }' /proc/net/snmp; }
+drops0=$(udp_drops)
 python3 scripts/sip/register_many.py --port "$SIP_PORT" --prefix flood --count 1 --flood 2000 > "$work/flood.json"
 python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name ann --password ann-secret --seconds 0 \
     --summary "$work/phone-locked.json" 2>> "$work/phones.log"
@@ -243,9 +249,10 @@ flood, locked = (json.load(open(p)) for p in sys.argv[1:])
 assert flood["codes"] == {"403": 10} and flood["unanswered"] == 1990, flood
 assert locked["register"] == [0], locked
 PY
+drops=$(( $(udp_drops) - drops0 ))
 ready bob
 probe --seconds 1 --wait 8 > "$work/probe-13.json" || fail "the call during the lockout failed"
-settle 10
+settle 11
 [ "$(last)" = "answered|bob|" ] || fail "the call during the lockout is recorded as '$(last)'"
 sleep 1
 python3 scripts/sip/agent_phone.py --port "$SIP_PORT" --name ann --password ann-secret --seconds 0 --stay \
@@ -262,8 +269,8 @@ refused=$(sed -n 's/^acd_sip_registers_refused_total //p' "$work/metrics.txt")
 offers=$(sed -n 's/^acd_sip_agent_calls_total //p' "$work/metrics.txt")
 locked=$(sed -n 's/^acd_sip_registers_locked_out_total //p' "$work/metrics.txt")
 [ "$refused" = "11" ] || fail "acd_sip_registers_refused_total is $refused, not 11 (1 in step 1, 10 in the flood)"
-[ "$locked" = "1991" ] || fail "acd_sip_registers_locked_out_total is $locked, not 1991 (1,990 of the flood and ann's)"
-pass "/metrics: $(sed -n 's/^acd_sip_registers_total //p' "$work/metrics.txt") REGISTERs, $refused refused, $locked locked out, $offers offers to phones, $(relayed) packets relayed; promtool clean"
+[ $((locked + drops)) = 1991 ] || fail "acd_sip_registers_locked_out_total is $locked and the kernel dropped $drops UDP datagrams; together not 1991 (1,990 of the flood and ann's)"
+pass "/metrics: $(sed -n 's/^acd_sip_registers_total //p' "$work/metrics.txt") REGISTERs, $refused refused, $locked locked out (and $drops flood datagrams the kernel dropped), $offers offers to phones, $(relayed) packets relayed; promtool clean"
 kill -TERM "$ACDD_PID"
 wait "$ACDD_PID" 2>/dev/null || true
 echo "sip-agent-checks: all passed"

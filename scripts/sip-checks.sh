@@ -4,7 +4,7 @@
 # prompt file and its heard duration (scripts/sip/rtp_capture.py); an abandon from the queue; CANCEL while ringing;
 # 404 for an unknown number, 488 for no common codec; RTP from a stranger ignored; a corpus of hostile SIP
 # (scripts/sip/hostile.py); callers who speak to a speech menu (scripts/sip/say.py); a load run at 10 calls a second with SIPp's statistics kept; 503 while stopping and over
-# --max-calls. Every answered call is a `calls` row with channel `sip` and the IVR path the keys chose. Needs a built
+# --max-calls; calls through Kamailio as a proxy in front of acdd. Every answered call is a `calls` row with channel `sip` and the IVR path the keys chose. Needs a built
 # acdd (ACDD), sipp, python3, curl and sqlite3. SIPp's load statistics are left in OUT (default out/sip-checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,18 +13,9 @@ CENTRE=tests/sip/centre
 SCEN=$PWD/tests/sip/scenarios
 SIP_PORT=${SIP_PORT:-25060}
 OUT=${OUT:-$PWD/out/sip-checks}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done
-    pkill -9 -f "baresip -n 127.0.0.1 -f $work/" 2>/dev/null || true  # the subshell's kill does not reach it
-    [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "sip-checks: FAIL: $*" >&2; exit 1; }
-pass() { echo "sip-checks: ok: $*"; }
-command -v sipp > /dev/null || fail "sipp is missing: apt-get install sip-tester (scripts/install-deps.sh does)"
 . scripts/lib/acdd.sh
+check_prologue sip-checks
+command -v sipp > /dev/null || fail "sipp is missing: apt-get install sip-tester (scripts/install-deps.sh does)"
 
 local_port=25100
 # sipp_run NAME NUMBER SIPP-ARGS...: one call to NUMBER; its screen and logs are kept in $work/NAME.
@@ -33,7 +24,7 @@ sipp_run() {
     shift 2
     local_port=$((local_port + 2))
     mkdir -p "$work/$name"
-    (cd "$work/$name" && timeout 60 sipp "127.0.0.1:$SIP_PORT" -s "$number" -m 1 -i 127.0.0.1 \
+    (cd "$work/$name" && timeout 60 sipp "${TARGET:-127.0.0.1:$SIP_PORT}" -s "$number" -m 1 -i 127.0.0.1 \
         -p "$local_port" -mp $((local_port + 4000)) -nostdin -trace_err -trace_stat -stf stats.csv "$@" \
         > screen.txt 2>&1)
 }
@@ -190,6 +181,40 @@ failed=$(stat 'FailedCall(C)')
 settle $((before + made))
 [ "$(rows)" = $((before + made)) ] || fail "the load run's $made calls left $(($(rows) - before)) rows"
 pass "load run: SIPp made $made calls at 10 a second, $failed failed, each a calls row; statistics in $OUT/load-stats.csv (mean INVITE to 200, with the 0.5 s ring: $(stat 'ResponseTime1(C)'))"
+
+# 5e. Behind a real proxy: Kamailio 5.6 (Debian's, tests/sip/kamailio/kamailio.cfg, a stateful proxy with
+# Record-Route) in front of acdd. SIPp dials the proxy; the number stays in the Request-URI and picks the entry.
+if command -v kamailio > /dev/null; then
+    KAM_PORT=$((SIP_PORT + 20))
+    mkdir -p "$work/kamailio"
+    sed -e "s|KAM_LISTEN|127.0.0.1:$KAM_PORT|" -e "s|ACDD_URI|sip:127.0.0.1:$SIP_PORT|g" tests/sip/kamailio/kamailio.cfg \
+        > "$work/kamailio/kamailio.cfg"
+    kamailio -c -f "$work/kamailio/kamailio.cfg" > "$work/kamailio/check.txt" 2>&1 \
+        || fail "kamailio -c refused the config: $(tail -3 "$work/kamailio/check.txt")"
+    kamailio -f "$work/kamailio/kamailio.cfg" -D -E -m 32 -M 8 -Y "$work/kamailio" -P "$work/kamailio/pid" \
+        > "$work/kamailio/log.txt" 2>&1 &
+    pids+=($!)
+    kam=$!
+    for _ in $(seq 50); do grep -q "udp: 127.0.0.1" "$work/kamailio/log.txt" 2>/dev/null && break; sleep 0.1; done
+    sleep 0.5
+    before=$(rows)
+    TARGET="127.0.0.1:$KAM_PORT" sipp_run kam-keys 3001 -sf "$SCEN/keys-rfc4733.xml" \
+        || fail "the RFC 4733 call through kamailio failed: $(tail -5 "$work/kam-keys/screen.txt")"
+    TARGET="127.0.0.1:$KAM_PORT" sipp_run kam-night 3002 -sn uac \
+        || fail "the uac call to 3002 through kamailio failed: $(tail -5 "$work/kam-night/screen.txt")"
+    settle $((before + 2))
+    got=$(q "SELECT c.entry || '|' || coalesce(c.queue, '') || '|' || c.outcome FROM calls c WHERE c.channel = 'sip'
+        ORDER BY c.rowid DESC LIMIT 2" | tr '\n' ' ')
+    [ "$got" = "night line||hung-up front desk|sales|answered " ] || fail "calls through kamailio recorded as '$got'"
+    relayed=$(grep -c "proxy: INVITE to 300[12] " "$work/kamailio/log.txt" || true)
+    [ "$relayed" = 2 ] || fail "kamailio logged $relayed INVITEs relayed, not 2: $(tail -5 "$work/kamailio/log.txt")"
+    routed=$(grep -c "proxy: BYE in dialog by its Route" "$work/kamailio/log.txt" || true)
+    [ "$routed" -ge 1 ] || fail "acdd's BYE did not come back by the proxy's Record-Route: $(grep proxy: "$work/kamailio/log.txt")"
+    kill -TERM "$kam" 2>/dev/null || true
+    pass "through kamailio $(kamailio -v | sed -n 's/^version: kamailio \([0-9.]*\).*/\1/p'): 3001 key 1 to sales (answered, acdd's BYE back through the proxy's Record-Route), 3002 to the night line ($got)"
+else
+    fail "kamailio is missing (scripts/install-deps.sh installs it)"
+fi
 
 # 6. Stopping: SIGTERM, and an INVITE sent at once gets 503; acdd exits 0 with every SIP call recorded.
 kill -TERM "$PID"

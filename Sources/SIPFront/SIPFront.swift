@@ -287,19 +287,22 @@ package final class SIPFront: Service, @unchecked Sendable {
                 descriptor: MetricNameDescriptor(
                     namespace: "acd", metricName: "sip_calls", unitName: "",
                     helpText: "SIP calls the front holds now, ringing or up."))
-            let lateness = [("p50", "median"), ("p99", "99th percentile"), ("max", "largest")].map { name, what in
-                registry.makeGauge(
-                    descriptor: MetricNameDescriptor(
-                        namespace: "acd", metricName: "sip_tick_lateness_\(name)", unitName: "seconds",
-                        helpText: "How late the 20 ms media beat ran: the \(what) over its last 4096 beats (82 s)."))
+            /// Three gauges, `NAME_p50`, `_p99` and `_max` (seconds), with help text made by `help` from the word for
+            /// each (median, 99th percentile, largest).
+            func quantileGauges(_ name: String, _ help: (String) -> String) -> [Prometheus.Gauge] {
+                [("p50", "median"), ("p99", "99th percentile"), ("max", "largest")].map { suffix, what in
+                    registry.makeGauge(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "acd", metricName: "\(name)_\(suffix)", unitName: "seconds", helpText: help(what)))
+                }
+            }
+            let lateness = quantileGauges("sip_tick_lateness") {
+                "How late the 20 ms media beat ran: the \($0) over its last 4096 beats (82 s)."
             }
             let n = Int(SIPSTACK_COUNTERS)
-            let relay = [("p50", "median"), ("p99", "99th percentile"), ("max", "largest")].map { name, what in
-                registry.makeGauge(
-                    descriptor: MetricNameDescriptor(
-                        namespace: "acd", metricName: "sip_relay_delay_\(name)", unitName: "seconds",
-                        helpText: "How long a bridged call's RTP packet waited in acdd, from the kernel taking it in "
-                            + "to acdd sending it on: the \(what) over the last 65536 packets relayed."))
+            let relay = quantileGauges("sip_relay_delay") {
+                "How long a bridged call's RTP packet waited in acdd, from the kernel taking it in to acdd sending it "
+                    + "on: the \($0) over the last 65536 packets relayed."
             }
             let seen = Mutex([UInt64](repeating: 0, count: n))
             return { [weak self] in
@@ -321,15 +324,18 @@ package final class SIPFront: Service, @unchecked Sendable {
                 let (legs, phones) = self.table.withLock { ($0.legs.count, $0.registrations.count) }
                 calls.set(Double(legs))
                 registered.set(Double(phones))
-                let relaySorted = delays.prefix(relayed).sorted()
-                for (gauge, q) in zip(relay, [0.5, 0.99, 1.0]) where !relaySorted.isEmpty {
-                    gauge.set(Double(relaySorted[min(relaySorted.count - 1, Int(Double(relaySorted.count) * q))]) / 1e6)
-                }
-                let sorted = late.prefix(kept).sorted()
-                for (gauge, q) in zip(lateness, [0.5, 0.99, 1.0]) where !sorted.isEmpty {
-                    gauge.set(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
-                }
+                Self.setQuantiles(relay, microseconds: delays.prefix(relayed))
+                Self.setQuantiles(lateness, microseconds: late.prefix(kept))
             }
+        }
+    }
+
+    /// Sets the p50, p99 and max gauges from samples in microseconds; leaves them as they were with no samples.
+    private static func setQuantiles(_ gauges: [Prometheus.Gauge], microseconds samples: ArraySlice<Int64>) {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return }
+        for (gauge, q) in zip(gauges, [0.5, 0.99, 1.0]) {
+            gauge.set(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
         }
     }
 

@@ -21,3 +21,25 @@ start_acdd() {
         exit 1
     fi
 }
+
+# check_prologue NAME: the common start of a check script. Makes $work (a scratch folder, kept when KEEP is set),
+# the array pids (processes killed at exit), fail MESSAGE (says "NAME: FAIL: MESSAGE", with the end of
+# $work/acdd.err if there is one, and exits 1) and pass MESSAGE; at exit kills the pids and any baresip started
+# with a config under $work (a subshell's kill does not reach it).
+check_prologue() {
+    CHECK_NAME=$1
+    work=$(mktemp -d)
+    pids=()
+    trap check_cleanup EXIT
+    fail() {
+        echo "$CHECK_NAME: FAIL: $*" >&2
+        [ -f "$work/acdd.err" ] && tail -5 "$work/acdd.err" >&2
+        exit 1
+    }
+    pass() { echo "$CHECK_NAME: ok: $*"; }
+}
+check_cleanup() {
+    for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done
+    pkill -9 -f "baresip -n 127.0.0.1 -f $work/" 2>/dev/null || true
+    [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
