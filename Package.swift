@@ -76,6 +76,7 @@ var package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ACDReports", dependencies: ["ACDCore", "IVRFlows"], swiftSettings: swiftSettings),
+        .target(name: "CallRecords", swiftSettings: swiftSettings),
         .target(
             name: "ACDServer",
             dependencies: [
@@ -101,7 +102,7 @@ var package = Package(
             name: "acdd",
             dependencies: [
                 "ACDCore", "IVRFlows", "ACDReports", "ACDStore", "ACDServer", "CLISupport", "ShiftPlanning", "Fitting", "Sweeps",
-                "SIPFront",
+                "SIPFront", "CallRecords",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,6 +145,7 @@ var package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ACDCoreTests", dependencies: ["ACDCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CallRecordsTests", dependencies: ["CallRecords"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IVRFlowsTests",
             dependencies: [

@@ -347,5 +347,20 @@ err=$("$acdd" serve tests/sip/agents-centre --sip 127.0.0.1:0 --sip-agents "$adi
 [ $? -ne 0 ] && grep -q "lock.yaml:1:10: lockout: .*seconds" <<<"$err" && pass || fail "--sip-agents with a lockout lacking seconds: $err"
 rm -rf "$adir"
 
+# records import: a bad line is located and nothing is written; --keep-going imports the rest; formats not built say so.
+rdir=$(mktemp -d)
+printf '1700000000|a|q|NONE|ENTERQUEUE||1|1\n1700000009|a|q|PJSIP/1|CONNECT|soon|x|1\n1700000010|b|q|NONE|ENTERQUEUE||2|1\n1700000040|b|q|NONE|ABANDON|1|1|30\n' > "$rdir/queue_log"
+err=$("$acdd" records import "$rdir/queue_log" --db "$rdir/r.db" 2>&1)
+[ $? -eq 2 ] && grep -q "queue_log:2: data1: CONNECT needs the hold time in seconds; it has 'soon'" <<<"$err" \
+    && [ "$(sqlite3 "$rdir/r.db" "SELECT count(*) FROM calls" 2>/dev/null || echo 0)" = 0 ] && pass \
+    || fail "records import of a bad line: $err"
+out=$("$acdd" records import "$rdir/queue_log" --db "$rdir/r.db" --keep-going 2>&1)
+[ $? -eq 0 ] && grep -q "lines skipped: 1" <<<"$out" \
+    && [ "$(sqlite3 "$rdir/r.db" "SELECT outcome || ' ' || (end_of_wait - arrival) FROM calls")" = "abandoned 30.0" ] && pass \
+    || fail "records import --keep-going: $out"
+err=$("$acdd" records import "$rdir/queue_log" --db "$rdir/r.db" --format csv 2>&1)
+[ $? -eq 2 ] && grep -q "not built yet" <<<"$err" && pass || fail "records import --format csv: $err"
+rm -rf "$rdir"
+
 echo "cli-checks: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -11,6 +11,7 @@ package final class RunStore {
 
     private let db: SQLiteDatabase
     package var path: String { db.path }
+    var database: SQLiteDatabase { db }
 
     package init(path: String) throws {
         db = try SQLiteDatabase(path: path)

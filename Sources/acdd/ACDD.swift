@@ -14,7 +14,7 @@ struct ACDD: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Simulate.self, Compare.self, Sweep.self, Calibrate.self, Staff.self, Shifts.self, Erlang.self, Flows.self,
-            Live.self,
+            Live.self, Records.self,
         ]
     )
 }

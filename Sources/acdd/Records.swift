@@ -1,0 +1,124 @@
+import ACDStore
+import ArgumentParser
+import CallRecords
+import Foundation
+
+/// `acdd records`: a centre's own call records into the `calls` schema (docs/records.md).
+struct Records: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A centre's own call records: import them into the calls schema.",
+        subcommands: [Import.self])
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case asteriskQueueLog = "asterisk-queue-log"
+        case connectCTR = "connect-ctr"
+        case csv
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a call-records file as rows of the calls table (docs/records.md).",
+            discussion: """
+                Each call becomes one row of the same `calls` table that `acdd serve` and `acdd simulate --records` \
+                write, in a run of mode `import`, so one query compares a real day, a live day and a simulated day. \
+                Times are seconds from the origin: midnight, in --timezone, of the day of the first call.
+
+                A bad line is reported as FILE:LINE: FIELD: what is wrong, and nothing is written; with \
+                --keep-going the rest are imported and the skipped lines are counted by reason. The import is one \
+                transaction: it is written whole or not at all.
+
+                Formats: asterisk-queue-log (Asterisk's app_queue queue_log). connect-ctr and csv are not built yet.
+
+                Example: acdd records import /var/log/asterisk/queue_log --db records.db --timezone Europe/London
+                """)
+
+        @Argument(help: ArgumentHelp("The records file.", valueName: "file"))
+        var file: String
+
+        @Option(help: "The file's format: asterisk-queue-log, connect-ctr or csv.")
+        var format: Format = .asteriskQueueLog
+
+        @Option(help: ArgumentHelp("The SQLite file to add the run to (made if missing).", valueName: "path"))
+        var db: String
+
+        @Option(help: ArgumentHelp("The centre's time zone: the origin is midnight there.", valueName: "zone"))
+        var timezone = "UTC"
+
+        @Flag(help: "Import the good lines and count the bad ones, rather than stopping at the first.")
+        var keepGoing = false
+
+        func run() throws {
+            guard format == .asteriskQueueLog else {
+                FileHandle.standardError.write(
+                    Data("error: --format \(format.rawValue) is not built yet; asterisk-queue-log is\n".utf8))
+                throw ExitCode(2)
+            }
+            guard let zone = TimeZone(identifier: timezone) else {
+                FileHandle.standardError.write(Data("error: --timezone '\(timezone)' is not a time zone (e.g. Europe/London)\n".utf8))
+                throw ExitCode(2)
+            }
+            let started = Date()
+            let read: RecordImport
+            do {
+                read = try QueueLog.read(path: file, keepGoing: keepGoing)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\nnothing was imported (--keep-going imports the good lines)\n".utf8))
+                throw ExitCode(2)
+            }
+            guard let first = read.calls.map(\.arrival).min() else {
+                FileHandle.standardError.write(Data("error: \(file): no call in \(read.lines) lines\n".utf8))
+                throw ExitCode(2)
+            }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let origin = calendar.startOfDay(for: Date(timeIntervalSince1970: first)).timeIntervalSince1970
+            let ordered = read.calls.enumerated().sorted { ($0.element.arrival, $0.offset) < ($1.element.arrival, $1.offset) }
+            let rows = ordered.enumerated().map { serial, item in
+                let c = item.element
+                return RunStore.ImportedRow(
+                    serial: serial, entry: c.entry, queue: c.queue, firstQueue: c.firstQueue, agent: c.agent,
+                    arrival: c.arrival - origin, queueEntry: c.queueEntry - origin, endOfWait: c.endOfWait - origin,
+                    talkEnd: c.talkEnd.map { $0 - origin }, outcome: c.outcome,
+                    agentsTried: c.agentsTried.isEmpty ? nil : c.agentsTried.joined(separator: ","))
+            }
+            let originText = ISO8601DateFormatter.string(
+                from: Date(timeIntervalSince1970: origin), timeZone: zone,
+                formatOptions: [.withInternetDateTime])
+            let run: Int
+            do {
+                run = try RunStore(path: db).storeImport(
+                    name: (file as NSString).lastPathComponent, file: file, channel: "asterisk",
+                    parameters: [
+                        "format": format.rawValue, "origin": originText, "timezone": timezone,
+                        "lines": String(read.lines), "skipped": String(read.problems.count),
+                    ], rows: rows)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(db): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let outcomes = Dictionary(grouping: rows, by: \.outcome).mapValues(\.count)
+            print("imported \(rows.count) calls from \(read.lines) lines of \(file) as run \(run) in \(db) "
+                  + "(origin \(originText), \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+            print("outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            if read.agentEvents > 0 { print("agent events read (not imported yet): \(read.agentEvents)") }
+            if read.unfinished > 0 { print("calls still in a queue when the file ends (not imported): \(read.unfinished)") }
+            if !read.unknownEvents.isEmpty {
+                print("events not known (skipped): "
+                      + read.unknownEvents.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+            if !read.problems.isEmpty {
+                print("lines skipped: \(read.problems.count)")
+                let reasons = Dictionary(grouping: read.problems) { "\($0.field): " + Self.reason($0.message) }
+                for (reason, list) in reasons.sorted(by: { $0.value.count > $1.value.count }) {
+                    print("  \(list.count) × \(reason) (first: line \(list[0].line))")
+                }
+            }
+        }
+
+        /// A problem's message without the call's id and the value, to count alike ones together.
+        static func reason(_ message: String) -> String {
+            message.replacingOccurrences(of: #"call \S+"#, with: "call …", options: .regularExpression)
+                .replacingOccurrences(of: #"'[^']*'"#, with: "'…'", options: .regularExpression)
+        }
+    }
+}
