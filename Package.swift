@@ -68,7 +68,7 @@ var package = Package(
             dependencies: ["ACDCore", "IVRFlows", "ACDReports", "ACDStore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(
-            name: "ACDStore", dependencies: ["ACDCore", "IVRFlows", "ACDReports", "CSQLite"],
+            name: "ACDStore", dependencies: ["ACDCore", "IVRFlows", "ACDReports", "CSQLite", "CallRecords"],
             swiftSettings: swiftSettings),
         .target(
             name: "IVRFlows",

@@ -1,44 +1,14 @@
+import CallRecords
 import Foundation
 
 extension RunStore {
-    /// One imported call as `calls` columns: times are seconds from the run's origin (docs/database.md).
-    package struct ImportedRow: Sendable {
-        package var serial: Int
-        package var entry: String?
-        package var queue: String
-        package var firstQueue: String?
-        package var agent: String?
-        package var arrival: Double
-        package var queueEntry: Double
-        package var endOfWait: Double
-        package var talkEnd: Double?
-        package var outcome: String
-        package var agentsTried: String?
-
-        package init(
-            serial: Int, entry: String?, queue: String, firstQueue: String?, agent: String?, arrival: Double,
-            queueEntry: Double, endOfWait: Double, talkEnd: Double?, outcome: String, agentsTried: String?
-        ) {
-            self.serial = serial
-            self.entry = entry
-            self.queue = queue
-            self.firstQueue = firstQueue
-            self.agent = agent
-            self.arrival = arrival
-            self.queueEntry = queueEntry
-            self.endOfWait = endOfWait
-            self.talkEnd = talkEnd
-            self.outcome = outcome
-            self.agentsTried = agentsTried
-        }
-    }
-
     /// Stores a centre's own records as a run of mode `import` (its `parameters` say the format, the file, the origin
-    /// and the time zone) with its calls, in one transaction: a failure leaves the file as it was. Returns the run's
-    /// id.
+    /// and the time zone) with its calls in order of arrival, times as seconds from `origin` (seconds since 1970), in
+    /// one transaction: a failure leaves the file as it was. Returns the run's id.
     @discardableResult
     package func storeImport(
-        name: String, file: String, channel: String, parameters: [String: String], rows: [ImportedRow]
+        name: String, file: String, channel: String, parameters: [String: String], calls: [ImportedCall],
+        origin: Double
     ) throws -> Int {
         try database.transaction {
             let json = String(decoding: try JSONEncoder.sorted.encode(parameters), as: UTF8.self)
@@ -51,10 +21,13 @@ extension RunStore {
                 "INSERT INTO calls (run_id, replication, call_id, serial, entry, intent, ivr_path, queue, first_queue, "
                     + "agent, arrival, ivr_exit, queue_entry, end_of_wait, talk_end, wrap_up_end, outcome, attempt, "
                     + "channel, agents_tried) VALUES (?,0,?,?,?,NULL,NULL,?,?,?,?,?,?,?,?,NULL,?,1,?,?)")
-            for (i, r) in rows.enumerated() {
+            let ordered = calls.indices.sorted { (calls[$0].arrival, $0) < (calls[$1].arrival, $1) }
+            for (serial, i) in ordered.enumerated() {
+                let c = calls[i]
                 try insert.run([
-                    run, i, r.serial, r.entry, r.queue, r.firstQueue, r.agent, r.arrival, r.queueEntry, r.queueEntry,
-                    r.endOfWait, r.talkEnd, r.outcome, channel, r.agentsTried,
+                    run, serial, serial, c.entry, c.queue, c.firstQueue, c.agent, c.arrival - origin,
+                    c.queueEntry - origin, c.queueEntry - origin, c.endOfWait - origin, c.talkEnd.map { $0 - origin },
+                    c.outcome, channel, c.agentsTried.isEmpty ? nil : c.agentsTried.joined(separator: ","),
                 ])
             }
             return run

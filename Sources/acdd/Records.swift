@@ -72,15 +72,6 @@ struct Records: ParsableCommand {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             let origin = calendar.startOfDay(for: Date(timeIntervalSince1970: first)).timeIntervalSince1970
-            let ordered = read.calls.enumerated().sorted { ($0.element.arrival, $0.offset) < ($1.element.arrival, $1.offset) }
-            let rows = ordered.enumerated().map { serial, item in
-                let c = item.element
-                return RunStore.ImportedRow(
-                    serial: serial, entry: c.entry, queue: c.queue, firstQueue: c.firstQueue, agent: c.agent,
-                    arrival: c.arrival - origin, queueEntry: c.queueEntry - origin, endOfWait: c.endOfWait - origin,
-                    talkEnd: c.talkEnd.map { $0 - origin }, outcome: c.outcome,
-                    agentsTried: c.agentsTried.isEmpty ? nil : c.agentsTried.joined(separator: ","))
-            }
             let originText = ISO8601DateFormatter.string(
                 from: Date(timeIntervalSince1970: origin), timeZone: zone,
                 formatOptions: [.withInternetDateTime])
@@ -91,13 +82,13 @@ struct Records: ParsableCommand {
                     parameters: [
                         "format": format.rawValue, "origin": originText, "timezone": timezone,
                         "lines": String(read.lines), "skipped": String(read.problems.count),
-                    ], rows: rows)
+                    ], calls: read.calls, origin: origin)
             } catch {
                 FileHandle.standardError.write(Data("error: \(db): \(error)\n".utf8))
                 throw ExitCode(1)
             }
-            let outcomes = Dictionary(grouping: rows, by: \.outcome).mapValues(\.count)
-            print("imported \(rows.count) calls from \(read.lines) lines of \(file) as run \(run) in \(db) "
+            let outcomes = Dictionary(grouping: read.calls, by: \.outcome).mapValues(\.count)
+            print("imported \(read.calls.count) calls from \(read.lines) lines of \(file) as run \(run) in \(db) "
                   + "(origin \(originText), \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
             print("outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             if read.agentEvents > 0 { print("agent events read (not imported yet): \(read.agentEvents)") }
