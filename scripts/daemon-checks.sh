@@ -7,14 +7,8 @@ cd "$(dirname "$0")/.."
 ACDD=${ACDD:-.build/release/acdd}
 PY=${PY:-python3}
 CENTRE=Tests/ACDServerTests/Centre
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "daemon-checks: FAIL: $*" >&2; exit 1; }
-pass() { echo "daemon-checks: ok: $*"; }
-
 . scripts/lib/acdd.sh
+check_prologue daemon-checks
 # Starts acdd in the background on a free port; sets PID and BASE.
 start() {
     start_acdd "$@"
