@@ -125,7 +125,7 @@ var package = Package(
         .executableTarget(
             name: "callgen",
             dependencies: [
-                "ACDCore", "IVRFlows", "LoadGen", "ACDReports", "ACDServer", "CLISupport",
+                "ACDCore", "IVRFlows", "LoadGen", "ACDReports", "ACDServer", "CLISupport", "SIPFront",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

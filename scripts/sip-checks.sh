@@ -294,3 +294,50 @@ got=$(sqlite3 "$work/leeds.sqlite" "SELECT c.queue || '|' || p.path FROM calls c
     || fail "baresip's call recorded as '$got'"
 grep -aq "send DTMF digit: '3'" "$work/baresip/out.txt" || fail "baresip did not say it sent the key"
 pass "baresip dialled the Leeds Council Tax line, pressed 3 in the menu and was queued for council tax ($got)"
+
+# 9. callgen over SIP (callgen --sip): the callgen centre's keypad and speech lines (tests/sip/centre/callgen.yaml)
+# for 6 engine minutes at speed 10. callgen dials each call, walks the flow from the caller's side (keys as RFC 4733,
+# phrases spoken by espeak-ng, patience in the queue) and hears the agent's answer by the RTP marker acdd sets.
+# scripts/sip/callgen_compare.py pairs its per-call log with acdd's rows: on the keypad line every path and outcome
+# must agree, and every wait within three 20 ms beats at speed 10.
+start_acdd "$work/acdd-callgen" tests/sip/centre/callgen.yaml --start 'mon 10:00' --speed 10 \
+    --db "$work/callgen.sqlite" --sip "127.0.0.1:$SIP_PORT"
+PID=$ACDD_PID
+pids+=("$PID")
+# 9a. First, callgen through Kamailio in front of this acdd: a minute of calls, each reaching acdd.
+KAM_PORT=$((SIP_PORT + 20))
+sed -e "s|KAM_LISTEN|127.0.0.1:$KAM_PORT|" -e "s|ACDD_URI|sip:127.0.0.1:$SIP_PORT|g" tests/sip/kamailio/kamailio.cfg \
+    > "$work/kamailio/kamailio.cfg"
+kamailio -f "$work/kamailio/kamailio.cfg" -D -E -m 32 -M 8 -Y "$work/kamailio" -P "$work/kamailio/pid2" \
+    > "$work/kamailio/log2.txt" 2>&1 &
+pids+=($!)
+kam=$!
+for _ in $(seq 50); do grep -q "udp: 127.0.0.1" "$work/kamailio/log2.txt" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
+before=$(sqlite3 "$work/callgen.sqlite" "SELECT count(*) FROM calls WHERE channel = 'sip'")
+timeout 120 .build/release/callgen tests/sip/centre/callgen.yaml --sip "sip:127.0.0.1:$KAM_PORT" \
+    --sip-local "127.0.0.1:$((SIP_PORT + 31))" --speed 10 --hours 0.02 --seed 11 \
+    --sip-log "$work/callgen-kam.csv" > "$work/callgen-kam.txt" 2> "$work/callgen-kam.err" \
+    || fail "callgen --sip through kamailio failed: $(tail -3 "$work/callgen-kam.err")"
+kill -TERM "$kam" 2>/dev/null || true
+placed=$(awk 'END { print NR - 1 }' "$work/callgen-kam.csv")
+for _ in $(seq 50); do  # rows are committed in batches
+    after=$(sqlite3 "$work/callgen.sqlite" "SELECT count(*) FROM calls WHERE channel = 'sip'")
+    [ $((after - before)) -ge "$placed" ] && break
+    sleep 0.1
+done
+# 9b. Then the run compared with acdd's records.
+timeout 300 .build/release/callgen tests/sip/centre/callgen.yaml --sip "sip:127.0.0.1:$SIP_PORT" \
+    --sip-local "127.0.0.1:$((SIP_PORT + 30))" --target "$BASE" --speed 10 --hours 0.1 --predict 0 \
+    --sip-log "$work/callgen-calls.csv" > "$work/callgen.txt" 2> "$work/callgen.err" \
+    || fail "callgen --sip failed: $(tail -3 "$work/callgen.err")"
+cp "$work/callgen.txt" "$OUT/callgen-sip.txt"
+cp "$work/callgen-calls.csv" "$OUT/callgen-sip-calls.csv"
+kill -TERM "$PID"
+wait "$PID" || fail "acdd (callgen centre) did not exit cleanly"
+verdict=$(python3 scripts/sip/callgen_compare.py "$work/callgen-calls.csv" "$work/callgen.sqlite" 10 "speech line" \
+    | tee "$OUT/callgen-sip-compare.txt") || fail "callgen and acdd disagree: $verdict"
+through=$(awk -F, 'NR > 1 && $10 != "" { n++ } END { print n + 0 }' "$work/callgen-kam.csv")
+[ "$placed" -ge 1 ] && [ "$through" = "$placed" ] && [ $((after - before)) = "$placed" ] \
+    || fail "through kamailio: callgen placed $placed calls, $through connected, acdd recorded $((after - before))"
+pass "callgen --sip: $(head -1 "$OUT/callgen-sip-compare.txt"); through kamailio: $placed calls placed, each connected and recorded by acdd"

@@ -51,6 +51,10 @@ struct sipcall {
     bool answered;
     bool outgoing;  ///< placed by sipstack_dial (we are the UAC)
     bool marker;
+    int tel_ticks;      ///< 1 while a key is being sent (RFC 4733)
+    uint32_t tel_ts;    ///< the RTP timestamp of the key's event, kept for all its packets
+    bool rx_seen;       ///< an audio packet has come in: rx_ssrc is its source
+    uint32_t rx_ssrc;
     struct sipcall *peer;  ///< the bridged call our audio is relayed to, and theirs to us
     uint32_t ts;
     uint64_t last_rx;
@@ -225,6 +229,12 @@ static void on_rtp(const struct sa *src, const struct rtp_header *hdr, struct mb
         return;
     }
     if (hdr->pt != 0 && hdr->pt != 8) return;
+    if (st->h.source && (hdr->m || !call->rx_seen || hdr->ssrc != call->rx_ssrc)) {
+        bool changed = call->rx_seen && hdr->ssrc != call->rx_ssrc;
+        call->rx_seen = true;
+        call->rx_ssrc = hdr->ssrc;
+        st->h.source(st->h.arg, call->id, hdr->ssrc, hdr->m ? 1 : 0, changed ? 1 : 0);
+    }
     int16_t pcm[480];
     size_t n = mbuf_get_left(mb);
     if (n > 480) n = 480;
@@ -616,6 +626,9 @@ static void bridge(sipstack_t *st, uint64_t a, uint64_t b) {
     if (y->peer) y->peer->peer = NULL;
     x->peer = y;
     y->peer = x;
+    // Each side hears a new talkspurt: the first relayed packet carries the marker bit.
+    x->marker = true;
+    y->marker = true;
 }
 
 static void answer(sipstack_t *st, struct sipcall *call) {
@@ -705,6 +718,22 @@ int sipstack_send(sipcall_t *call, const int16_t samples[160]) {
     if (!call->answered || !call->sess || call->peer) return EINVAL;
     sipstack_t *st = call->st;
     struct mbuf *mb = st->tx;
+    if (call->tel_ticks > 0 && call->telev_pt >= 0) {
+        // A key is being sent: this beat's packet is its RFC 4733 event instead of audio (libre's telev sends at
+        // least 9 packets of the event, then 3 of its end).
+        bool start = false;
+        mb->pos = RTP_HEADER_SIZE;
+        mb->end = RTP_HEADER_SIZE;
+        if (telev_poll(call->telev, &start, mb) == 0) {
+            if (start) call->tel_ts = call->ts;
+            mb->pos = RTP_HEADER_SIZE;
+            int err = rtp_send(call->rtp, &call->raddr, false, start, (uint8_t)call->telev_pt, call->tel_ts, mb);
+            call->ts += 160;
+            if (!err) atomic_fetch_add(&st->counters[C_RTP_SENT], 1);
+            return err;
+        }
+        call->tel_ticks = 0;  // the event and its end are sent
+    }
     mb->pos = RTP_HEADER_SIZE;
     mb->end = RTP_HEADER_SIZE;
     for (int i = 0; i < 160; i++) {
@@ -718,6 +747,20 @@ int sipstack_send(sipcall_t *call, const int16_t samples[160]) {
     if (!err) atomic_fetch_add(&st->counters[C_RTP_SENT], 1);
     return err;
 }
+
+int sipstack_send_digit(sipcall_t *call, char digit) {
+    if (!call->answered || call->telev_pt < 0 || call->tel_ticks > 0) return EINVAL;
+    int code = telev_digit2code((int)digit);
+    if (code < 0) return EINVAL;
+    int err = telev_send(call->telev, code, false);
+    err = err ? err : telev_send(call->telev, 0, true);
+    if (!err) call->tel_ticks = 1;
+    return err;
+}
+
+void sipstack_mark(sipcall_t *call) { call->marker = true; }
+
+sipcall_t *sipstack_call(sipstack_t *st, uint64_t id) { return find_call(st, id); }
 
 uint16_t sipstack_rtp_port(const sipcall_t *call) { return sa_port(rtp_local(call->rtp)); }
 

@@ -38,6 +38,9 @@ package final class SIPFront: Service, @unchecked Sendable {
     let configuration: SIPConfiguration
     let logger: Logger
     let library: PromptLibrary
+    /// The daemon's speed, and the samples a prompt moves on by each 20 ms frame at it (160 at speed 1).
+    let pace: Double
+    let frames: Int
     /// Numbers callers dial, to entries: each entry's `number:` and its name.
     let numbers: [String: EntryID]
     /// Speech steps' recognisers, by global step.
@@ -135,12 +138,16 @@ package final class SIPFront: Service, @unchecked Sendable {
         var heard: [Int16] = []
         var speaking = false
         var quiet = 0
+        /// The next frame marks a new talkspurt (RTP marker bit): a modelled agent has answered.
+        var mark = false
     }
 
     package init(daemon: Daemon, configuration: SIPConfiguration, logger: Logger) throws(PromptAudio.ReadError) {
         self.daemon = daemon
         self.configuration = configuration
         self.logger = logger
+        pace = max(1, daemon.configuration.speed)
+        frames = Int((160 * pace).rounded())
         let scenario = daemon.scenario
         library = try PromptLibrary(scenario: scenario, holdMusic: configuration.holdMusic, logger: logger)
         var numbers: [String: EntryID] = [:]
@@ -511,6 +518,10 @@ package final class SIPFront: Service, @unchecked Sendable {
                 for (id, var leg) in t.legs where leg.call != nil {
                     if case .bridged = leg.mode { continue }
                     fill(frame, from: &leg)
+                    if leg.mark {
+                        sipstack_mark(leg.handle.raw)
+                        leg.mark = false
+                    }
                     if sipstack_send(leg.handle.raw, frame.baseAddress) != 0 { continue }
                     advance(&leg)
                     if case .prompted(let input, let bargeIn, let timeout, let waitUntil, false) = leg.mode {
@@ -518,7 +529,7 @@ package final class SIPFront: Service, @unchecked Sendable {
                         if waitUntil == nil && played {
                             leg.mode = .prompted(
                                 input: input, bargeIn: bargeIn, timeout: timeout,
-                                waitUntil: now + UInt64(timeout * 1000), sent: false)
+                                waitUntil: now + UInt64(timeout * 1000 / pace), sent: false)
                         } else if let waitUntil, now >= waitUntil, !leg.speaking {
                             leg.mode = .prompted(
                                 input: input, bargeIn: bargeIn, timeout: timeout, waitUntil: waitUntil, sent: true)
@@ -549,7 +560,9 @@ package final class SIPFront: Service, @unchecked Sendable {
 
     private func advance(_ leg: inout Leg) {
         guard let audio = leg.audio else { return }
-        leg.position += 160
+        // At --speed S a prompt keeps the engine's pace: it plays S times as fast (one frame in S is heard), so the
+        // step's wait begins when the engine's time for it has passed. Music on hold plays as it is.
+        leg.position += leg.loops ? 160 : frames
         if leg.loops && leg.position >= audio.samples.count { leg.position -= audio.samples.count }
     }
 
@@ -603,6 +616,7 @@ package final class SIPFront: Service, @unchecked Sendable {
             leg.mode = .queued
         case .callAnswered:
             play(library.connected, on: &leg)
+            leg.mark = true
             leg.mode = .talking
         case .callEnded:
             leg.audio = nil

@@ -135,6 +135,21 @@ struct CallGen: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Summary as a table or json.")
     var format = Format.table
 
+    @Option(
+        help: """
+            Place the calls over SIP to this system (sip:HOST:PORT): acdd's SIP front end or any PBX or IVR. Each \
+            call dials its entry's number; the caller walks the flow from their end, pressing keys (RFC 4733), saying \
+            phrases (espeak-ng), waiting with their patience and hanging up; the summary is measured from their side \
+            (docs/callgen.md). With --target too, the daemon's clock and figures.
+            """)
+    var sip: String?
+
+    @Option(help: "With --sip: the address callgen's SIP side listens on (HOST:PORT; RTP uses ports 30000-39999).")
+    var sipLocal = "127.0.0.1:5070"
+
+    @Option(help: "With --sip: write one CSV line per call (what the caller did and saw) to this file.")
+    var sipLog: String?
+
     @Flag(help: "Print the planned calls as CSV (time order) and send nothing.")
     var arrivalsOnly = false
 
@@ -165,6 +180,10 @@ struct CallGen: AsyncParsableCommand {
             let window = try dayWindow(loaded) ?? 0..<(hours ?? 24) * 3600
             let out = RecordedCalls.csv(plannedCalls(source, in: window), scenario: loaded)
             FileHandle.standardOutput.write(Data(out.utf8))
+            return
+        }
+        if let sip {
+            try await runSIP(loaded, source: source, uri: sip)
             return
         }
         guard target != nil || null || inProcess else {
@@ -251,7 +270,7 @@ struct CallGen: AsyncParsableCommand {
         if let rate { return try steady(loaded, rate: rate) }
         let window = try replayWindow(loaded, from: start)
         let calls = plannedCalls(source, in: window)
-        if case .recorded(let all) = source, case let skipped = all.prefix { $0.time < start }.count, skipped > 0 {
+        if case .recorded(let all) = source, case let skipped = all.prefix(while: { $0.time < start }).count, skipped > 0 {
             let clock = loaded.dateLabel(seconds: start)
             FileHandle.standardError.write(
                 Data(
@@ -264,7 +283,7 @@ struct CallGen: AsyncParsableCommand {
     }
 
     /// The engine seconds whose calls are replayed: from the daemon's clock `start` for --hours, or --day's.
-    private func replayWindow(_ loaded: Scenario, from start: Double) throws -> Range<Double> {
+    func replayWindow(_ loaded: Scenario, from start: Double) throws -> Range<Double> {
         let recorded = callsFile != nil || db != nil
         guard let days = try dayWindow(loaded) else {
             return start..<(hours.map { start + $0 * 3600 } ?? (recorded ? .infinity : start + 86400))
@@ -279,7 +298,7 @@ struct CallGen: AsyncParsableCommand {
 
     /// What the simulator predicts per queue for the part of the replayed window in the reported day (scenario or
     /// --volumes calls only: recorded calls and steady rates have no simulated counterpart).
-    private func prediction(
+    func prediction(
         _ loaded: Scenario, source: CallSource, from start: Double, day: Int?
     ) throws
         -> [String: Prediction]?
@@ -315,14 +334,14 @@ struct CallGen: AsyncParsableCommand {
         case generated(Scenario)
     }
 
-    private func callSource(_ loaded: Scenario) throws -> CallSource {
+    func callSource(_ loaded: Scenario) throws -> CallSource {
         if let callsFile { return .recorded(try RecordedCalls.read(csv: callsFile, model: loaded.model)) }
         if let db { return .recorded(try RecordedCalls.read(database: db, run: run, model: loaded.model)) }
         return .generated(try volumes.map { try loaded.replacingVolumes(with: VolumeTable.read(path: $0)) } ?? loaded)
     }
 
     /// The calls in `window` (engine seconds), in time order, at most --max-calls.
-    private func plannedCalls(_ source: CallSource, in window: Range<Double>) -> [PlannedCall] {
+    func plannedCalls(_ source: CallSource, in window: Range<Double>) -> [PlannedCall] {
         let calls: [PlannedCall]
         switch source {
         case .recorded(let all): calls = all.filter { window.contains($0.time) }
@@ -335,7 +354,7 @@ struct CallGen: AsyncParsableCommand {
     }
 
     /// The engine seconds `--day` covers (a day, or FIRST..LAST), if given.
-    private func dayWindow(_ loaded: Scenario) throws -> Range<Double>? {
+    func dayWindow(_ loaded: Scenario) throws -> Range<Double>? {
         guard let day else { return nil }
         let days = try loaded.days(option: day)
         return Double(days.lowerBound) * 86400..<Double(days.upperBound + 1) * 86400
@@ -349,7 +368,7 @@ struct CallGen: AsyncParsableCommand {
         }.map(\.element)
     }
 
-    private func readToken(_ path: String) throws -> String {
+    func readToken(_ path: String) throws -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
             let line = text.split(whereSeparator: \.isNewline).first
         else { throw ValidationError("--token-file \(path): cannot read a token from it") }

@@ -31,7 +31,12 @@ struct Report: Encodable {
     ) {
         self.figures = figures
         self.callers = callers
-        self.queues = (queues?.queues ?? []).map { q in
+        self.queues = Self.lines(queues, predicted: predicted)
+    }
+
+    /// The daemon's figures per queue, with the simulator's prediction beside them.
+    static func lines(_ queues: QueuesView?, predicted: [String: Prediction]?) -> [QueueLine] {
+        (queues?.queues ?? []).map { q in
             let met = [q.today.asaMet, q.today.abandonmentMet].compactMap { $0 }
             return QueueLine(
                 queue: q.name, offered: q.today.offered, answered: q.today.answered, abandoned: q.today.abandoned,
@@ -75,7 +80,13 @@ struct Report: Encodable {
             out += "; ended: \(ended.isEmpty ? "none" : ended); still in the system: \(c.inSystem)\n"
             out += c.streamError.map { "the event stream failed, callers no longer driven after: \($0)\n" } ?? ""
         }
-        guard !queues.isEmpty else { return out }
+        return out + Self.table(queues)
+    }
+
+    /// The queue table: the daemon's figures against targets, and the simulator's intervals where predicted.
+    static func table(_ queues: [QueueLine]) -> String {
+        guard !queues.isEmpty else { return "" }
+        var out = ""
         let simulated = queues.contains { $0.predicted != nil }
         out += "\nqueue | offered | answered | abandoned | waiting | ASA s (target) | abandoned % (target) | meets"
         out += simulated ? " | simulated ASA s (95% for a run) | simulated abandoned % (95%)\n" : "\n"

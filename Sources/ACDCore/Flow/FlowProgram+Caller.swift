@@ -53,3 +53,81 @@ extension StepInput {
         }
     }
 }
+
+/// One step of a telephone caller's walk, as the caller sees it from their end of the line (callgen over SIP): how
+/// long they spend at the step, what they send at its end, and where the flow takes them next.
+package struct TelephoneStep: Sendable, Equatable {
+    package enum End: Sendable, Equatable {
+        /// The flow puts the caller in queue `q`.
+        case queue(Int)
+        /// The flow ends the call itself (``FlowProgram/outcome(at:)``: `self-served`, `deflected`, ...).
+        case finish(String)
+    }
+    /// Engine seconds at the step before the caller acts or the flow moves them on.
+    package var after: Double
+    /// The input the caller gives at the end (a key, a phrase, silence), if the step waits for one; the kind of input
+    /// the step takes, and the route target the input picks (0 for a choice's first outcome).
+    package var input: CallerInput?
+    package var kind: StepInput.Kind?
+    package var branch = 0
+    /// The caller hangs up at the end instead (their IVR patience ran out, or the step's hang-up chance).
+    package var hangsUp = false
+    /// The step that follows; `nil` where the walk ends (`end`) or the caller hangs up.
+    package var next: Int?
+    package var end: End?
+    /// The node the step belongs to, and whether the caller enters it here (a visit the daemon records).
+    package var node: Int
+    package var startsVisit: Bool
+}
+
+extension FlowProgram {
+    /// The step `step` of a telephone caller of type `intent` at `t`, drawn from `draws` as
+    /// ``drawnWalk(entry:intent:at:deadline:draws:)`` draws it, with two differences a telephone makes: a timed step
+    /// lasts its prompt's whole length where it has one (the daemon plays prompts whole to a telephone caller), and
+    /// at a step that waits for input the move is ``move(atStep:intent:at:deadline:draws:)``'s, whose input then
+    /// picks the branch. `node` is the node the caller was in before (-1 at the start).
+    package func telephoneStep(
+        at step: Int, intent: inout Int, at t: Double, deadline: Double, node: Int, draws: inout RandomStream
+    ) -> TelephoneStep {
+        let head = plan.node(of: step)
+        var result = TelephoneStep(after: 0, node: head, startsVisit: plan.startsVisit(step, inNode: node))
+        let kind = plan.steps[step].kind
+        if kind == .queue {
+            result.end = .queue(Int(plan.steps[step].first))
+            return result
+        }
+        if kind == .finish {
+            result.end = .finish(outcome(at: step))
+            return result
+        }
+        let branch: Int
+        if let spec = plan.inputs[step] {
+            let move = move(atStep: step, intent: intent, at: t, deadline: deadline, draws: &draws)
+            result.after = move.after
+            guard let input = move.input else {
+                result.hangsUp = true
+                return result
+            }
+            result.input = input
+            result.kind = spec.kind
+            branch = spec.target(for: input) ?? 0
+            result.branch = branch
+        } else {
+            let duration = plan.heardDurations[step] ?? plan.durations[step].sample(&draws)
+            let hangsUp = plan.steps[step].hangUp > 0 && draws.uniform() < plan.steps[step].hangUp
+            if hangsUp || deadline < t + duration {
+                result.after = max(0, min(duration, deadline - t))
+                result.hangsUp = true
+                return result
+            }
+            result.after = duration
+            branch = kind == .route ? plan.drawBranch(step, intent: intent, u: draws.uniform()) : 0
+        }
+        let interval = min(Int((t + result.after) / model.intervalLength), model.intervalCount - 1)
+        result.next = plan.follow(step, intent: &intent, branch: branch, interval: max(0, interval)).next
+        return result
+    }
+
+    /// The name of node `node` as the daemon's records give it (`flow/node`).
+    package func nodeName(_ node: Int) -> String { model.flowNodeName(Int32(node)) }
+}

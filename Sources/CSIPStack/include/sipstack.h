@@ -41,6 +41,10 @@ typedef struct sipstack_handlers {
     void (*answered)(void *arg, uint64_t id);
     /// Every 20 ms: the handler may call sipstack_send for each answered call.
     void (*tick)(void *arg, uint64_t now_ms);
+    /// (May be NULL.) An audio packet from the far end began a talkspurt (its RTP marker bit: `marker` 1) or came
+    /// from a new source (`changed` 1: its SSRC differs from the packets before); also called for the first packet.
+    /// acdd marks the caller's first packet once an agent answers, so a caller (callgen) hears the answer.
+    void (*source)(void *arg, uint64_t id, uint32_t ssrc, int marker, int changed);
 } sipstack_handlers;
 
 typedef struct sipstack_config {
@@ -80,6 +84,13 @@ void sipstack_bridge(sipstack_t *st, uint64_t a, uint64_t b);
 
 /// From the tick handler only: sends 20 ms (160 samples at 8 kHz) of audio to an answered call, in its codec.
 int sipstack_send(sipcall_t *call, const int16_t samples[160]);
+/// From the tick handler only: sends key `digit` (0-9, *, #, A-D) as an RFC 4733 event (9 packets, 180 ms, then 3
+/// packets of its end), in place of the call's audio for those beats. EINVAL if the far end offered no telephone-event or a key is still being sent.
+int sipstack_send_digit(sipcall_t *call, char digit);
+/// From the tick handler only: the next packet sent to the call carries the RTP marker bit (a new talkspurt).
+void sipstack_mark(sipcall_t *call);
+/// From the stack's thread only (a handler): the call `id`, or NULL once it has ended.
+sipcall_t *sipstack_call(sipstack_t *st, uint64_t id);
 /// The RTP port the stack bound for this call (for logs and the call view).
 uint16_t sipstack_rtp_port(const sipcall_t *call);
 /// Counters (SIPSTACK_COUNTERS of them): INVITEs seen, rejected at once, calls answered, RTP packets sent, RTP
