@@ -1,6 +1,7 @@
 import ACDCore
 import Foundation
 import IVRFlows
+import Synchronization
 import Testing
 
 /// callgen over SIP walks the flow from the caller's end of the line (``FlowProgram/telephoneStep``), seeing nothing
@@ -94,6 +95,39 @@ import Testing
         #expect(hangUps > 0)
         #expect(inputs > 300)
         #expect(spoken > 10)
+    }
+
+    @Test("a telephone caller's key tells the engine what they want; an API caller keeps the type drawn for them")
+    func telephoneCallersTypeFollowsTheirKeys() async throws {
+        let scenario = try Scenario.load(path: Self.root.appendingPathComponent("flows/leeds").path)
+        let seen = Mutex<[CallID: String]>([:])
+        let clock = ManualClock()
+        let live = LiveEngine(model: scenario.model, seed: 3, clock: clock) { events in
+            seen.withLock { s in
+                for e in events where e.step == "council-tax/pay" { if let c = e.call { s[c] = e.intent } }
+            }
+        }
+        await live.start()
+        var now = 4 * 86400.0 + 10 * 3600  // Tuesday 5 November 2019, 10:00: the Council Tax line is open
+        await clock.advance(to: now)
+        var phones: [CallID] = []
+        var api: [CallID] = []
+        for i in 0..<80 {
+            let kind: CallerKind = i % 2 == 0 ? .telephone : .external
+            let call = try await live.place(CallRequest(target: .entry(EntryID(0)), caller: kind)).id
+            for _ in 0..<200 where await live.location(of: call) != .ivr(node: "council-tax/menu", awaitingInput: true) {
+                now += 1
+                await clock.advance(to: now)
+            }
+            _ = try await live.input(.key("1"), call: call)  // to pay by card: a prompted step that shows the type
+            if kind == .telephone { phones.append(call) } else { api.append(call) }
+        }
+        await live.shutdown()
+        let types = seen.withLock { $0 }
+        #expect(phones.allSatisfy { types[$0] == "pay" }, "\(phones.map { types[$0] ?? "-" })")
+        // An API caller's type is drawn from the line's mix (25% pay) and kept.
+        #expect(api.filter { types[$0] == "pay" }.count < 30, "\(api.map { types[$0] ?? "-" })")
+        #expect(api.allSatisfy { types[$0] != nil })
     }
 }
 

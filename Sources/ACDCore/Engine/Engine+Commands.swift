@@ -23,7 +23,8 @@ extension Engine {
             if request.caller != .modelled {
                 c = enterFlowExternally(
                     entry: e.index, intent: request.intent ?? drawIntent(entry: e.index),
-                    hearsWhole: request.caller == .telephone, at: time)
+                    hearsWhole: request.caller == .telephone,
+                    infersIntent: request.caller == .telephone && request.intent == nil, at: time)
             } else {
                 c = enterFlow(entry: e.index, at: time, intent: request.intent, repeating: false)
             }

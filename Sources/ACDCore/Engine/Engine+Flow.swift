@@ -222,6 +222,27 @@ extension FlowPlan {
         }
     }
 
+    /// The caller type that takes `branch` at route step `step` in more than half of their choices, if one does (the
+    /// likeliest of them): what a telephone caller's choice tells about them. `nil` for a branch no type mostly takes
+    /// (a no-match or no-input way, a shared option) or a step that is not a route.
+    func intentChoosing(_ step: Int, branch: Int, intents: Int) -> Int? {
+        let plan = steps[step]
+        guard plan.kind == .route, branch < Int(plan.branchCount) else { return nil }
+        let width = Int(plan.branchCount)
+        var best: Int?
+        var share = 0.5
+        for i in 0..<max(1, intents) {
+            let row = Int(plan.tableBase) + i * width
+            guard row + width <= cumulative.count else { break }
+            let p = cumulative[row + branch] - (branch > 0 ? cumulative[row + branch - 1] : 0)
+            if p > share {
+                share = p
+                best = i
+            }
+        }
+        return best
+    }
+
     /// The caller model's choice at route step `step` for a caller of type `intent`: the branch that the uniform draw
     /// `u` falls in by the step's weights.
     @inline(__always)

@@ -3,7 +3,10 @@
 /// walk in ``Engine/enterFlow(entry:at:intent:repeating:)`` makes.
 extension Engine {
     /// An external caller dials entry `e` as type `intent` at `t`; `hearsWhole`: a telephone caller.
-    mutating func enterFlowExternally(entry e: Int, intent: Int, hearsWhole: Bool = false, at t: Double) -> Int32 {
+    /// `infersIntent`: the type is a guess (drawn from the entry's mix) that the caller's choices replace.
+    mutating func enterFlowExternally(
+        entry e: Int, intent: Int, hearsWhole: Bool = false, infersIntent: Bool = false, at t: Double
+    ) -> Int32 {
         let c = allocateCall()
         let counted = t >= warmup
         if counted { flowTallies.callers[e] &+= 1 }
@@ -11,6 +14,7 @@ extension Engine {
             slots[Int(c)].state = .inFlow
             slots[Int(c)].external = true
             slots[Int(c)].hearsWhole = hearsWhole
+            slots[Int(c)].infersIntent = infersIntent
             slots[Int(c)].entry = Int16(e)
             slots[Int(c)].intent = Int16(intent)
             slots[Int(c)].arrival = t
@@ -77,6 +81,12 @@ extension Engine {
         let plan = flowPlan.steps[step]
         let chosen =
             branch ?? (plan.kind == .route ? flowPlan.drawBranch(step, intent: intent, u: flowStream.uniform()) : 0)
+        // A telephone caller's choice says what they want: the type most of whose callers choose it, if one does.
+        if branch != nil, calls[Int(c)].infersIntent,
+            let inferred = flowPlan.intentChoosing(step, branch: chosen, intents: model.intents.count)
+        {
+            intent = inferred
+        }
         let (next, exit) = flowPlan.follow(step, intent: &intent, branch: chosen, interval: intervalIndex(t))
         calls[Int(c)].intent = Int16(intent)
         if calls[Int(c)].counted && exit >= 0 { flowTallies.exits[exit] &+= 1 }

@@ -137,6 +137,9 @@ struct CallSlot: Sendable {
     var agent: Int32 = -1
     /// An external caller in a flow: waiting for their input at `step`; the node they are in, and since when.
     var awaitingInput = false
+    /// A telephone caller whose type nobody gave: their choices at menus say what they want (in the padding before
+    /// `node`, so the slot stays the size it was).
+    var infersIntent = false
     var node: Int32 = -1
     var nodeSince = 0.0
 
