@@ -358,8 +358,19 @@ out=$("$acdd" records import "$rdir/queue_log" --db "$rdir/r.db" --keep-going 2>
 [ $? -eq 0 ] && grep -q "lines skipped: 1" <<<"$out" \
     && [ "$(sqlite3 "$rdir/r.db" "SELECT outcome || ' ' || (end_of_wait - arrival) FROM calls")" = "abandoned 30.0" ] && pass \
     || fail "records import --keep-going: $out"
-err=$("$acdd" records import "$rdir/queue_log" --db "$rdir/r.db" --format csv 2>&1)
-[ $? -eq 2 ] && grep -q "not built yet" <<<"$err" && pass || fail "records import --format csv: $err"
+err=$("$acdd" records import "$rdir/queue_log" --db "$rdir/r.db" --format connect-ctr 2>&1)
+[ $? -eq 2 ] && grep -q "not built yet" <<<"$err" && pass || fail "records import --format connect-ctr: $err"
+# A CSV by a column map: a date column with times of day, H:MM:SS and seconds, outcome codes and a skip rule.
+printf 'Ref,Date,Start,Queue,Wait,Talk,Result,Kind\nA1,05/11/2019,8:00:05,Housing,0:00:42,312,AGENT,CALL\nT1,05/11/2019,8:02:00,Housing,0,0,HANG,TEST\nA2,05/11/2019,8:01:00,Housing,95,,HANG,CALL\n' > "$rdir/calls.csv"
+csvmap=(--map 'id=Ref,date=Date:dd/MM/yyyy,arrival=Start,queue=Queue,wait=Wait,talk=Talk' --map 'outcome=Result:AGENT=answered,HANG=abandoned' --map 'skip=Kind:TEST')
+out=$("$acdd" records import "$rdir/calls.csv" --format csv --db "$rdir/c.db" --timezone Europe/London "${csvmap[@]}" 2>&1)
+[ $? -eq 0 ] && grep -q "imported 2 calls from 3 lines" <<<"$out" \
+    && [ "$(sqlite3 "$rdir/c.db" "SELECT group_concat(outcome || ' ' || (end_of_wait - queue_entry) || ' ' || coalesce(talk_end - end_of_wait, '-'), '; ') FROM (SELECT * FROM calls ORDER BY arrival)")" = "answered 42.0 312.0; abandoned 95.0 -" ] \
+    && pass || fail "records import --format csv: $out"
+printf 'A3,05/11/2019,8:70:00,Housing,1,1,AGENT,CALL\n' >> "$rdir/calls.csv"
+err=$("$acdd" records import "$rdir/calls.csv" --format csv --db "$rdir/c2.db" --timezone Europe/London "${csvmap[@]}" 2>&1)
+[ $? -eq 2 ] && grep -q "calls.csv:5: Start: '8:70:00' is not a time of day" <<<"$err" && pass \
+    || fail "records import --format csv of a bad time: $err"
 rm -rf "$rdir"
 
 echo "cli-checks: $passed passed, $failed failed"

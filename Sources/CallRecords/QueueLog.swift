@@ -20,6 +20,15 @@ package struct ImportedCall: Sendable, Equatable {
     package var outcome: String
     /// Agents whose phones rang with the call unanswered, in order.
     package var agentsTried: [String]
+
+    package init(
+        source: String, entry: String?, queue: String, firstQueue: String?, agent: String?, arrival: Double,
+        queueEntry: Double, endOfWait: Double, talkEnd: Double?, outcome: String, agentsTried: [String]
+    ) {
+        (self.source, self.entry, self.queue, self.firstQueue, self.agent) = (source, entry, queue, firstQueue, agent)
+        (self.arrival, self.queueEntry, self.endOfWait, self.talkEnd) = (arrival, queueEntry, endOfWait, talkEnd)
+        (self.outcome, self.agentsTried) = (outcome, agentsTried)
+    }
 }
 
 /// What went wrong on one line of a source file, located as `file:line: field: message`.

@@ -27,9 +27,16 @@ struct Records: ParsableCommand {
                 --keep-going the rest are imported and the skipped lines are counted by reason. The import is one \
                 transaction: it is written whole or not at all.
 
-                Formats: asterisk-queue-log (Asterisk's app_queue queue_log). connect-ctr and csv are not built yet.
+                Formats: asterisk-queue-log (Asterisk's app_queue queue_log), and csv: a CSV or TSV export with a \
+                header row, read by a column map (--map FIELD=COLUMN, fields: id, arrival, date, queue_entry, \
+                answered, ended, ivr, wait, talk, queue, entry, agent, outcome, skip; docs/records.md). connect-ctr \
+                is not built yet.
 
-                Example: acdd records import /var/log/asterisk/queue_log --db records.db --timezone Europe/London
+                Examples:
+                  acdd records import /var/log/asterisk/queue_log --db records.db --timezone Europe/London
+                  acdd records import calls.csv --format csv --db records.db --timezone Europe/London \
+                    --map 'date=Date:dd/MM/yyyy,arrival=Start,queue=Queue,wait=Wait,talk=Talk,agent=Agent' \
+                    --map 'outcome=Result:AGENT=answered,HANG=abandoned' --map 'skip=Type:TEST'
                 """)
 
         @Argument(help: ArgumentHelp("The records file.", valueName: "file"))
@@ -44,13 +51,22 @@ struct Records: ParsableCommand {
         @Option(help: ArgumentHelp("The centre's time zone: the origin is midnight there.", valueName: "zone"))
         var timezone = "UTC"
 
+        @Option(
+            help: ArgumentHelp(
+                "With --format csv: which column holds what (FIELD=COLUMN, several per option by commas; repeatable).",
+                valueName: "map"))
+        var map: [String] = []
+
+        @Option(help: "With --format csv: the field separator (default: tab or ; if the header has them and no comma).")
+        var delimiter: String?
+
         @Flag(help: "Import the good lines and count the bad ones, rather than stopping at the first.")
         var keepGoing = false
 
         func run() throws {
-            guard format == .asteriskQueueLog else {
+            guard format != .connectCTR else {
                 FileHandle.standardError.write(
-                    Data("error: --format \(format.rawValue) is not built yet; asterisk-queue-log is\n".utf8))
+                    Data("error: --format \(format.rawValue) is not built yet; asterisk-queue-log and csv are\n".utf8))
                 throw ExitCode(2)
             }
             guard let zone = TimeZone(identifier: timezone) else {
@@ -60,7 +76,26 @@ struct Records: ParsableCommand {
             let started = Date()
             let read: RecordImport
             do {
-                read = try QueueLog.read(path: file, keepGoing: keepGoing)
+                switch format {
+                case .csv:
+                    guard !map.isEmpty else {
+                        FileHandle.standardError.write(
+                            Data("error: --format csv needs --map: at least arrival=COLUMN and queue=COLUMN\n".utf8))
+                        throw ExitCode(2)
+                    }
+                    guard delimiter == nil || delimiter!.count == 1 || delimiter == "\\t" else {
+                        FileHandle.standardError.write(Data("error: --delimiter is one character (or \\t)\n".utf8))
+                        throw ExitCode(2)
+                    }
+                    let separator: Character? = delimiter.map { $0 == "\\t" ? "\t" : Character($0) }
+                    read = try CSVRecords.read(
+                        path: file, map: try CSVRecords.ColumnMap(options: map), zone: zone, delimiter: separator,
+                        keepGoing: keepGoing)
+                default:
+                    read = try QueueLog.read(path: file, keepGoing: keepGoing)
+                }
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\nnothing was imported (--keep-going imports the good lines)\n".utf8))
                 throw ExitCode(2)
@@ -78,7 +113,8 @@ struct Records: ParsableCommand {
             let run: Int
             do {
                 run = try RunStore(path: db).storeImport(
-                    name: (file as NSString).lastPathComponent, file: file, channel: "asterisk",
+                    name: (file as NSString).lastPathComponent, file: file,
+                    channel: format == .csv ? "csv" : "asterisk",
                     parameters: [
                         "format": format.rawValue, "origin": originText, "timezone": timezone,
                         "lines": String(read.lines), "skipped": String(read.problems.count),
@@ -94,8 +130,8 @@ struct Records: ParsableCommand {
             if read.agentEvents > 0 { print("agent events read (not imported yet): \(read.agentEvents)") }
             if read.unfinished > 0 { print("calls still in a queue when the file ends (not imported): \(read.unfinished)") }
             if !read.unknownEvents.isEmpty {
-                print("events not known (skipped): "
-                      + read.unknownEvents.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                print((format == .csv ? "rows not imported: " : "events not known (skipped): ")
+                    + read.unknownEvents.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
             if !read.problems.isEmpty {
                 print("lines skipped: \(read.problems.count)")

@@ -222,24 +222,21 @@ extension FlowPlan {
         }
     }
 
-    /// The caller type that takes `branch` at route step `step` in more than half of their choices, if one does (the
-    /// likeliest of them): what a telephone caller's choice tells about them. `nil` for a branch no type mostly takes
-    /// (a no-match or no-input way, a shared option) or a step that is not a route.
-    func intentChoosing(_ step: Int, branch: Int, intents: Int) -> Int? {
+    /// What a telephone caller's choice of `branch` at route step `step` says about their type: `current` if
+    /// callers of that type take the branch at least half as often as the type likeliest to take it (a shared
+    /// option, a step every type answers alike), else that likeliest type; `nil` where nothing changes.
+    func intentChoosing(_ step: Int, branch: Int, current: Int, intents: Int) -> Int? {
         let plan = steps[step]
-        guard plan.kind == .route, branch < Int(plan.branchCount) else { return nil }
+        guard plan.kind == .route, branch < Int(plan.branchCount), intents > 0 else { return nil }
         let width = Int(plan.branchCount)
-        var best: Int?
-        var share = 0.5
-        for i in 0..<max(1, intents) {
+        func share(_ i: Int) -> Double {
             let row = Int(plan.tableBase) + i * width
-            guard row + width <= cumulative.count else { break }
-            let p = cumulative[row + branch] - (branch > 0 ? cumulative[row + branch - 1] : 0)
-            if p > share {
-                share = p
-                best = i
-            }
+            guard row + width <= cumulative.count else { return 0 }
+            return cumulative[row + branch] - (branch > 0 ? cumulative[row + branch - 1] : 0)
         }
+        var best = 0
+        for i in 1..<intents where share(i) > share(best) { best = i }
+        guard share(best) > 0, !(0..<intents).contains(current) || share(current) < share(best) / 2 else { return nil }
         return best
     }
 

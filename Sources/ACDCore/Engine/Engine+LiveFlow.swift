@@ -81,9 +81,10 @@ extension Engine {
         let plan = flowPlan.steps[step]
         let chosen =
             branch ?? (plan.kind == .route ? flowPlan.drawBranch(step, intent: intent, u: flowStream.uniform()) : 0)
-        // A telephone caller's choice says what they want: the type most of whose callers choose it, if one does.
+        // A telephone caller's choice says what they want (their type is a guess until it does).
         if branch != nil, calls[Int(c)].infersIntent,
-            let inferred = flowPlan.intentChoosing(step, branch: chosen, intents: model.intents.count)
+            let inferred = flowPlan.intentChoosing(
+                step, branch: chosen, current: intent, intents: model.intents.count)
         {
             intent = inferred
         }
